@@ -1,0 +1,58 @@
+package org.varpart.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.varpart.design.InputException;
+import org.varpart.formula.FormulaException;
+
+/** The {@code varpart} command: dispatches to the subcommands. */
+public final class Main {
+    static final String HELP = """
+            Usage: varpart <command> [options]     (varpart <command> --help for its options)
+
+            Commands:
+              fit       fit one linear mixed model to a CSV file and print an lme4-style summary
+
+            varpart partitions the variance of omics features with linear mixed models (lme4's
+            model, the same answers) on Apache Spark.
+            """;
+
+    /** Held so that the level set below is not lost when the logger is collected. */
+    private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        // netlib logs a warning when it falls back to its pure-Java BLAS; that fallback is fine here
+        NETLIB_LOG.setLevel(java.util.logging.Level.SEVERE);
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(HELP);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "fit":
+                    return FitCommand.run(rest, out);
+                default:
+                    err.println("varpart: unknown command '" + args[0] + "'.\n");
+                    err.print(HELP);
+                    return 2;
+            }
+        } catch (Args.UsageException e) {
+            err.println("varpart " + args[0] + ": " + e.getMessage() + " (see varpart " + args[0] + " --help)");
+            return 2;
+        } catch (FormulaException | InputException e) {
+            err.println("varpart " + args[0] + ": " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
+            err.println("varpart " + args[0] + ": " + e.getMessage());
+            return 2;
+        }
+    }
+}

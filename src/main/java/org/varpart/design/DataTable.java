@@ -1,0 +1,287 @@
+package org.varpart.design;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A table of named columns read from CSV or TSV, as R's {@code read.csv} sees it: a column whose
+ * every present cell is a number is numeric, any other column is text (a factor when a model uses
+ * it). The cells {@code NA}, {@code NaN} and the empty cell are missing.
+ */
+public final class DataTable {
+    /** Cells that mean "missing". */
+    public static final Set<String> MISSING = Set.of("", "NA", "NaN");
+    /** The longest line a reader accepts, so that one bad line cannot exhaust memory. */
+    public static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+    private final String source;
+    private final List<String> names;
+    private final Map<String, Column> columns;
+    private final int rows;
+
+    /**
+     * One column: the cell text of every row (null when missing) and, for a numeric column, the
+     * values (NaN when missing).
+     */
+    public record Column(String name, String[] text, double[] numbers) {
+        public boolean isNumeric() {
+            return numbers != null;
+        }
+    }
+
+    public DataTable(String source, List<String> names, Map<String, Column> columns, int rows) {
+        this.source = source;
+        this.names = List.copyOf(names);
+        this.columns = columns;
+        this.rows = rows;
+    }
+
+    /** Builds a table from columns of text (null or a missing token for missing cells). */
+    public static DataTable fromText(String source, List<String> names, List<String[]> cells) {
+        Map<String, Column> cols = new LinkedHashMap<>();
+        int n = cells.isEmpty() ? 0 : cells.get(0).length;
+        for (int j = 0; j < names.size(); j++) {
+            cols.put(names.get(j), column(names.get(j), cells.get(j)));
+        }
+        return new DataTable(source, names, cols, n);
+    }
+
+    private static Column column(String name, String[] raw) {
+        String[] text = new String[raw.length];
+        double[] nums = new double[raw.length];
+        boolean numeric = true;
+        for (int i = 0; i < raw.length; i++) {
+            String s = raw[i] == null ? null : raw[i].trim();
+            if (s == null || MISSING.contains(s)) {
+                text[i] = null;
+                nums[i] = Double.NaN;
+                continue;
+            }
+            text[i] = s;
+            if (numeric) {
+                double v = parseNumber(s);
+                if (Double.isNaN(v)) numeric = false;
+                else nums[i] = v;
+            }
+        }
+        return new Column(name, text, numeric ? nums : null);
+    }
+
+    /** Parses a number as R does ({@code Inf}, {@code -Inf} included); NaN when it is not one. */
+    public static double parseNumber(String s) {
+        switch (s) {
+            case "Inf", "inf", "+Inf" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-Inf", "-inf" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            default -> { }
+        }
+        char c = s.charAt(0);
+        if (!(Character.isDigit(c) || c == '-' || c == '+' || c == '.')) return Double.NaN;
+        char last = s.charAt(s.length() - 1);
+        if (!(Character.isDigit(last) || last == '.')) return Double.NaN; // rejects "1d", "2f"
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Reads a CSV or TSV file (optionally gzip-compressed); the delimiter is taken from the header. */
+    public static DataTable read(Path path) {
+        String name = path.toString();
+        try (InputStream raw = Files.newInputStream(path);
+             InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            return read(name, r);
+        } catch (NoSuchFileException e) {
+            throw new InputException("The file " + name + " does not exist.");
+        } catch (java.io.EOFException e) {
+            throw new InputException(name + " ends unexpectedly; the compressed file is truncated or damaged.", e);
+        } catch (IOException e) {
+            throw new InputException("Cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads delimited text; {@code source} names the input in error messages. */
+    public static DataTable read(String source, BufferedReader r) throws IOException {
+        LineReader lines = new LineReader(source, r);
+        String header = lines.next();
+        while (header != null && header.isBlank()) header = lines.next();
+        if (header == null) throw new InputException(source + " is empty; it needs a header line naming the columns.");
+        if (header.startsWith("\uFEFF")) header = header.substring(1);
+        char delim = header.indexOf('\t') >= 0 ? '\t' : ',';
+        List<String> names = splitLine(header, delim, source, lines.number());
+        for (int j = 0; j < names.size(); j++) names.set(j, names.get(j).trim());
+        checkNames(source, names);
+        List<List<String>> cols = new ArrayList<>();
+        for (int j = 0; j < names.size(); j++) cols.add(new ArrayList<>());
+        String line;
+        while ((line = lines.next()) != null) {
+            if (line.isBlank()) continue;
+            List<String> cells = splitLine(line, delim, source, lines.number());
+            if (cells.size() != names.size()) {
+                throw new InputException(source + " line " + lines.number() + ": has " + cells.size()
+                        + " fields but the header has " + names.size() + "; every line needs one value per column.");
+            }
+            for (int j = 0; j < cells.size(); j++) cols.get(j).add(cells.get(j));
+        }
+        List<String[]> cells = new ArrayList<>();
+        for (List<String> c : cols) cells.add(c.toArray(new String[0]));
+        if (cells.isEmpty() || cells.get(0).length == 0) {
+            throw new InputException(source + " has a header but no data lines.");
+        }
+        return fromText(source, names, cells);
+    }
+
+    private static void checkNames(String source, List<String> names) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (int j = 0; j < names.size(); j++) {
+            String n = names.get(j);
+            if (n.isEmpty()) throw new InputException(source + " line 1, column " + (j + 1) + ": the column has no name.");
+            if (!seen.add(n)) throw new InputException(source + " line 1, column " + (j + 1) + ": the column name '" + n + "' appears twice.");
+        }
+    }
+
+    /** Reads lines, counting them and refusing lines longer than {@link #MAX_LINE_CHARS}. */
+    static final class LineReader {
+        private final String source;
+        private final BufferedReader r;
+        private int number;
+
+        LineReader(String source, BufferedReader r) {
+            this.source = source;
+            this.r = r;
+        }
+
+        String next() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            int c;
+            boolean any = false;
+            while ((c = r.read()) >= 0) {
+                any = true;
+                if (c == '\n') break;
+                if (sb.length() >= MAX_LINE_CHARS) {
+                    throw new InputException(source + " line " + (number + 1) + ": longer than " + MAX_LINE_CHARS
+                            + " characters; is this really a delimited text file?");
+                }
+                sb.append((char) c);
+            }
+            if (!any) return null;
+            number++;
+            int len = sb.length();
+            if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
+            return sb.toString();
+        }
+
+        int number() {
+            return number;
+        }
+    }
+
+    /** Splits one line on the delimiter, honouring double quotes ("" inside quotes is a quote). */
+    static List<String> splitLine(String line, char delim, String source, int lineNo) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == delim) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) throw new InputException(source + " line " + lineNo + ": a quoted field is not closed.");
+        out.add(cur.toString());
+        return out;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public List<String> names() {
+        return names;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public boolean has(String name) {
+        return columns.containsKey(name);
+    }
+
+    /** The column, or an error naming the columns that do exist. */
+    public Column column(String name) {
+        Column c = columns.get(name);
+        if (c == null) {
+            throw new InputException("The column '" + name + "' is not in " + source + "; its columns are: "
+                    + String.join(", ", names) + ".");
+        }
+        return c;
+    }
+
+    /** A copy of this table keeping only the given rows (in the given order). */
+    public DataTable select(int[] rowIndex) {
+        Map<String, Column> cols = new LinkedHashMap<>();
+        for (String n : names) {
+            Column c = columns.get(n);
+            String[] t = new String[rowIndex.length];
+            double[] v = c.numbers == null ? null : new double[rowIndex.length];
+            for (int i = 0; i < rowIndex.length; i++) {
+                t[i] = c.text[rowIndex[i]];
+                if (v != null) v[i] = c.numbers[rowIndex[i]];
+            }
+            cols.put(n, new Column(n, t, v));
+        }
+        return new DataTable(source, names, cols, rowIndex.length);
+    }
+
+    /** A copy with one more (or a replaced) numeric column. */
+    public DataTable withNumeric(String name, double[] values) {
+        if (values.length != rows) throw new IllegalArgumentException("column length " + values.length + " != rows " + rows);
+        Map<String, Column> cols = new LinkedHashMap<>(columns);
+        String[] text = new String[rows];
+        for (int i = 0; i < rows; i++) text[i] = Double.isNaN(values[i]) ? null : Double.toString(values[i]);
+        cols.put(name, new Column(name, text, values.clone()));
+        List<String> nn = new ArrayList<>(names);
+        if (!nn.contains(name)) nn.add(name);
+        return new DataTable(source, nn, cols, rows);
+    }
+
+    @Override
+    public String toString() {
+        return source + " (" + rows + " rows: " + Arrays.toString(names.toArray()) + ")";
+    }
+}

@@ -1,0 +1,123 @@
+package org.varpart.design;
+
+import java.util.List;
+
+/**
+ * A model on data: the response y, the fixed-effects matrix X (with column names and the term
+ * each column belongs to) and the random-effects terms, all over the complete observations.
+ * Random-effects terms are ordered by decreasing number of levels, as lme4 orders them.
+ */
+public final class Design {
+    private final String formula;
+    private final String response;
+    private final double[] y;
+    private final double[] x;
+    private final int p;
+    private final String[] xNames;
+    private final int[] assign;
+    private final List<String> fixedTerms;
+    private final List<ReTerm> terms;
+    private final int[] rows;
+    private final int dropped;
+    private final List<String> messages;
+
+    /**
+     * @param x the fixed-effects matrix, column-major (n × p)
+     * @param assign for each column of X, the index into {@code fixedTerms} of its term
+     * @param fixedTerms the fixed terms' labels, {@code (Intercept)} first when present
+     * @param rows for each observation, its row in the data table (0-based)
+     * @param dropped the number of table rows dropped for a missing value
+     * @param messages notes made while building (columns dropped for rank deficiency, ...)
+     */
+    public Design(String formula, String response, double[] y, double[] x, String[] xNames, int[] assign,
+                  List<String> fixedTerms, List<ReTerm> terms, int[] rows, int dropped, List<String> messages) {
+        this.formula = formula;
+        this.response = response;
+        this.y = y;
+        this.x = x;
+        this.p = xNames.length;
+        this.xNames = xNames;
+        this.assign = assign;
+        this.fixedTerms = List.copyOf(fixedTerms);
+        this.terms = List.copyOf(terms);
+        this.rows = rows;
+        this.dropped = dropped;
+        this.messages = List.copyOf(messages);
+        if (x.length != (long) y.length * p) throw new IllegalArgumentException("X has the wrong size");
+    }
+
+    public String formula() {
+        return formula;
+    }
+
+    public String response() {
+        return response;
+    }
+
+    /** Number of observations n. */
+    public int n() {
+        return y.length;
+    }
+
+    /** Number of fixed-effects columns p. */
+    public int p() {
+        return p;
+    }
+
+    public double[] y() {
+        return y;
+    }
+
+    /** X, column-major. */
+    public double[] x() {
+        return x;
+    }
+
+    public double x(int i, int j) {
+        return x[j * y.length + i];
+    }
+
+    public String xName(int j) {
+        return xNames[j];
+    }
+
+    public String[] xNames() {
+        return xNames.clone();
+    }
+
+    /** Index into {@link #fixedTerms()} of column j's term. */
+    public int assign(int j) {
+        return assign[j];
+    }
+
+    public List<String> fixedTerms() {
+        return fixedTerms;
+    }
+
+    public List<ReTerm> terms() {
+        return terms;
+    }
+
+    /** Data-table row of observation i. */
+    public int row(int i) {
+        return rows[i];
+    }
+
+    public int[] rows() {
+        return rows.clone();
+    }
+
+    public int dropped() {
+        return dropped;
+    }
+
+    public List<String> messages() {
+        return messages;
+    }
+
+    /** The same design with another response over the same observations. */
+    public Design withResponse(String name, double[] newY) {
+        if (newY.length != y.length) throw new IllegalArgumentException("response length " + newY.length + " != " + y.length);
+        return new Design(formula, name, newY, x, xNames, assign, fixedTerms, terms, rows, dropped, messages);
+    }
+}

@@ -1,0 +1,76 @@
+package org.varpart.io;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.varpart.design.Design;
+import org.varpart.design.ReTerm;
+import org.varpart.lmm.FitResult;
+import org.varpart.lmm.VarComp;
+
+/** The JSON record of one fit written by {@code varpart fit --json}. */
+public final class FitJson {
+    private FitJson() {}
+
+    public static String write(FitResult r, Design d) {
+        Json j = new Json(true).beginObject();
+        j.field("formula", d.formula());
+        j.field("status", r.status().label());
+        j.field("message", r.message());
+        j.field("n_obs", r.nObs());
+        j.field("n_dropped_missing", d.dropped());
+        j.field("criterion", r.criterion());
+        if (!r.status().hasEstimates()) return j.endObject().toString();
+        j.field("objective", r.objective());
+        j.field("log_likelihood", r.logLikelihood());
+        j.field("aic", r.aic());
+        j.field("bic", r.bic());
+        j.field("converged", r.converged());
+        j.field("singular", r.singular());
+        j.field("evaluations", r.evaluations());
+        j.key("theta").beginArray();
+        for (double t : r.theta()) j.value(t);
+        j.endArray();
+        j.key("fixed_effects").beginArray();
+        for (int k = 0; k < r.beta().length; k++) {
+            j.beginObject().field("term", r.fixedNames()[k]).field("estimate", r.beta()[k])
+                    .field("std_error", r.stdError(k)).endObject();
+        }
+        j.endArray();
+        int p = r.beta().length;
+        j.key("vcov").beginArray();
+        for (int a = 0; a < p; a++) {
+            j.beginArray();
+            for (int b = 0; b < p; b++) j.value(r.vcov()[b * p + a]);
+            j.endArray();
+        }
+        j.endArray();
+        j.key("variance_components").beginArray();
+        for (VarComp vc : r.varComps()) {
+            for (int a = 0; a < vc.size(); a++) {
+                j.beginObject().field("group", vc.group()).field("term", vc.columns()[a])
+                        .field("variance", vc.variance(a)).field("std_dev", vc.sd(a)).endObject();
+            }
+        }
+        j.endArray();
+        j.key("correlations").beginArray();
+        for (VarComp vc : r.varComps()) {
+            for (int a = 0; a < vc.size(); a++) {
+                for (int b = a + 1; b < vc.size(); b++) {
+                    j.beginObject().field("group", vc.group()).field("term1", vc.columns()[a])
+                            .field("term2", vc.columns()[b]).field("correlation", vc.correlation(b, a)).endObject();
+                }
+            }
+        }
+        j.endArray();
+        j.field("residual_variance", r.sigma2());
+        j.key("groups").beginArray();
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        for (ReTerm t : d.terms()) groups.putIfAbsent(t.group(), t.levels());
+        groups.forEach((g, n) -> j.beginObject().field("group", g).field("levels", n).endObject());
+        j.endArray();
+        j.key("messages").beginArray();
+        for (String m : r.messages()) j.value(m);
+        j.endArray();
+        return j.endObject().toString();
+    }
+}

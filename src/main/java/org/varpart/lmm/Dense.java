@@ -1,0 +1,86 @@
+package org.varpart.lmm;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.lapack.LAPACK;
+import org.netlib.util.intW;
+
+/**
+ * Dense kernels on column-major matrices stored in {@code double[]} (leading dimension = rows).
+ * Thin, named wrappers over netlib BLAS/LAPACK; each says which argument it overwrites.
+ */
+final class Dense {
+    private static final BLAS BLAS_ = BLAS.getInstance();
+    private static final LAPACK LAPACK_ = LAPACK.getInstance();
+
+    private Dense() {}
+
+    /** C (m × n) ← C − A Bᵀ, with A m × k and B n × k. Overwrites C. */
+    static void subtractABt(int m, int n, int k, double[] a, double[] b, double[] c) {
+        if (m == 0 || n == 0 || k == 0) return;
+        BLAS_.dgemm("N", "T", m, n, k, -1.0, a, m, b, n, 1.0, c, m);
+    }
+
+    /** Lower triangle of C (n × n) ← C − A Aᵀ, with A n × k. Overwrites C's lower triangle. */
+    static void rankUpdateLower(int n, int k, double[] a, double[] c) {
+        if (n == 0 || k == 0) return;
+        BLAS_.dsyrk("L", "N", n, k, -1.0, a, n, 1.0, c, n);
+    }
+
+    /** B (m × n) ← B L⁻ᵀ with L n × n lower triangular. Overwrites B. */
+    static void rdivLowerTransposed(int m, int n, double[] l, double[] b) {
+        if (m == 0 || n == 0) return;
+        BLAS_.dtrsm("R", "L", "T", "N", m, n, 1.0, l, n, b, m);
+    }
+
+    /**
+     * Cholesky factor in place: the lower triangle of A (n × n) becomes L with A = L Lᵀ.
+     *
+     * @return 0 on success, else the 1-based order of the leading minor that is not positive definite
+     */
+    static int cholLower(int n, double[] a) {
+        if (n == 0) return 0;
+        intW info = new intW(0);
+        LAPACK_.dpotrf("L", n, a, n, info);
+        return info.val;
+    }
+
+    /**
+     * Cholesky of the c × c block of {@code a} starting at {@code off} (lower triangle, column
+     * major), in place; small-block kernel for the block-diagonal first block.
+     *
+     * @return false if the block is not positive definite
+     */
+    static boolean cholSmall(int c, double[] a, int off) {
+        for (int j = 0; j < c; j++) {
+            double d = a[off + j * c + j];
+            for (int k = 0; k < j; k++) d -= a[off + k * c + j] * a[off + k * c + j];
+            if (!(d > 0)) return false;
+            d = Math.sqrt(d);
+            a[off + j * c + j] = d;
+            for (int i = j + 1; i < c; i++) {
+                double s = a[off + j * c + i];
+                for (int k = 0; k < j; k++) s -= a[off + k * c + i] * a[off + k * c + j];
+                a[off + j * c + i] = s / d;
+            }
+        }
+        return true;
+    }
+
+    /** Solves Lᵀ x = b in place for lower-triangular L (n × n, column-major at offset {@code off}). */
+    static void solveLowerTransposed(int n, double[] l, int off, int ld, double[] b, int boff) {
+        for (int i = n - 1; i >= 0; i--) {
+            double s = b[boff + i];
+            for (int k = i + 1; k < n; k++) s -= l[off + i * ld + k] * b[boff + k];
+            b[boff + i] = s / l[off + i * ld + i];
+        }
+    }
+
+    /** Solves L x = b in place for lower-triangular L. */
+    static void solveLower(int n, double[] l, int off, int ld, double[] b, int boff) {
+        for (int i = 0; i < n; i++) {
+            double s = b[boff + i];
+            for (int k = 0; k < i; k++) s -= l[off + k * ld + i] * b[boff + k];
+            b[boff + i] = s / l[off + i * ld + i];
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.varpart.lmm;
+
+/**
+ * How to fit: the criterion and the optimiser's settings, with lme4's defaults. Immutable; the
+ * values used are recorded with each result.
+ *
+ * @param reml REML (true, lme4's default) or maximum likelihood
+ * @param maxEvaluations the most objective evaluations the optimiser may use
+ * @param tolerance the optimiser's final trust-region radius in θ (BOBYQA's ρ_end)
+ * @param checkConvergence whether to run lme4's gradient check at the optimum
+ * @param conditionalVariances whether to compute the conditional variances of the random effects
+ */
+public record FitOptions(boolean reml, int maxEvaluations, double tolerance, boolean checkConvergence,
+                         boolean conditionalVariances) {
+
+    /** A fit is singular when a diagonal entry of some T ends below this (lme4's rule). */
+    public static final double SINGULAR_TOLERANCE = 1e-4;
+    /** lme4's tolerance for the scaled gradient at the optimum. */
+    public static final double GRADIENT_TOLERANCE = 2e-3;
+
+    public FitOptions {
+        if (maxEvaluations < 10) throw new IllegalArgumentException("maxEvaluations must be at least 10, got " + maxEvaluations);
+        if (!(tolerance > 0)) throw new IllegalArgumentException("tolerance must be positive, got " + tolerance);
+    }
+
+    /** REML with lme4's defaults. */
+    public static FitOptions remlDefaults() {
+        return new FitOptions(true, 100_000, 1e-8, true, true);
+    }
+
+    /** Maximum likelihood with lme4's defaults. */
+    public static FitOptions mlDefaults() {
+        return new FitOptions(false, 100_000, 1e-8, true, true);
+    }
+
+    public FitOptions withReml(boolean r) {
+        return new FitOptions(r, maxEvaluations, tolerance, checkConvergence, conditionalVariances);
+    }
+
+    public String criterion() {
+        return reml ? "REML" : "ML";
+    }
+}

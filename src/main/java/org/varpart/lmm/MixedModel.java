@@ -1,0 +1,167 @@
+package org.varpart.lmm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.varpart.design.Design;
+import org.varpart.design.ReTerm;
+
+/**
+ * Fits a linear mixed model to a {@link Design} by minimising lme4's profiled REML criterion or
+ * ML deviance over θ. Problems with the data or the fit come back as a {@link FitStatus} with a
+ * message; only misuse of the API throws.
+ */
+public final class MixedModel {
+    private MixedModel() {}
+
+    /** Fits the design; never throws for a problem of the data. */
+    public static FitResult fit(Design design, FitOptions options) {
+        String problem = checkDesign(design);
+        String crit = options.criterion();
+        if (problem != null) {
+            FitStatus st = problem.startsWith("!") ? FitStatus.FAILED : FitStatus.SKIPPED_TOO_FEW;
+            return FitResult.without(st, problem.replaceFirst("^!", ""), crit, design.n());
+        }
+        if (isConstant(design.y())) {
+            return FitResult.without(FitStatus.SKIPPED_CONSTANT, "the response is constant (every value is "
+                    + design.y()[0] + "); there is no variance to partition", crit, design.n());
+        }
+        for (double v : design.y()) {
+            if (Double.isInfinite(v)) {
+                return FitResult.without(FitStatus.FAILED, "the response has an infinite value; remove it or mark it as NA", crit, design.n());
+            }
+        }
+        try {
+            LmmModel model = new LmmModel(design);
+            return fit(model, options, model.start());
+        } catch (RuntimeException e) {
+            return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
+        }
+    }
+
+    /**
+     * lme4's checks of a design before fitting. Returns null when fine; a message starting with
+     * '!' marks a problem of the model rather than of the amount of data.
+     */
+    static String checkDesign(Design d) {
+        int n = d.n();
+        if (d.terms().isEmpty()) return "!the formula has no random-effects terms; a mixed model needs at least one, such as (1 | group)";
+        for (ReTerm t : d.terms()) {
+            if (t.levels() < 2) {
+                return "!the grouping factor '" + t.group() + "' has only one level (" + t.level(0)
+                        + ") among the observations used; a random effect needs at least two";
+            }
+        }
+        if (n <= d.p()) return "only " + n + " observations for " + d.p() + " fixed-effects coefficients";
+        for (ReTerm t : d.terms()) {
+            if (t.levels() >= n) {
+                return "the number of levels of each grouping factor must be less than the number of observations ("
+                        + t.group() + " has " + t.levels() + " levels for " + n + " observations)";
+            }
+            if (t.q() >= n) {
+                return "the number of observations (" + n + ") is not more than the number of random effects (" + t.q()
+                        + ") for the term on " + t.group() + "; its variance and the residual variance cannot be separated";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isConstant(double[] y) {
+        for (double v : y) if (v != y[0]) return false;
+        return true;
+    }
+
+    /** Optimises θ from {@code start} and assembles the result. */
+    static FitResult fit(LmmModel model, FitOptions options, double[] start) {
+        boolean reml = options.reml();
+        double[] lower = model.lowerBounds();
+        ThetaOptimizer.Result opt = ThetaOptimizer.minimize(th -> model.objective(th, reml), start, lower, options);
+        List<String> messages = new ArrayList<>(model.design().messages());
+        double value = model.objective(opt.x(), reml);
+        if (!Double.isFinite(value)) {
+            return FitResult.without(FitStatus.FAILED, "the model could not be factorised at any θ tried (the fixed effects may be collinear)",
+                    options.criterion(), model.design().n());
+        }
+        boolean singular = false;
+        for (int i = 0; i < lower.length; i++) {
+            if (lower[i] == 0 && opt.x()[i] < FitOptions.SINGULAR_TOLERANCE) singular = true;
+        }
+        boolean converged = !opt.hitLimit();
+        if (opt.hitLimit()) messages.add("the optimiser reached its limit of " + options.maxEvaluations() + " evaluations");
+        if (converged && options.checkConvergence()) {
+            String warn = Convergence.check(th -> model.objective(th, reml), opt.x(), lower);
+            if (warn != null) {
+                converged = false;
+                messages.add(warn);
+            }
+            model.setTheta(opt.x());
+        }
+        if (singular) messages.add("boundary (singular) fit: a variance component is estimated as zero");
+        FitStatus status = !converged && !singular ? FitStatus.NOT_CONVERGED
+                : singular ? FitStatus.SINGULAR : FitStatus.OK;
+        if (!converged && singular) status = FitStatus.SINGULAR;
+        return assemble(model, options, opt.x(), value, opt.evaluations(), converged, singular, status, messages);
+    }
+
+    private static FitResult assemble(LmmModel model, FitOptions options, double[] theta, double objective,
+                                      int evaluations, boolean converged, boolean singular, FitStatus status,
+                                      List<String> messages) {
+        Design d = model.design();
+        boolean reml = options.reml();
+        model.setTheta(theta);
+        int n = d.n(), p = d.p();
+        double r2 = model.pwrss();
+        double sigma2 = r2 / (reml ? n - p : n);
+        double[] beta = model.beta();
+        double[] vcov = model.unscaledVcov();
+        for (int i = 0; i < vcov.length; i++) vcov[i] *= sigma2;
+        int npar = theta.length + p + 1;
+        double loglik = -objective / 2;
+        double aic = objective + 2.0 * npar;
+        double bic = objective + Math.log(n) * npar;
+
+        List<VarComp> vcs = new ArrayList<>();
+        List<RandomEffects> res = new ArrayList<>();
+        double[][] u = model.u(beta);
+        double[][] condVar = options.conditionalVariances() ? model.conditionalCovariance() : null;
+        double[][] b = new double[model.terms()][];
+        for (int t = 0; t < model.terms(); t++) {
+            ReTerm term = d.terms().get(t);
+            int c = term.columns();
+            double[] tm = model.lambdaBlock(t);
+            double[] cov = new double[c * c];
+            for (int r = 0; r < c; r++) {
+                for (int s = 0; s < c; s++) {
+                    double acc = 0;
+                    for (int x = 0; x <= Math.min(r, s); x++) acc += tm[x * c + r] * tm[x * c + s];
+                    cov[s * c + r] = sigma2 * acc;
+                }
+            }
+            vcs.add(new VarComp(term.group(), term.columnNames(), cov));
+            b[t] = model.lambdaTimes(t, u[t]);
+            double[] cv = null;
+            if (condVar != null) {
+                cv = condVar[t];
+                for (int i = 0; i < cv.length; i++) cv[i] *= sigma2;
+            }
+            String[] levels = new String[term.levels()];
+            for (int l = 0; l < levels.length; l++) levels[l] = term.level(l);
+            res.add(new RandomEffects(term.group(), term.columnNames(), levels, b[t], cv));
+        }
+        double[] fitted = new double[n];
+        double[] resid = new double[n];
+        for (int i = 0; i < n; i++) {
+            double f = 0;
+            for (int j = 0; j < p; j++) f += d.x(i, j) * beta[j];
+            for (int t = 0; t < model.terms(); t++) {
+                ReTerm term = d.terms().get(t);
+                int c = term.columns(), base = term.code(i) * c;
+                for (int a = 0; a < c; a++) f += term.z(i, a) * b[t][base + a];
+            }
+            fitted[i] = f;
+            resid[i] = d.y()[i] - f;
+        }
+        return new FitResult(status, List.copyOf(messages), options.criterion(), n, objective, loglik, aic, bic,
+                evaluations, converged, singular, theta.clone(), d.xNames(), beta, vcov, sigma2,
+                List.copyOf(vcs), List.copyOf(res), fitted, resid);
+    }
+}

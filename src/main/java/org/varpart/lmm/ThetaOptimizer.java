@@ -1,0 +1,119 @@
+package org.varpart.lmm;
+
+import java.util.Arrays;
+import java.util.function.ToDoubleFunction;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.SimpleBounds;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
+import org.apache.commons.math3.optim.univariate.BrentOptimizer;
+import org.apache.commons.math3.optim.univariate.SearchInterval;
+import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
+import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
+
+/**
+ * Minimises a function of θ subject to lower bounds, as lme4 does with BOBYQA. One-dimensional
+ * problems (a single random intercept) use Brent's method on a bracket found by doubling, since
+ * BOBYQA needs at least two dimensions. Both finish by trying each bounded coordinate at its
+ * bound, which can only lower the objective.
+ */
+final class ThetaOptimizer {
+
+    /** The optimum found. */
+    record Result(double[] x, double value, int evaluations, boolean hitLimit) {}
+
+    private ThetaOptimizer() {}
+
+    static Result minimize(ToDoubleFunction<double[]> f, double[] start, double[] lower, FitOptions opt) {
+        Counter counted = new Counter(f);
+        double[] x;
+        boolean hitLimit = false;
+        try {
+            x = start.length == 1 ? brent(counted, start[0], lower[0], opt) : bobyqa(counted, start, lower, opt);
+        } catch (TooManyEvaluationsException e) {
+            hitLimit = true;
+            x = counted.best.clone();
+        }
+        if (counted.bestValue < counted.apply(x)) x = counted.best.clone();
+        x = tryBounds(counted, x, lower);
+        double value = counted.apply(x);
+        return new Result(x, value, counted.count, hitLimit);
+    }
+
+    /** Counts evaluations and remembers the best point seen. */
+    private static final class Counter {
+        final ToDoubleFunction<double[]> f;
+        int count;
+        double[] best;
+        double bestValue = Double.POSITIVE_INFINITY;
+
+        Counter(ToDoubleFunction<double[]> f) {
+            this.f = f;
+        }
+
+        double apply(double[] x) {
+            count++;
+            double v = f.applyAsDouble(x);
+            if (v < bestValue) {
+                bestValue = v;
+                best = x.clone();
+            }
+            return v;
+        }
+    }
+
+    private static double[] bobyqa(Counter f, double[] start, double[] lower, FitOptions opt) {
+        int n = start.length;
+        double[] upper = new double[n];
+        Arrays.fill(upper, Double.POSITIVE_INFINITY);
+        BOBYQAOptimizer bobyqa = new BOBYQAOptimizer(2 * n + 1, 0.25, opt.tolerance());
+        PointValuePair r = bobyqa.optimize(new MaxEval(opt.maxEvaluations()),
+                new ObjectiveFunction(f::apply), GoalType.MINIMIZE,
+                new InitialGuess(start), new SimpleBounds(lower, upper));
+        return r.getPoint();
+    }
+
+    private static double[] brent(Counter f, double start, double lower, FitOptions opt) {
+        double[] x1 = new double[1];
+        java.util.function.DoubleUnaryOperator g = t -> {
+            x1[0] = t;
+            return f.apply(x1);
+        };
+        // bracket: double the upper end until the function rises
+        double hi = Math.max(2 * start, 1.0);
+        double fPrev = g.applyAsDouble(start);
+        double fHi = g.applyAsDouble(hi);
+        int guard = 0;
+        while (fHi < fPrev && guard++ < 60) {
+            fPrev = fHi;
+            hi *= 2;
+            fHi = g.applyAsDouble(hi);
+        }
+        BrentOptimizer brent = new BrentOptimizer(1e-10, Math.max(1e-14, opt.tolerance() * 1e-3));
+        UnivariatePointValuePair r = brent.optimize(new MaxEval(opt.maxEvaluations()),
+                new UnivariateObjectiveFunction(g::applyAsDouble), GoalType.MINIMIZE,
+                new SearchInterval(lower, hi, Math.min(Math.max(start, lower), hi)));
+        return new double[] {r.getPoint()};
+    }
+
+    /** Moves each bounded coordinate that ends near its bound onto it, when that is no worse. */
+    private static double[] tryBounds(Counter f, double[] x, double[] lower) {
+        double[] best = x.clone();
+        double bestValue = f.apply(best);
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isInfinite(lower[i]) || best[i] == lower[i] || best[i] - lower[i] > 1e-3) continue;
+            double[] y = best.clone();
+            y[i] = lower[i];
+            double v = f.apply(y);
+            if (v <= bestValue) {
+                best = y;
+                bestValue = v;
+            }
+        }
+        return best;
+    }
+}

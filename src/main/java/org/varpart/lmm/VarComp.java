@@ -1,0 +1,34 @@
+package org.varpart.lmm;
+
+/**
+ * The covariance of one random-effects term: Σ = σ² T Tᵀ over the term's columns.
+ *
+ * @param group the grouping factor, e.g. {@code Subject}
+ * @param columns the term's columns, e.g. {@code (Intercept)}, {@code Days}
+ * @param covariance Σ, c × c column-major
+ */
+public record VarComp(String group, String[] columns, double[] covariance) {
+
+    public int size() {
+        return columns.length;
+    }
+
+    public double variance(int a) {
+        return covariance[a * columns.length + a];
+    }
+
+    public double sd(int a) {
+        return Math.sqrt(variance(a));
+    }
+
+    /** Correlation of columns a and b (NaN when a variance is zero). */
+    public double correlation(int a, int b) {
+        double d = sd(a) * sd(b);
+        return d > 0 ? covariance[b * columns.length + a] / d : Double.NaN;
+    }
+
+    /** The component's name in variance-partition tables: {@code Subject} or {@code Subject.Days}. */
+    public String componentName(int a) {
+        return columns[a].equals("(Intercept)") ? group : group + "." + columns[a];
+    }
+}
