@@ -1,0 +1,102 @@
+package org.varpart;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reference values produced by lme4/lmerTest with {@code src/test/resources/lme4/make_fixtures.R}
+ * (the tests do not need R). A fixture file has lines {@code key<TAB>name<TAB>value}.
+ */
+public final class Fixtures {
+    public static final Path ROOT = Path.of("src/test/resources/lme4");
+
+    /** One model of {@code models.tsv}. */
+    public record Model(String name, String data, String formula) {
+        public Path dataPath() {
+            return ROOT.resolve("data").resolve(data);
+        }
+
+        public Fixture fixture(String criterion) {
+            return Fixture.read(ROOT.resolve("fixtures").resolve(name + "." + criterion + ".tsv"));
+        }
+
+        @Override
+        public String toString() {
+            return name + ": " + formula;
+        }
+    }
+
+    /** The values of one fixture file, by key and name. */
+    public static final class Fixture {
+        private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+
+        static Fixture read(Path p) {
+            Fixture f = new Fixture();
+            try {
+                List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+                for (String line : lines.subList(1, lines.size())) {
+                    if (line.isBlank()) continue;
+                    String[] t = line.split("\t", -1);
+                    double v = t[2].equals("NA") || t[2].equals("NaN") ? Double.NaN : Double.parseDouble(t[2]);
+                    f.values.computeIfAbsent(t[0], k -> new LinkedHashMap<>()).put(t[1], v);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return f;
+        }
+
+        /** The single value of a key without a name. */
+        public double get(String key) {
+            return get(key, "-");
+        }
+
+        public double get(String key, String name) {
+            Map<String, Double> m = values.get(key);
+            if (m == null || !m.containsKey(name)) throw new AssertionError("fixture has no " + key + " " + name);
+            return m.get(name);
+        }
+
+        public boolean has(String key) {
+            return values.containsKey(key);
+        }
+
+        public boolean has(String key, String name) {
+            return values.containsKey(key) && values.get(key).containsKey(name);
+        }
+
+        /** All names and values of a key, in file order. */
+        public Map<String, Double> all(String key) {
+            return values.getOrDefault(key, Map.of());
+        }
+    }
+
+    public static List<Model> models() {
+        try {
+            List<String> lines = Files.readAllLines(ROOT.resolve("models.tsv"), StandardCharsets.UTF_8);
+            List<Model> out = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                if (line.isBlank() || line.startsWith("#")) continue;
+                String[] t = line.split("\t", -1);
+                out.add(new Model(t[0], t[1], t[2]));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Model model(String name) {
+        return models().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no model " + name + " in models.tsv"));
+    }
+
+    private Fixtures() {}
+}
