@@ -1,30 +1,75 @@
 package org.varpart.lmm;
 
+import java.util.function.ToDoubleFunction;
 import org.varpart.design.Design;
 
 /**
- * Fits many responses that share one design (the same samples, X and random-effects terms), as
- * the per-feature job does for all features of one assay with the same missingness pattern.
- * Results are identical to {@link MixedModel#fit} on {@code design.withResponse(...)} for each
- * response; this class is where the shared-design work (structure once, y-dependent products
- * per block) lives.
+ * Fits many responses that share one design (the same observations, X and random-effects
+ * terms), as the per-feature job does for all features of one assay with the same missingness
+ * pattern. Everything that does not depend on y — the checks of the design, the structure and
+ * the cross-products of Z and X, the per-count sums of {@link SchurObjective} — is done once in
+ * the constructor; each {@link #fit} adds only the products with y and optimises θ.
+ * {@link MixedModel#fit} is this class used for a single response, so both give the same numbers.
+ * Not thread-safe: use one instance per thread.
  */
 public final class BlockFitter {
     private final Design design;
     private final FitOptions options;
+    private final String designProblem;
+    private final LmmModel model;
+    private final SchurObjective schur;
 
-    /** @param design the shared design; its own response is ignored */
+    /** @param design the shared design; its own response is only a default */
     public BlockFitter(Design design, FitOptions options) {
         this.design = design;
         this.options = options;
+        this.designProblem = MixedModel.checkDesign(design);
+        this.model = designProblem == null ? new LmmModel(design) : null;
+        this.schur = designProblem == null ? SchurObjective.forDesign(design) : null;
     }
 
-    /** Fits one response (values for the design's observations, in order). Never throws for bad data. */
+    /**
+     * Fits one response (values for the design's observations, in order). Never throws for bad
+     * data: problems come back as a status with a message.
+     */
     public FitResult fit(String name, double[] y) {
-        return MixedModel.fit(design.withResponse(name, y), options);
+        String crit = options.criterion();
+        if (designProblem != null) {
+            FitStatus st = designProblem.startsWith("!") ? FitStatus.FAILED : FitStatus.SKIPPED_TOO_FEW;
+            return FitResult.without(st, designProblem.replaceFirst("^!", ""), crit, design.n());
+        }
+        if (y.length != design.n()) throw new IllegalArgumentException("response " + name + " has " + y.length + " values, the design " + design.n());
+        for (double v : y) {
+            if (!Double.isFinite(v)) {
+                return FitResult.without(FitStatus.FAILED, "the response has a non-finite value (" + v
+                        + "); mark missing values as NA", crit, design.n());
+            }
+        }
+        if (MixedModel.isConstant(y)) {
+            return FitResult.without(FitStatus.SKIPPED_CONSTANT, "the response is constant (every value is "
+                    + y[0] + "); there is no variance to partition", crit, design.n());
+        }
+        try {
+            model.setResponse(y);
+            boolean reml = options.reml();
+            ToDoubleFunction<double[]> objective;
+            if (schur != null) {
+                schur.setResponse(y);
+                objective = th -> schur.objective(th, reml);
+            } else {
+                objective = th -> model.objective(th, reml);
+            }
+            return MixedModel.fit(objective, model, options, model.start());
+        } catch (RuntimeException e) {
+            return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
+        }
     }
 
     public Design design() {
         return design;
+    }
+
+    public FitOptions options() {
+        return options;
     }
 }

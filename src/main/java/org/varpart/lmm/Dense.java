@@ -46,21 +46,31 @@ final class Dense {
 
     /**
      * Cholesky of the c × c block of {@code a} starting at {@code off} (lower triangle, column
-     * major), in place; small-block kernel for the block-diagonal first block.
+     * major), in place, right-looking: each column is scaled and then subtracted from the columns
+     * to its right, so the inner loops run over contiguous memory. For the small dense blocks of
+     * the per-θ evaluation, where a call into BLAS costs more than the arithmetic.
      *
      * @return false if the block is not positive definite
      */
     static boolean cholSmall(int c, double[] a, int off) {
+        double[] col = new double[c];
         for (int j = 0; j < c; j++) {
-            double d = a[off + j * c + j];
-            for (int k = 0; k < j; k++) d -= a[off + k * c + j] * a[off + k * c + j];
+            int cj = off + j * c;
+            double d = a[cj + j];
             if (!(d > 0)) return false;
             d = Math.sqrt(d);
-            a[off + j * c + j] = d;
+            a[cj + j] = d;
+            double inv = 1.0 / d;
             for (int i = j + 1; i < c; i++) {
-                double s = a[off + j * c + i];
-                for (int k = 0; k < j; k++) s -= a[off + k * c + i] * a[off + k * c + j];
-                a[off + j * c + i] = s / d;
+                double v = a[cj + i] * inv;
+                a[cj + i] = v;
+                col[i] = v;
+            }
+            for (int k = j + 1; k < c; k++) {
+                double ljk = col[k];
+                if (ljk == 0) continue;
+                int ck = off + k * c;
+                for (int i = k; i < c; i++) a[ck + i] -= col[i] * ljk;
             }
         }
         return true;

@@ -34,6 +34,8 @@ public final class LmmModel {
     private final double[] theta;
     /** Whether the last {@link #updateL} succeeded (all diagonal blocks positive definite). */
     private boolean factorOk;
+    /** The response in use (the design's, until {@link #setResponse}). */
+    private double[] y;
 
     public LmmModel(Design design) {
         this.design = design;
@@ -66,7 +68,40 @@ public final class LmmModel {
             }
         }
         this.theta = start();
+        this.y = design.y();
         computeCrossProducts();
+    }
+
+    /**
+     * Replaces the response, recomputing only the cross-products that involve y (the last row
+     * of A): O(n Σcₜ). The factor must be recomputed ({@link #setTheta}) before use.
+     */
+    public void setResponse(double[] newY) {
+        if (newY.length != n) throw new IllegalArgumentException("response has " + newY.length + " values, the design " + n);
+        this.y = newY;
+        List<ReTerm> terms = design.terms();
+        int ld = p + 1;
+        for (int j = 0; j < k; j++) {
+            double[] blk = a[k][j];
+            for (int col = 0; col < size[j]; col++) blk[col * ld + p] = 0;
+            ReTerm term = terms.get(j);
+            for (int obs = 0; obs < n; obs++) {
+                int base = term.code(obs) * c[j];
+                for (int v = 0; v < c[j]; v++) blk[(base + v) * ld + p] += newY[obs] * term.z(obs, v);
+            }
+        }
+        double[] kk = a[k][k];
+        for (int s = 0; s <= p; s++) kk[s * ld + p] = 0;
+        for (int obs = 0; obs < n; obs++) {
+            double yv = newY[obs];
+            for (int s = 0; s < p; s++) kk[s * ld + p] += yv * design.x(obs, s);
+            kk[p * ld + p] += yv * yv;
+        }
+    }
+
+    /** The response in use. */
+    public double[] y() {
+        return y;
     }
 
     /** lme4's start: 1 on the diagonal of each T, 0 off it. */

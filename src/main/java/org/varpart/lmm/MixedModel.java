@@ -15,27 +15,7 @@ public final class MixedModel {
 
     /** Fits the design; never throws for a problem of the data. */
     public static FitResult fit(Design design, FitOptions options) {
-        String problem = checkDesign(design);
-        String crit = options.criterion();
-        if (problem != null) {
-            FitStatus st = problem.startsWith("!") ? FitStatus.FAILED : FitStatus.SKIPPED_TOO_FEW;
-            return FitResult.without(st, problem.replaceFirst("^!", ""), crit, design.n());
-        }
-        if (isConstant(design.y())) {
-            return FitResult.without(FitStatus.SKIPPED_CONSTANT, "the response is constant (every value is "
-                    + design.y()[0] + "); there is no variance to partition", crit, design.n());
-        }
-        for (double v : design.y()) {
-            if (Double.isInfinite(v)) {
-                return FitResult.without(FitStatus.FAILED, "the response has an infinite value; remove it or mark it as NA", crit, design.n());
-            }
-        }
-        try {
-            LmmModel model = new LmmModel(design);
-            return fit(model, options, model.start());
-        } catch (RuntimeException e) {
-            return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
-        }
+        return new BlockFitter(design, options).fit(design.response(), design.y());
     }
 
     /**
@@ -65,18 +45,18 @@ public final class MixedModel {
         return null;
     }
 
-    private static boolean isConstant(double[] y) {
+    static boolean isConstant(double[] y) {
         for (double v : y) if (v != y[0]) return false;
         return true;
     }
 
-    /** Optimises θ from {@code start} and assembles the result. */
-    static FitResult fit(LmmModel model, FitOptions options, double[] start) {
-        boolean reml = options.reml();
+    /** Optimises θ from {@code start} on the given objective and assembles the result from {@code model}. */
+    static FitResult fit(java.util.function.ToDoubleFunction<double[]> objective, LmmModel model,
+                         FitOptions options, double[] start) {
         double[] lower = model.lowerBounds();
-        ThetaOptimizer.Result opt = ThetaOptimizer.minimize(th -> model.objective(th, reml), start, lower, options);
+        ThetaOptimizer.Result opt = ThetaOptimizer.minimize(objective, start, lower, options);
         List<String> messages = new ArrayList<>(model.design().messages());
-        double value = model.objective(opt.x(), reml);
+        double value = opt.value();
         if (!Double.isFinite(value)) {
             return FitResult.without(FitStatus.FAILED, "the model could not be factorised at any θ tried (the fixed effects may be collinear)",
                     options.criterion(), model.design().n());
@@ -87,18 +67,12 @@ public final class MixedModel {
         }
         boolean converged = !opt.hitLimit();
         if (opt.hitLimit()) messages.add("the optimiser reached its limit of " + options.maxEvaluations() + " evaluations");
-        if (converged && options.checkConvergence()) {
-            String warn = Convergence.check(th -> model.objective(th, reml), opt.x(), lower);
-            if (warn != null) {
-                converged = false;
-                messages.add(warn);
-            }
-            model.setTheta(opt.x());
+        if (opt.convergenceWarning() != null) {
+            converged = false;
+            messages.add(opt.convergenceWarning());
         }
         if (singular) messages.add("boundary (singular) fit: a variance component is estimated as zero");
-        FitStatus status = !converged && !singular ? FitStatus.NOT_CONVERGED
-                : singular ? FitStatus.SINGULAR : FitStatus.OK;
-        if (!converged && singular) status = FitStatus.SINGULAR;
+        FitStatus status = singular ? FitStatus.SINGULAR : converged ? FitStatus.OK : FitStatus.NOT_CONVERGED;
         return assemble(model, options, opt.x(), value, opt.evaluations(), converged, singular, status, messages);
     }
 
@@ -147,6 +121,7 @@ public final class MixedModel {
             for (int l = 0; l < levels.length; l++) levels[l] = term.level(l);
             res.add(new RandomEffects(term.group(), term.columnNames(), levels, b[t], cv));
         }
+        double[] y = model.y();
         double[] fitted = new double[n];
         double[] resid = new double[n];
         for (int i = 0; i < n; i++) {
@@ -158,7 +133,7 @@ public final class MixedModel {
                 for (int a = 0; a < c; a++) f += term.z(i, a) * b[t][base + a];
             }
             fitted[i] = f;
-            resid[i] = d.y()[i] - f;
+            resid[i] = y[i] - f;
         }
         return new FitResult(status, List.copyOf(messages), options.criterion(), n, objective, loglik, aic, bic,
                 evaluations, converged, singular, theta.clone(), d.xNames(), beta, vcov, sigma2,

@@ -24,7 +24,7 @@ import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 final class ThetaOptimizer {
 
     /** The optimum found. */
-    record Result(double[] x, double value, int evaluations, boolean hitLimit) {}
+    record Result(double[] x, double value, int evaluations, boolean hitLimit, String convergenceWarning) {}
 
     private ThetaOptimizer() {}
 
@@ -33,19 +33,31 @@ final class ThetaOptimizer {
         double[] x;
         boolean hitLimit = false;
         try {
-            x = start.length == 1 ? brent(counted, start[0], lower[0], opt) : bobyqa(counted, start, lower, opt);
+            if (start.length == 1) x = brent(counted, start[0], lower[0], opt);
+            else if (opt.optimizer() == FitOptions.Optimizer.BOBYQA) x = bobyqa(counted, start, lower, opt);
+            else x = quasiNewton(counted, start, lower, opt);
         } catch (TooManyEvaluationsException e) {
             hitLimit = true;
             x = counted.best.clone();
         }
         if (counted.bestValue < counted.apply(x)) x = counted.best.clone();
         x = tryBounds(counted, x, lower);
+        boolean qn = start.length > 1 && opt.optimizer() == FitOptions.Optimizer.QUASI_NEWTON;
+        String warning = null;
+        if (!hitLimit && (qn || opt.checkConvergence())) {
+            Convergence.Derivatives der = Convergence.derivatives(counted::apply, x, lower);
+            if (opt.checkConvergence()) warning = Convergence.assess(der);
+            if (qn) { // a Newton step takes the finite-difference BFGS optimum to full precision
+                double[] y = Convergence.newtonStep(der, x, lower);
+                if (y != null && counted.apply(y) < der.value()) x = y;
+            }
+        }
         double value = counted.apply(x);
-        return new Result(x, value, counted.count, hitLimit);
+        return new Result(x, value, counted.count, hitLimit, warning);
     }
 
     /** Counts evaluations and remembers the best point seen. */
-    private static final class Counter {
+    static final class Counter {
         final ToDoubleFunction<double[]> f;
         int count;
         double[] best;
@@ -75,6 +87,14 @@ final class ThetaOptimizer {
                 new ObjectiveFunction(f::apply), GoalType.MINIMIZE,
                 new InitialGuess(start), new SimpleBounds(lower, upper));
         return r.getPoint();
+    }
+
+    private static double[] quasiNewton(Counter f, double[] start, double[] lower, FitOptions opt) {
+        QuasiNewton qn = new QuasiNewton(f::apply, lower, opt.maxEvaluations());
+        double[] x = start.clone();
+        qn.minimize(x, 1e-6);
+        if (qn.exhausted()) throw new TooManyEvaluationsException(opt.maxEvaluations());
+        return x;
     }
 
     private static double[] brent(Counter f, double start, double lower, FitOptions opt) {

@@ -1,0 +1,298 @@
+package org.varpart.lmm;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.varpart.design.Design;
+import org.varpart.design.ReTerm;
+
+/**
+ * The profiled objective for designs whose first random-effects term is scalar (one column, such
+ * as {@code (1 | patient)}), evaluated through the Schur complement of that term's diagonal block.
+ * With a_l the cross-products of level l of the first term with every other column of
+ * [Z₂ … Z_k X y] and d_l its own sum of squares, eliminating the first block leaves
+ * <pre>
+ *   S = Λ_Rᵀ (A_RR − Σ_l w_l a_l a_lᵀ) Λ_R + I,    w_l = θ₁² / (θ₁² d_l + 1),
+ * </pre>
+ * and log|L|² = Σ_l log(θ₁² d_l + 1) + log|S_Z|². Levels with equal d_l share w_l, so
+ * Σ_l w_l a_l a_lᵀ is a sum over the distinct counts of matrices summed once per design. An
+ * evaluation then costs (distinct counts) × m² + m³/3 for m = the number of columns after the
+ * first term, whatever n and the number of levels of the first term.
+ *
+ * <p>Structure and the y-independent sums are computed once per design; {@link #setResponse}
+ * adds the parts that depend on y (the shared-design principle of ARCHITECTURE.md).
+ */
+final class SchurObjective {
+    /** Above this many stored doubles the per-count sums cost more than they save. */
+    static final long MAX_STORED = 8_000_000L;
+
+    private final int k, p, n, m, q0;
+    private final int[] c, g, off;
+    private final int[] thetaOffset;
+    private final int nTheta;
+    private final int reDim; // number of random-effects columns among the m
+    /** Per level of term 0: its cross-products with the other columns (without y), row-major q0 × (m−1). */
+    private final double[] a;
+    /** Per count group: size, d, and Σ a_l a_lᵀ over its levels (lower triangle, (m−1)², column-major). */
+    private final int[] groupSize;
+    private final double[] groupD;
+    private final int[] levelGroup;
+    private final double[][] groupM;
+    /** A_RR without y: (m−1)², column-major lower triangle. */
+    private final double[] arr;
+    /** Each observation's level in term 0 and its z value; each observation's other columns. */
+    private final Design design;
+
+    // per response
+    private final double[] ay;       // A_RR's y row (m entries; last is yᵀy)
+    private final double[][] groupMy; // per group: the y row of Σ u_l a_l (m entries; last Σ u_l²)
+    private final double[] u0;        // (Z₁ᵀy)_l per level
+
+    // workspace
+    private final double[] s;
+    private final double[] theta;
+
+    private SchurObjective(Design d) {
+        this.design = d;
+        List<ReTerm> terms = d.terms();
+        k = terms.size();
+        p = d.p();
+        n = d.n();
+        c = new int[k];
+        g = new int[k];
+        off = new int[k + 1];
+        thetaOffset = new int[k + 1];
+        int pos = 0;
+        for (int t = 0; t < k; t++) {
+            c[t] = terms.get(t).columns();
+            g[t] = terms.get(t).levels();
+            thetaOffset[t + 1] = thetaOffset[t] + terms.get(t).nTheta();
+            if (t >= 1) {
+                off[t] = pos;
+                pos += c[t] * g[t];
+            }
+        }
+        reDim = pos;
+        off[k] = pos; // X starts here
+        m = pos + p + 1;
+        nTheta = thetaOffset[k];
+        q0 = g[0];
+        int mx = m - 1;
+        a = new double[q0 * mx];
+        double[] d0 = new double[q0];
+        arr = new double[mx * mx];
+        int[] idx = new int[mx];
+        double[] val = new double[mx];
+        ReTerm t0 = terms.get(0);
+        for (int obs = 0; obs < n; obs++) {
+            int nnz = rowOf(obs, idx, val);
+            int l = t0.code(obs);
+            double z = t0.z(obs, 0);
+            d0[l] += z * z;
+            for (int e = 0; e < nnz; e++) a[l * mx + idx[e]] += z * val[e];
+            for (int e = 0; e < nnz; e++) {
+                for (int f = 0; f <= e; f++) {
+                    int r = Math.max(idx[e], idx[f]), cc = Math.min(idx[e], idx[f]);
+                    arr[cc * mx + r] += val[e] * val[f];
+                }
+            }
+        }
+        Map<Double, Integer> groups = new HashMap<>();
+        levelGroup = new int[q0];
+        for (int l = 0; l < q0; l++) {
+            Integer gi = groups.get(d0[l]);
+            if (gi == null) {
+                gi = groups.size();
+                groups.put(d0[l], gi);
+            }
+            levelGroup[l] = gi;
+        }
+        int ng = groups.size();
+        groupSize = new int[ng];
+        groupD = new double[ng];
+        groupM = new double[ng][mx * mx];
+        for (int l = 0; l < q0; l++) {
+            int gi = levelGroup[l];
+            groupSize[gi]++;
+            groupD[gi] = d0[l];
+            double[] mg = groupM[gi];
+            int base = l * mx;
+            for (int cc = 0; cc < mx; cc++) {
+                double acc = a[base + cc];
+                if (acc == 0) continue;
+                for (int r = cc; r < mx; r++) mg[cc * mx + r] += a[base + r] * acc;
+            }
+        }
+        ay = new double[m];
+        groupMy = new double[ng][m];
+        u0 = new double[q0];
+        s = new double[m * m];
+        theta = new double[nTheta];
+    }
+
+    /** The objective for this design, or null when its first term is not scalar or the sums would be too large. */
+    static SchurObjective forDesign(Design d) {
+        if (d.terms().isEmpty() || d.terms().get(0).columns() != 1) return null;
+        int m = 1 + d.p();
+        for (int t = 1; t < d.terms().size(); t++) m += d.terms().get(t).q();
+        Map<Double, Boolean> counts = new HashMap<>();
+        ReTerm t0 = d.terms().get(0);
+        double[] d0 = new double[t0.levels()];
+        for (int i = 0; i < d.n(); i++) d0[t0.code(i)] += t0.z(i, 0) * t0.z(i, 0);
+        for (double v : d0) counts.put(v, true);
+        long stored = (long) (counts.size() + 2) * m * m + (long) t0.levels() * m;
+        return stored > MAX_STORED ? null : new SchurObjective(d);
+    }
+
+    /**
+     * The non-zero entries of observation obs over the columns after term 0 (RE columns, then
+     * X), without y. Returns their number.
+     */
+    private int rowOf(int obs, int[] idx, double[] val) {
+        int e = 0;
+        List<ReTerm> terms = design.terms();
+        for (int t = 1; t < k; t++) {
+            ReTerm term = terms.get(t);
+            int base = off[t] + term.code(obs) * c[t];
+            for (int col = 0; col < c[t]; col++) {
+                idx[e] = base + col;
+                val[e++] = term.z(obs, col);
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            idx[e] = off[k] + j;
+            val[e++] = design.x(obs, j);
+        }
+        return e;
+    }
+
+    /** Sets the response (one value per observation of the design) and its cross-products. */
+    void setResponse(double[] y) {
+        int mx = m - 1;
+        Arrays.fill(ay, 0);
+        Arrays.fill(u0, 0);
+        int[] idx = new int[mx];
+        double[] val = new double[mx];
+        ReTerm t0 = design.terms().get(0);
+        double yy = 0;
+        for (int obs = 0; obs < n; obs++) {
+            double yv = y[obs];
+            int nnz = rowOf(obs, idx, val);
+            for (int e = 0; e < nnz; e++) ay[idx[e]] += val[e] * yv;
+            yy += yv * yv;
+            u0[t0.code(obs)] += t0.z(obs, 0) * yv;
+        }
+        ay[mx] = yy;
+        for (double[] row : groupMy) Arrays.fill(row, 0);
+        for (int l = 0; l < q0; l++) {
+            double ul = u0[l];
+            if (ul == 0) continue;
+            double[] row = groupMy[levelGroup[l]];
+            int base = l * mx;
+            for (int col = 0; col < mx; col++) row[col] += ul * a[base + col];
+            row[mx] += ul * ul;
+        }
+    }
+
+    int nTheta() {
+        return nTheta;
+    }
+
+    /** The REML criterion or ML deviance at θ; +∞ where S is not positive definite. */
+    double objective(double[] th, boolean reml) {
+        System.arraycopy(th, 0, theta, 0, nTheta);
+        int mx = m - 1;
+        double t02 = theta[0] * theta[0];
+        // S (lower triangle, column-major m × m) = A_RR − Σ_G w_G M_G
+        for (int col = 0; col < mx; col++) {
+            System.arraycopy(arr, col * mx + col, s, col * m + col, mx - col);
+            s[col * m + mx] = ay[col];
+        }
+        s[mx * m + mx] = ay[mx];
+        double logDet0 = 0;
+        for (int gi = 0; gi < groupSize.length; gi++) {
+            double denom = t02 * groupD[gi] + 1;
+            logDet0 += groupSize[gi] * Math.log(denom);
+            double w = t02 / denom;
+            if (w == 0) continue;
+            double[] mg = groupM[gi];
+            for (int col = 0; col < mx; col++) {
+                int sb = col * m, mb = col * mx;
+                for (int r = col; r < mx; r++) s[sb + r] -= w * mg[mb + r];
+            }
+            double[] my = groupMy[gi];
+            for (int col = 0; col <= mx; col++) s[col * m + mx] -= w * my[col];
+        }
+        applyLambda();
+        for (int d = 0; d < reDim; d++) s[d * m + d] += 1.0;
+        if (!Dense.cholSmall(m, s, 0)) return Double.POSITIVE_INFINITY;
+        double logDetL = logDet0, logDetRX = 0;
+        for (int d = 0; d < reDim; d++) logDetL += 2 * Math.log(s[d * m + d]);
+        for (int d = reDim; d < mx; d++) logDetRX += 2 * Math.log(s[d * m + d]);
+        double r = s[mx * m + mx];
+        double r2 = r * r;
+        if (!(r2 > 0)) return Double.POSITIVE_INFINITY;
+        if (reml) {
+            int dof = n - p;
+            return logDetL + logDetRX + dof * (1 + Math.log(2 * Math.PI * r2 / dof));
+        }
+        return logDetL + n * (1 + Math.log(2 * Math.PI * r2 / n));
+    }
+
+    /** S ← Λ_Rᵀ S Λ_R on the lower triangle, for the random-effects terms after the first. */
+    private void applyLambda() {
+        for (int t = 1; t < k; t++) {
+            int ct = c[t];
+            if (ct == 1) {
+                double th = theta[thetaOffset[t]];
+                int lo = off[t], hi = off[t] + g[t];
+                // rows lo..hi-1 and columns lo..hi-1 scale by θ (the block itself by θ²)
+                for (int col = 0; col < m; col++) {
+                    int base = col * m;
+                    if (col >= lo && col < hi) {
+                        for (int r = col; r < m; r++) s[base + r] *= th;
+                        for (int r = Math.max(col, lo); r < hi; r++) s[base + r] *= th;
+                    } else if (col < lo) {
+                        for (int r = lo; r < hi; r++) s[base + r] *= th;
+                    }
+                }
+            } else {
+                applyVectorLambda(t);
+            }
+        }
+    }
+
+    /** Λₜ for a term with several columns: full symmetric fill, multiply, write the lower triangle back. */
+    private void applyVectorLambda(int t) {
+        int ct = c[t];
+        int idx = thetaOffset[t];
+        double[] tm = new double[ct * ct];
+        for (int col = 0; col < ct; col++) for (int row = col; row < ct; row++) tm[col * ct + row] = theta[idx++];
+        // symmetrise
+        for (int col = 0; col < m; col++) for (int r = 0; r < col; r++) s[col * m + r] = s[r * m + col];
+        double[] tmp = new double[ct];
+        int lo = off[t];
+        for (int lev = 0; lev < g[t]; lev++) {
+            int b = lo + lev * ct;
+            // rows: S[b.., :] ← Tᵀ S[b.., :]
+            for (int col = 0; col < m; col++) {
+                for (int u = 0; u < ct; u++) {
+                    double acc = 0;
+                    for (int v = u; v < ct; v++) acc += tm[u * ct + v] * s[col * m + b + v];
+                    tmp[u] = acc;
+                }
+                for (int u = 0; u < ct; u++) s[col * m + b + u] = tmp[u];
+            }
+            // columns: S[:, b..] ← S[:, b..] T
+            for (int r = 0; r < m; r++) {
+                for (int u = 0; u < ct; u++) {
+                    double acc = 0;
+                    for (int v = u; v < ct; v++) acc += s[(b + v) * m + r] * tm[u * ct + v];
+                    tmp[u] = acc;
+                }
+                for (int u = 0; u < ct; u++) s[(b + u) * m + r] = tmp[u];
+            }
+        }
+    }
+}
