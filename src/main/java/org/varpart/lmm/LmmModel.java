@@ -123,6 +123,13 @@ public final class LmmModel {
         return lb;
     }
 
+    /** For each θ, whether it is the only parameter of a scalar term (so f depends on it only through θ²). */
+    public boolean[] scalarThetas() {
+        boolean[] s = new boolean[nTheta];
+        for (int t = 0; t < k; t++) if (c[t] == 1) s[thetaOffset[t]] = true;
+        return s;
+    }
+
     public int nTheta() {
         return nTheta;
     }

@@ -54,7 +54,7 @@ public final class MixedModel {
     static FitResult fit(java.util.function.ToDoubleFunction<double[]> objective, LmmModel model,
                          FitOptions options, double[] start) {
         double[] lower = model.lowerBounds();
-        ThetaOptimizer.Result opt = ThetaOptimizer.minimize(objective, start, lower, options);
+        ThetaOptimizer.Result opt = ThetaOptimizer.minimize(objective, start, lower, model.scalarThetas(), options);
         List<String> messages = new ArrayList<>(model.design().messages());
         double value = opt.value();
         if (!Double.isFinite(value)) {

@@ -14,12 +14,19 @@ final class QuasiNewton {
     private final ToDoubleFunction<double[]> f;
     private final double[] lower;
     private final int n;
+    private final boolean[] project;
     private final int maxEvaluations;
     private int evaluations;
 
-    QuasiNewton(ToDoubleFunction<double[]> f, double[] lower, int maxEvaluations) {
+    /**
+     * @param project the variables whose steps are projected onto the bound (those for which
+     *     the bound is a regular point of f); the others follow a bent path that keeps them
+     *     inside
+     */
+    QuasiNewton(ToDoubleFunction<double[]> f, double[] lower, boolean[] project, int maxEvaluations) {
         this.f = f;
         this.lower = lower;
+        this.project = project;
         this.n = lower.length;
         this.maxEvaluations = maxEvaluations;
     }
@@ -37,38 +44,37 @@ final class QuasiNewton {
         return f.applyAsDouble(x);
     }
 
-    /** Minimises from x (modified in place); returns the final value. */
-    double minimize(double[] x, double xtol) {
+    /**
+     * Minimises from x (modified in place); returns the final value. Stops when the projected
+     * gradient, scaled by max(1, |xᵢ|), falls below {@code gtol}, or when no progress is made.
+     * Keeps a BFGS approximation B of the Hessian and solves the reduced system B_ff d_f = −g_f
+     * over the free variables, so holding a variable at its bound does not spoil the others'
+     * curvature.
+     */
+    double minimize(double[] x, double gtol) {
         double fx = eval(x);
         double[] g = gradient(x, fx);
-        double[][] h = identity();
-        double gmax = 0;
-        for (double v : g) gmax = Math.max(gmax, Math.abs(v));
-        if (gmax > 0) scale(h, Math.min(1, 0.5 / gmax)); // a first step of at most 0.5 in θ
-        boolean scaled = false;
+        double[][] b = null; // set after the first step; until then a step of at most 0.5
         double[] d = new double[n], xn = new double[n], gn, s = new double[n], yv = new double[n];
         for (int iter = 0; iter < 200 && !exhausted(); iter++) {
             boolean[] active = active(x, g);
-            // d = −H g on the free variables
-            double slope = 0;
-            for (int i = 0; i < n; i++) {
-                double acc = 0;
-                if (!active[i]) for (int j = 0; j < n; j++) if (!active[j]) acc -= h[i][j] * g[j];
-                d[i] = acc;
-                slope += acc * g[i];
-            }
-            if (!(slope < 0)) { // not a descent direction: restart from steepest descent
-                h = identity();
-                slope = 0;
-                for (int i = 0; i < n; i++) {
-                    d[i] = active[i] ? 0 : -g[i];
-                    slope += d[i] * g[i];
-                }
+            double slope = direction(b, g, active, d);
+            if (!(slope < 0)) {
+                b = null; // not a descent direction: start again from a scaled steepest descent
+                slope = direction(null, g, active, d);
                 if (!(slope < 0)) break;
             }
+            // Projected variables stop at their bound. The others may shrink by at most 95% of
+            // their distance to it along the step (a bent path): where f is even in a variable,
+            // its bound is a stationary point that a projected step could land on and never
+            // leave; values that end near the bound are snapped to it afterwards when no worse.
             double step = 1, fn;
             while (true) {
-                for (int i = 0; i < n; i++) xn[i] = Math.max(lower[i], x[i] + step * d[i]);
+                for (int i = 0; i < n; i++) {
+                    double v = x[i] + step * d[i];
+                    double floor = project[i] ? lower[i] : lower[i] + 0.05 * (x[i] - lower[i]);
+                    xn[i] = v < floor ? floor : v;
+                }
                 fn = eval(xn);
                 double dec = 0;
                 for (int i = 0; i < n; i++) dec += g[i] * (xn[i] - x[i]);
@@ -83,26 +89,86 @@ final class QuasiNewton {
             }
             if (!(fn < fx) || moved == 0) break;
             gn = gradient(xn, fn);
-            double sy = 0;
+            double sy = 0, yy = 0;
             for (int i = 0; i < n; i++) {
                 yv[i] = gn[i] - g[i];
                 sy += s[i] * yv[i];
+                yy += yv[i] * yv[i];
             }
-            if (sy > 1e-12 * norm(s) * norm(yv)) {
-                if (!scaled) { // Shanno's scaling of the initial inverse Hessian
-                    h = identity();
-                    scale(h, sy / (norm(yv) * norm(yv)));
-                    scaled = true;
+            if (sy > 1e-12 * norm(s) * Math.sqrt(yy)) {
+                if (b == null) { // Shanno–Phua scaling of the first approximation
+                    b = new double[n][n];
+                    for (int i = 0; i < n; i++) b[i][i] = yy / sy;
                 }
-                bfgsUpdate(h, s, yv, sy);
+                bfgsUpdate(b, s, yv, sy);
             }
             double df = fx - fn;
             System.arraycopy(xn, 0, x, 0, n);
             fx = fn;
             g = gn;
-            if (moved < xtol || df < 1e-10 * (1 + Math.abs(fx))) break;
+            if (projectedGradient(x, g) < gtol || moved < 1e-12 || df < 1e-14 * (1 + Math.abs(fx))) break;
         }
         return fx;
+    }
+
+    /**
+     * The search direction: −B_ff⁻¹g_f on the free variables (0 on the active ones), or without
+     * B a steepest-descent step of length at most 0.5. Returns the slope gᵀd.
+     */
+    private double direction(double[][] b, double[] g, boolean[] active, double[] d) {
+        java.util.Arrays.fill(d, 0);
+        if (b == null) {
+            double gmax = 0;
+            for (int i = 0; i < n; i++) if (!active[i]) gmax = Math.max(gmax, Math.abs(g[i]));
+            double scale = gmax > 0 ? Math.min(1, 0.5 / gmax) : 0;
+            for (int i = 0; i < n; i++) if (!active[i]) d[i] = -scale * g[i];
+        } else {
+            int[] free = java.util.stream.IntStream.range(0, n).filter(i -> !active[i]).toArray();
+            int m = free.length;
+            double[][] a = new double[m][m + 1];
+            for (int r = 0; r < m; r++) {
+                for (int c = 0; c < m; c++) a[r][c] = b[free[r]][free[c]];
+                a[r][m] = -g[free[r]];
+            }
+            if (!solveInPlace(a)) return Double.NaN;
+            for (int r = 0; r < m; r++) d[free[r]] = a[r][m];
+        }
+        double slope = 0;
+        for (int i = 0; i < n; i++) slope += d[i] * g[i];
+        return slope;
+    }
+
+    /** Gaussian elimination with partial pivoting on an augmented m × (m+1) system. */
+    private static boolean solveInPlace(double[][] a) {
+        int m = a.length;
+        for (int col = 0; col < m; col++) {
+            int piv = col;
+            for (int r = col + 1; r < m; r++) if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) piv = r;
+            if (!(Math.abs(a[piv][col]) > 0)) return false;
+            double[] t = a[col];
+            a[col] = a[piv];
+            a[piv] = t;
+            for (int r = col + 1; r < m; r++) {
+                double factor = a[r][col] / a[col][col];
+                for (int c = col; c <= m; c++) a[r][c] -= factor * a[col][c];
+            }
+        }
+        for (int r = m - 1; r >= 0; r--) {
+            double acc = a[r][m];
+            for (int c = r + 1; c < m; c++) acc -= a[r][c] * a[c][m];
+            a[r][m] = acc / a[r][r];
+        }
+        return true;
+    }
+
+    /** max over i of |gᵢ|·max(1, |xᵢ|), leaving out variables held at their bound. */
+    private double projectedGradient(double[] x, double[] g) {
+        double m = 0;
+        for (int i = 0; i < n; i++) {
+            if (x[i] <= lower[i] && g[i] > 0) continue;
+            m = Math.max(m, Math.abs(g[i]) * Math.max(1, Math.abs(x[i])));
+        }
+        return m;
     }
 
     /** Variables at their bound whose gradient pushes them further out. */
@@ -117,7 +183,7 @@ final class QuasiNewton {
         double[] g = new double[n];
         double[] y = x.clone();
         for (int i = 0; i < n; i++) {
-            double hstep = 1e-7 * Math.max(1, Math.abs(x[i]));
+            double hstep = 1e-8 * Math.max(1, Math.abs(x[i]));
             y[i] = x[i] + hstep;
             g[i] = (eval(y) - fx) / hstep;
             y[i] = x[i];
@@ -125,29 +191,17 @@ final class QuasiNewton {
         return g;
     }
 
-    private static void scale(double[][] h, double factor) {
-        for (double[] row : h) for (int j = 0; j < row.length; j++) row[j] *= factor;
-    }
-
-    private double[][] identity() {
-        double[][] h = new double[n][n];
-        for (int i = 0; i < n; i++) h[i][i] = 1;
-        return h;
-    }
-
-    /** H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ with ρ = 1/sᵀy. */
-    private void bfgsUpdate(double[][] h, double[] s, double[] y, double sy) {
-        double rho = 1 / sy;
-        double[] hy = new double[n];
-        double yhy = 0;
+    /** B ← B − (Bs)(Bs)ᵀ/(sᵀBs) + yyᵀ/(sᵀy). */
+    private void bfgsUpdate(double[][] b, double[] s, double[] y, double sy) {
+        double[] bs = new double[n];
+        double sbs = 0;
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) hy[i] += h[i][j] * y[j];
-            yhy += y[i] * hy[i];
+            for (int j = 0; j < n; j++) bs[i] += b[i][j] * s[j];
+            sbs += s[i] * bs[i];
         }
+        if (!(sbs > 0)) return;
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                h[i][j] += -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
-            }
+            for (int j = 0; j < n; j++) b[i][j] += -bs[i] * bs[j] / sbs + y[i] * y[j] / sy;
         }
     }
 

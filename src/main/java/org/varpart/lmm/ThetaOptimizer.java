@@ -26,16 +26,23 @@ final class ThetaOptimizer {
     /** The optimum found. */
     record Result(double[] x, double value, int evaluations, boolean hitLimit, String convergenceWarning) {}
 
+    /** The quasi-Newton search stops at this scaled gradient; the Newton step does the rest. */
+    static final double GRADIENT_TOLERANCE = 1e-3;
+
     private ThetaOptimizer() {}
 
-    static Result minimize(ToDoubleFunction<double[]> f, double[] start, double[] lower, FitOptions opt) {
+    /**
+     * @param squared the coordinates that enter f only through their square (the θ of scalar
+     *     random-effects terms)
+     */
+    static Result minimize(ToDoubleFunction<double[]> f, double[] start, double[] lower, boolean[] squared, FitOptions opt) {
         Counter counted = new Counter(f);
         double[] x;
         boolean hitLimit = false;
         try {
             if (start.length == 1) x = brent(counted, start[0], lower[0], opt);
             else if (opt.optimizer() == FitOptions.Optimizer.BOBYQA) x = bobyqa(counted, start, lower, opt);
-            else x = quasiNewton(counted, start, lower, opt);
+            else x = quasiNewton(counted, start, lower, squared, opt);
         } catch (TooManyEvaluationsException e) {
             hitLimit = true;
             x = counted.best.clone();
@@ -89,11 +96,46 @@ final class ThetaOptimizer {
         return r.getPoint();
     }
 
-    private static double[] quasiNewton(Counter f, double[] start, double[] lower, FitOptions opt) {
-        QuasiNewton qn = new QuasiNewton(f::apply, lower, opt.maxEvaluations());
-        double[] x = start.clone();
-        qn.minimize(x, 1e-6);
+    /**
+     * Projected BFGS. The diagonal θ of a scalar term enters the objective only as θ², so it is
+     * optimised as φ = θ², in which the bound φ = 0 is a regular point (the gradient there is
+     * finite and says whether the variance wants to be positive) instead of a stationary one.
+     */
+    private static double[] quasiNewton(Counter f, double[] start, double[] lower, boolean[] squared, FitOptions opt) {
+        int n = start.length;
+        double[] t = new double[n];
+        ToDoubleFunction<double[]> g = phi -> {
+            for (int i = 0; i < n; i++) t[i] = squared[i] ? Math.sqrt(phi[i]) : phi[i];
+            return f.apply(t);
+        };
+        QuasiNewton qn = new QuasiNewton(g, lower, squared, opt.maxEvaluations());
+        double[] phi = start.clone();
+        for (int i = 0; i < n; i++) if (squared[i]) phi[i] = start[i] * start[i];
+        double fx = qn.minimize(phi, GRADIENT_TOLERANCE);
+        // With vector terms, or crossed and nested terms, there can be more than one basin:
+        // from each variance that ended near zero, look once more at a moderate value.
+        for (int round = 0; round < 3 && !qn.exhausted(); round++) {
+            boolean improved = false;
+            for (int i = 0; i < n && !improved; i++) {
+                if (lower[i] != 0 || phi[i] > (squared[i] ? 1e-4 : 1e-2)) continue;
+                for (double v : new double[] {0.3, 1.0}) {
+                    double[] y = phi.clone();
+                    y[i] = squared[i] ? v * v : v;
+                    if (g.applyAsDouble(y) >= fx) continue;
+                    double fy = qn.minimize(y, GRADIENT_TOLERANCE);
+                    if (fy < fx - 1e-10 * Math.abs(fx)) {
+                        phi = y;
+                        fx = fy;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+            if (!improved) break;
+        }
         if (qn.exhausted()) throw new TooManyEvaluationsException(opt.maxEvaluations());
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = squared[i] ? Math.sqrt(phi[i]) : phi[i];
         return x;
     }
 

@@ -16,6 +16,15 @@ public class Scratch {
         Design d = DesignBuilder.build(spec, rd.samples(), "y", y[0]);
         FitOptions o = new FitOptions(false, a[2].contains("b") ? FitOptions.Optimizer.BOBYQA : FitOptions.Optimizer.QUASI_NEWTON, 100000, 1e-8, a[2].contains("c"), a[2].contains("v"));
         BlockFitter bf = new BlockFitter(d, o);
+        BlockFitter ref = new BlockFitter(d, o.withOptimizer(FitOptions.Optimizer.BOBYQA));
+        double worst = 0;
+        for (int f = 0; f < Math.min(nf, 200); f++) {
+            FitResult fx = bf.fit("f", y[f]), fr = ref.fit("f", y[f]);
+            double x = fx.objective(), r = fr.objective();
+            if ((x - r) / Math.abs(r) > 1e-7) System.out.println(f + " qn " + x + " " + java.util.Arrays.toString(fx.theta()) + " bobyqa " + r + " " + java.util.Arrays.toString(fr.theta()));
+            worst = Math.max(worst, (x - r) / Math.abs(r));
+        }
+        System.out.println("worst (qn - bobyqa)/|bobyqa| = " + worst);
         for (int rep = 0; rep < 2; rep++) {
             long t0 = System.nanoTime();
             int evals = 0;
