@@ -115,6 +115,13 @@ public final class Design {
         return messages;
     }
 
+    /** The same design with other random-effects terms (re-ordered by decreasing number of levels). */
+    public Design withTerms(List<ReTerm> newTerms) {
+        List<ReTerm> sorted = new java.util.ArrayList<>(newTerms);
+        sorted.sort(java.util.Comparator.comparingInt(ReTerm::levels).reversed());
+        return new Design(formula, response, y, x, xNames, assign, fixedTerms, sorted, rows, dropped, messages);
+    }
+
     /** The same design with another response over the same observations. */
     public Design withResponse(String name, double[] newY) {
         if (newY.length != y.length) throw new IllegalArgumentException("response length " + newY.length + " != " + y.length);

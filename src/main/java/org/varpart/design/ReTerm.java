@@ -82,6 +82,18 @@ public final class ReTerm {
         return codes.length;
     }
 
+    /** The same grouping with only the given columns (used to build reduced models). */
+    public ReTerm keepColumns(int[] keep) {
+        int c = columns(), k = keep.length, n = n();
+        String[] names = new String[k];
+        double[] zz = new double[n * k];
+        for (int j = 0; j < k; j++) {
+            names[j] = columnNames[keep[j]];
+            for (int i = 0; i < n; i++) zz[i * k + j] = z[i * c + keep[j]];
+        }
+        return new ReTerm(group, names, levels, codes, zz);
+    }
+
     /** Whether the term has one column whose every entry is 1 (a random intercept). */
     public boolean isScalarIntercept() {
         if (columns() != 1) return false;

@@ -1,0 +1,276 @@
+package org.varpart.stats;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.varpart.design.Design;
+import org.varpart.lmm.FitResult;
+import org.varpart.lmm.LmmModel;
+
+/**
+ * Satterthwaite's degrees of freedom for fixed-effect contrasts, as lmerTest computes them
+ * (ALGORITHMS.md §6). With φ = (θ, σ) and D(φ) = log|L|² [+ log|R_X|² for REML] +
+ * ν log(2πσ²) + r²/σ² (ν = n for ML, n − p for REML), A = 2H⁻¹ for H the Hessian of D at the
+ * optimum (pseudo-inverse over eigenvalues above 1e-8), and Var(β̂)(φ) = σ²(R_XᵀR_X)⁻¹(θ):
+ * for a contrast L, v = LᵀVar(β̂)L, g = ∂v/∂φ and df = 2v²/(gᵀAg). For a multi-row L (a
+ * term's F test) lmerTest's rule is used: t tests along the eigenvectors of L Var(β̂) Lᵀ, then
+ * E = Σ νₘ/(νₘ − 2) and df = 2E/(E − q). Derivatives are central differences refined by one
+ * Richardson extrapolation.
+ */
+public final class Satterthwaite {
+    private final LmmModel model;
+    private final double[] phi;
+    private final boolean reml;
+    private final int n, p;
+    private final double[][] a;          // 2 H⁻¹ (pseudo-inverse)
+    private final double[][][] jacobian; // ∂Var(β̂)/∂φᵢ, p × p each
+    private final double[] beta;
+    private final double[][] vcov;
+
+    /** One test of a fixed-effect coefficient. */
+    public record TTest(String name, double estimate, double stdError, double df, double t, double p) {}
+
+    /** One F test of a term's coefficients. */
+    public record FTest(String term, int numDf, double denDf, double f, double p) {}
+
+    public Satterthwaite(Design design, FitResult fit, boolean reml) {
+        this.model = new LmmModel(design);
+        this.reml = reml;
+        this.n = design.n();
+        this.p = design.p();
+        int nt = fit.theta().length;
+        phi = new double[nt + 1];
+        System.arraycopy(fit.theta(), 0, phi, 0, nt);
+        phi[nt] = Math.sqrt(fit.sigma2());
+        this.beta = fit.beta().clone();
+        this.vcov = new double[p][p];
+        for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) vcov[i][j] = fit.vcov()[j * p + i];
+        this.a = twiceInverseHessian();
+        this.jacobian = vcovJacobian();
+        model.setTheta(fit.theta());
+    }
+
+    /** D(φ) of lmerTest's {@code devfun_vp}. */
+    private double deviance(double[] x) {
+        int nt = x.length - 1;
+        double[] th = java.util.Arrays.copyOf(x, nt);
+        model.setTheta(th);
+        double s2 = x[nt] * x[nt];
+        double nu = reml ? n - p : n;
+        double d = model.logDetL() + nu * Math.log(2 * Math.PI * s2) + model.pwrss() / s2;
+        return reml ? d + model.logDetRX() : d;
+    }
+
+    private double step(int i) {
+        return 1e-3 * Math.max(Math.abs(phi[i]), 0.1);
+    }
+
+    private double[][] hessian(double scale) {
+        int m = phi.length;
+        double[][] h = new double[m][m];
+        double f0 = deviance(phi);
+        double[] fp = new double[m], fm = new double[m];
+        for (int i = 0; i < m; i++) {
+            double hi = step(i) * scale;
+            fp[i] = deviance(shift(phi, i, hi, -1, 0));
+            fm[i] = deviance(shift(phi, i, -hi, -1, 0));
+            h[i][i] = (fp[i] - 2 * f0 + fm[i]) / (hi * hi);
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < i; j++) {
+                double hi = step(i) * scale, hj = step(j) * scale;
+                double fpp = deviance(shift(phi, i, hi, j, hj));
+                double fmm = deviance(shift(phi, i, -hi, j, -hj));
+                double fpm = deviance(shift(phi, i, hi, j, -hj));
+                double fmp = deviance(shift(phi, i, -hi, j, hj));
+                h[i][j] = h[j][i] = (fpp - fpm - fmp + fmm) / (4 * hi * hj);
+            }
+        }
+        return h;
+    }
+
+    /** 2H⁻¹ with H by Richardson-extrapolated central differences. */
+    private double[][] twiceInverseHessian() {
+        double[][] h1 = hessian(1), h2 = hessian(0.5);
+        int m = phi.length;
+        double[][] h = new double[m][m];
+        for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) h[i][j] = (4 * h2[i][j] - h1[i][j]) / 3;
+        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(h));
+        RealMatrix inv = new Array2DRowRealMatrix(m, m);
+        for (int k = 0; k < m; k++) {
+            double ev = eig.getRealEigenvalue(k);
+            if (ev > 1e-8) {
+                RealMatrix v = eig.getV().getColumnMatrix(k);
+                inv = inv.add(v.multiply(v.transpose()).scalarMultiply(2 / ev));
+            }
+        }
+        return inv.getData();
+    }
+
+    private double[][] vcovAt(double[] x) {
+        int nt = x.length - 1;
+        model.setTheta(java.util.Arrays.copyOf(x, nt));
+        double s2 = x[nt] * x[nt];
+        double[] u = model.unscaledVcov();
+        double[][] v = new double[p][p];
+        for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) v[i][j] = s2 * u[j * p + i];
+        return v;
+    }
+
+    private double[][][] vcovJacobian() {
+        int m = phi.length;
+        double[][][] jac = new double[m][][];
+        for (int i = 0; i < m; i++) {
+            double h = step(i);
+            double[][] d1 = centralDifference(i, h), d2 = centralDifference(i, h / 2);
+            double[][] d = new double[p][p];
+            for (int r = 0; r < p; r++) for (int c = 0; c < p; c++) d[r][c] = (4 * d2[r][c] - d1[r][c]) / 3;
+            jac[i] = d;
+        }
+        return jac;
+    }
+
+    private double[][] centralDifference(int i, double h) {
+        double[][] plus = vcovAt(shift(phi, i, h, -1, 0)), minus = vcovAt(shift(phi, i, -h, -1, 0));
+        double[][] d = new double[p][p];
+        for (int r = 0; r < p; r++) for (int c = 0; c < p; c++) d[r][c] = (plus[r][c] - minus[r][c]) / (2 * h);
+        return d;
+    }
+
+    private static double[] shift(double[] x, int i, double di, int j, double dj) {
+        double[] y = x.clone();
+        y[i] += di;
+        if (j >= 0) y[j] += dj;
+        return y;
+    }
+
+    private static double quadratic(double[] l, double[][] m) {
+        double s = 0;
+        for (int i = 0; i < l.length; i++) for (int j = 0; j < l.length; j++) s += l[i] * m[i][j] * l[j];
+        return s;
+    }
+
+    /** Satterthwaite df of the contrast lᵀβ. */
+    public double df(double[] l) {
+        double v = quadratic(l, vcov);
+        double[] g = new double[phi.length];
+        for (int i = 0; i < g.length; i++) g[i] = quadratic(l, jacobian[i]);
+        double denom = quadratic(g, a);
+        return 2 * v * v / denom;
+    }
+
+    /** The t test of each coefficient. */
+    public List<TTest> coefficientTests(String[] names) {
+        List<TTest> out = new ArrayList<>();
+        for (int j = 0; j < p; j++) {
+            double[] l = new double[p];
+            l[j] = 1;
+            double se = Math.sqrt(vcov[j][j]);
+            double df = df(l);
+            double t = beta[j] / se;
+            out.add(new TTest(names[j], beta[j], se, df, t, twoSidedP(t, df)));
+        }
+        return out;
+    }
+
+    /** P(F(d1, d2) > f), from the regularised beta function so that tiny tails do not round to 0. */
+    static double fTail(double f, double d1, double d2) {
+        if (!(d2 > 0) || Double.isNaN(f)) return Double.NaN;
+        if (f <= 0) return 1;
+        return org.apache.commons.math3.special.Beta.regularizedBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+    }
+
+    static double twoSidedP(double t, double df) {
+        if (!(df > 0) || Double.isNaN(t)) return Double.NaN;
+        return 2 * new TDistribution(null, df).cumulativeProbability(-Math.abs(t));
+    }
+
+    /** The F test that the coefficients in {@code columns} are all zero. */
+    public FTest fTest(String term, int[] columns) {
+        int q = columns.length;
+        double[][] vl = new double[q][q];
+        for (int i = 0; i < q; i++) for (int j = 0; j < q; j++) vl[i][j] = vcov[columns[i]][columns[j]];
+        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(vl));
+        double fsum = 0;
+        double[] nu = new double[q];
+        for (int m = 0; m < q; m++) {
+            double d = eig.getRealEigenvalue(m);
+            double[] pv = eig.getEigenvector(m).toArray();
+            double[] l = new double[p];
+            double lb = 0;
+            for (int i = 0; i < q; i++) {
+                l[columns[i]] = pv[i];
+                lb += pv[i] * beta[columns[i]];
+            }
+            fsum += lb * lb / d;
+            nu[m] = df(l);
+        }
+        double f = fsum / q;
+        double ddf = fDenominatorDf(nu);
+        double pval = fTail(f, q, ddf);
+        return new FTest(term, q, ddf, f, pval);
+    }
+
+    /** Whether some other term's variables include all of this term's. */
+    static boolean containedInAnother(String label, List<String> terms) {
+        java.util.Set<String> vars = variables(label);
+        for (String other : terms) {
+            if (!other.equals(label) && !other.equals("(Intercept)") && variables(other).containsAll(vars)) return true;
+        }
+        return false;
+    }
+
+    /** The variables of a term label, split on ':' outside parentheses. */
+    static java.util.Set<String> variables(String label) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        int depth = 0, start = 0;
+        for (int i = 0; i < label.length(); i++) {
+            char ch = label.charAt(i);
+            if (ch == '(') depth++;
+            else if (ch == ')') depth--;
+            else if (ch == ':' && depth == 0) {
+                out.add(label.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(label.substring(start));
+        return out;
+    }
+
+    /** lmerTest's {@code get_Fstat_ddf}. */
+    static double fDenominatorDf(double[] nu) {
+        if (nu.length == 1) return nu[0];
+        boolean equal = true;
+        for (int i = 1; i < nu.length; i++) equal &= Math.abs(nu[i] - nu[0]) < 1e-8;
+        if (equal) return nu[0];
+        double e = 0;
+        for (double v : nu) {
+            if (v <= 2) return 2;
+            e += v / (v - 2);
+        }
+        return 2 * e / (e - nu.length);
+    }
+
+    /**
+     * The F test of each fixed term (not the intercept) that no higher-order term contains: the
+     * hypothesis that all its coefficients are zero, which is lmerTest's type III hypothesis for
+     * such a term. A term contained in an interaction (age in age:sex) is left out: with
+     * treatment contrasts its coefficients are effects at the reference level, a different
+     * hypothesis from lmerTest's type III one.
+     */
+    public List<FTest> termTests(Design d) {
+        List<FTest> out = new ArrayList<>();
+        for (int t = 0; t < d.fixedTerms().size(); t++) {
+            String label = d.fixedTerms().get(t);
+            if (label.equals("(Intercept)") || containedInAnother(label, d.fixedTerms())) continue;
+            List<Integer> cols = new ArrayList<>();
+            for (int j = 0; j < d.p(); j++) if (d.assign(j) == t) cols.add(j);
+            if (cols.isEmpty()) continue;
+            out.add(fTest(label, cols.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return out;
+    }
+}
