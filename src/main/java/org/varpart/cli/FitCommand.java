@@ -16,6 +16,7 @@ import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
 import org.varpart.report.FitSummaryText;
+import org.varpart.stats.Significance;
 
 /** {@code varpart fit}: one linear mixed model on one data file. */
 final class FitCommand {
@@ -33,6 +34,9 @@ final class FitCommand {
               --json OUT.json   also write the results as JSON
               --ranef OUT.csv   also write the conditional modes (BLUPs) with their conditional
                                 standard deviations, one row per group, term and level
+              --no-tests        leave out the significance tests (Satterthwaite df and p-values
+                                of the fixed effects, F tests of terms, likelihood-ratio tests
+                                of the random effects), which refit the model once per term
               --help            show this help
 
             Exit codes: 0 fitted (status ok, singular or not_converged); 1 the model could not
@@ -42,7 +46,7 @@ final class FitCommand {
     private FitCommand() {}
 
     static int run(String[] argv, PrintStream out) throws IOException {
-        Args a = Args.parse(argv, Set.of("data", "formula", "json", "ranef"), Set.of("ml", "reml", "help"));
+        Args a = Args.parse(argv, Set.of("data", "formula", "json", "ranef"), Set.of("ml", "reml", "no-tests", "help"));
         if (a.has("help")) {
             out.print(HELP);
             return 0;
@@ -57,9 +61,10 @@ final class FitCommand {
         if (design.dropped() > 0) {
             out.println(design.dropped() + " of " + table.rows() + " rows dropped for a missing value in a model variable.");
         }
-        out.print(FitSummaryText.format(r, design, Path.of(data).getFileName().toString()));
+        Significance tests = r.status().hasEstimates() && !a.has("no-tests") ? Significance.compute(design, r, options) : null;
+        out.print(FitSummaryText.format(r, design, Path.of(data).getFileName().toString(), tests));
         if (a.has("json")) {
-            Files.writeString(Path.of(a.get("json")), FitJson.write(r, design) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(Path.of(a.get("json")), FitJson.write(r, design, tests) + "\n", StandardCharsets.UTF_8);
         }
         if (a.has("ranef") && r.status().hasEstimates()) {
             Files.writeString(Path.of(a.get("ranef")), RanefCsv.write(r), StandardCharsets.UTF_8);

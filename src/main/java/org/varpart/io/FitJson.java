@@ -6,12 +6,16 @@ import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.VarComp;
+import org.varpart.stats.RandomTermTests;
+import org.varpart.stats.Satterthwaite;
+import org.varpart.stats.Significance;
 
 /** The JSON record of one fit written by {@code varpart fit --json}. */
 public final class FitJson {
     private FitJson() {}
 
-    public static String write(FitResult r, Design d) {
+    /** The JSON record; {@code tests} (may be null) adds df, t and p per coefficient and the term and component tests. */
+    public static String write(FitResult r, Design d, Significance tests) {
         Json j = new Json(true).beginObject();
         j.field("formula", d.formula());
         j.field("status", r.status().label());
@@ -33,7 +37,12 @@ public final class FitJson {
         j.key("fixed_effects").beginArray();
         for (int k = 0; k < r.beta().length; k++) {
             j.beginObject().field("term", r.fixedNames()[k]).field("estimate", r.beta()[k])
-                    .field("std_error", r.stdError(k)).endObject();
+                    .field("std_error", r.stdError(k));
+            if (tests != null) {
+                Satterthwaite.TTest t = tests.coefficients().get(k);
+                j.field("df", t.df()).field("t_value", t.t()).field("p_value", t.p());
+            }
+            j.endObject();
         }
         j.endArray();
         int p = r.beta().length;
@@ -68,6 +77,20 @@ public final class FitJson {
         for (ReTerm t : d.terms()) groups.putIfAbsent(t.group(), t.levels());
         groups.forEach((g, n) -> j.beginObject().field("group", g).field("levels", n).endObject());
         j.endArray();
+        if (tests != null) {
+            j.key("term_tests").beginArray();
+            for (Satterthwaite.FTest t : tests.terms()) {
+                j.beginObject().field("term", t.term()).field("num_df", t.numDf()).field("den_df", t.denDf())
+                        .field("f_value", t.f()).field("p_value", t.p()).endObject();
+            }
+            j.endArray();
+            j.key("component_tests").beginArray();
+            for (RandomTermTests.Test t : tests.components()) {
+                j.beginObject().field("component", t.name()).field("lrt_statistic", t.statistic())
+                        .field("df", t.df()).field("p_value", t.pValue()).endObject();
+            }
+            j.endArray();
+        }
         j.key("messages").beginArray();
         for (String m : r.messages()) j.value(m);
         j.endArray();

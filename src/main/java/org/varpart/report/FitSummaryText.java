@@ -8,12 +8,16 @@ import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.VarComp;
+import org.varpart.stats.RandomTermTests;
+import org.varpart.stats.Satterthwaite;
+import org.varpart.stats.Significance;
 
 /** The text summary of one fit, laid out like lme4's {@code summary()} of an {@code lmerMod}. */
 public final class FitSummaryText {
     private FitSummaryText() {}
 
-    public static String format(FitResult r, Design d, String dataName) {
+    /** The summary; {@code tests} (may be null) adds lmerTest's columns and the random-term tests. */
+    public static String format(FitResult r, Design d, String dataName, Significance tests) {
         StringBuilder sb = new StringBuilder();
         boolean reml = r.criterion().equals("REML");
         sb.append("Linear mixed model fit by ").append(reml ? "REML" : "maximum likelihood").append(" ['lmerMod']\n");
@@ -79,12 +83,39 @@ public final class FitSummaryText {
         sb.append(String.join("; ", groups)).append("\n\n");
         sb.append("Fixed effects:\n");
         List<String[]> fx = new ArrayList<>();
-        fx.add(new String[] {"", "Estimate", "Std. Error", "t value"});
+        if (tests == null) {
+            fx.add(new String[] {"", "Estimate", "Std. Error", "t value"});
+        } else {
+            fx.add(new String[] {"", "Estimate", "Std. Error", "df", "t value", "Pr(>|t|)"});
+        }
         for (int j = 0; j < r.beta().length; j++) {
             double se = r.stdError(j);
-            fx.add(new String[] {r.fixedNames()[j], sig(r.beta()[j], 5), sig(se, 5), fmt(r.beta()[j] / se, 3)});
+            if (tests == null) {
+                fx.add(new String[] {r.fixedNames()[j], sig(r.beta()[j], 5), sig(se, 5), fmt(r.beta()[j] / se, 3)});
+            } else {
+                Satterthwaite.TTest t = tests.coefficients().get(j);
+                fx.add(new String[] {r.fixedNames()[j], sig(r.beta()[j], 5), sig(se, 5), sig(t.df(), 5), fmt(t.t(), 3), pvalue(t.p())});
+            }
         }
         sb.append(table(fx.toArray(new String[0][]), 1));
+        if (tests != null && !tests.terms().isEmpty()) {
+            sb.append("\nF tests of fixed terms (Satterthwaite's method):\n");
+            List<String[]> ft = new ArrayList<>();
+            ft.add(new String[] {"", "NumDF", "DenDF", "F value", "Pr(>F)"});
+            for (Satterthwaite.FTest t : tests.terms()) {
+                ft.add(new String[] {t.term(), Integer.toString(t.numDf()), sig(t.denDf(), 5), sig(t.f(), 5), pvalue(t.p())});
+            }
+            sb.append(table(ft.toArray(new String[0][]), 1));
+        }
+        if (tests != null && !tests.components().isEmpty()) {
+            sb.append("\nLikelihood-ratio tests of random effects (p on the boundary: 50:50 chi-square mixture):\n");
+            List<String[]> rt = new ArrayList<>();
+            rt.add(new String[] {"", "LRT", "Df", "Pr(>Chisq)"});
+            for (RandomTermTests.Test t : tests.components()) {
+                rt.add(new String[] {t.name(), fmt(t.statistic(), 4), Integer.toString(t.df()), pvalue(t.pValue())});
+            }
+            sb.append(table(rt.toArray(new String[0][]), 1));
+        }
         int p = r.beta().length;
         if (p > 1) {
             sb.append("\nCorrelation of Fixed Effects:\n");
@@ -110,6 +141,14 @@ public final class FitSummaryText {
             for (String m : r.messages()) sb.append(m).append('\n');
         }
         return sb.toString();
+    }
+
+    /** A p-value as R prints it: 3 significant digits, "< 2e-16" below that. */
+    static String pvalue(double p) {
+        if (Double.isNaN(p)) return "NA";
+        if (p < 2e-16) return "< 2e-16";
+        if (p < 1e-4) return String.format(Locale.ROOT, "%.2e", p);
+        return sig(p, 3);
     }
 
     /** A name shortened to at most 6 characters, in the spirit of R's abbreviate(). */
