@@ -30,10 +30,13 @@ class FitCommandTest {
         assertTrue(r.out().contains("Linear mixed model fit by REML ['lmerMod']"), r.out());
         assertTrue(r.out().contains("REML criterion at convergence: 1743.6"), r.out());
         assertTrue(r.out().contains("Number of obs: 180, groups:  Subject, 18"), r.out());
-        assertTrue(r.out().matches("(?s).*Days\\s+10\\.467\\s+1\\.5458\\s+6\\.771.*"), r.out());
+        // lmerTest: Days 10.467 1.546 17.000 6.771 3.26e-06
+        assertTrue(r.out().matches("(?s).*Days\\s+10\\.467\\s+1\\.5458\\s+17\\.000\\s+6\\.771\\s+3\\.26e-06.*"), r.out());
+        assertTrue(r.out().contains("Days in (Days | Subject) 42.8368  2"), r.out());
         String j = Files.readString(json);
         for (String key : new String[] {"\"n_obs\": 180", "\"criterion\": \"REML\"", "\"objective\": 1743.62827",
-                "\"term\": \"(Intercept)\"", "\"group\": \"Subject\"", "\"term2\": \"Days\"", "\"levels\": 18", "\"converged\": true"}) {
+                "\"term\": \"(Intercept)\"", "\"group\": \"Subject\"", "\"term2\": \"Days\"", "\"levels\": 18", "\"converged\": true",
+                "\"component\": \"Days in (Days | Subject)\"", "\"t_value\": 6.77", "\"term_tests\""}) {
             assertTrue(j.contains(key), key + " in " + j);
         }
         String csv = Files.readString(ranef);
