@@ -12,6 +12,7 @@ public final class Main {
 
             Commands:
               fit       fit one linear mixed model to a CSV file and print an lme4-style summary
+              bench     time the per-feature fitting against lme4 on the reference design
 
             varpart partitions the variance of omics features with linear mixed models (lme4's
             model, the same answers) on Apache Spark.
@@ -39,6 +40,8 @@ public final class Main {
             switch (args[0]) {
                 case "fit":
                     return FitCommand.run(rest, out);
+                case "bench":
+                    return BenchCommand.run(rest, out);
                 default:
                     err.println("varpart: unknown command '" + args[0] + "'.\n");
                     err.print(HELP);
@@ -53,6 +56,12 @@ public final class Main {
         } catch (java.io.IOException e) {
             err.println("varpart " + args[0] + ": " + e.getMessage());
             return 2;
+        } catch (NumberFormatException e) {
+            err.println("varpart " + args[0] + ": not a number: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("varpart " + args[0] + ": " + e);
+            return 1;
         }
     }
 }

@@ -18,6 +18,7 @@ public final class BlockFitter {
     private final String designProblem;
     private final LmmModel model;
     private final SchurObjective schur;
+    private final MomentStart start;
 
     /** @param design the shared design; its own response is only a default */
     public BlockFitter(Design design, FitOptions options) {
@@ -26,6 +27,7 @@ public final class BlockFitter {
         this.designProblem = MixedModel.checkDesign(design);
         this.model = designProblem == null ? new LmmModel(design) : null;
         this.schur = designProblem == null ? SchurObjective.forDesign(design) : null;
+        this.start = designProblem == null ? new MomentStart(design) : null;
     }
 
     /**
@@ -59,7 +61,7 @@ public final class BlockFitter {
             } else {
                 objective = th -> model.objective(th, reml);
             }
-            return MixedModel.fit(objective, model, options, model.start());
+            return MixedModel.fit(objective, model, options, start.start(y, model.start()));
         } catch (RuntimeException e) {
             return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
         }

@@ -14,14 +14,16 @@ final class QuasiNewton {
     private final ToDoubleFunction<double[]> f;
     private final double[] lower;
     private final int n;
+    /** Distance to the bound below which a shrinking variable is put on it. */
+    static final double SNAP = 1e-6;
     private final boolean[] project;
     private final int maxEvaluations;
     private int evaluations;
 
     /**
-     * @param project the variables whose steps are projected onto the bound (those for which
-     *     the bound is a regular point of f); the others follow a bent path that keeps them
-     *     inside
+     * @param project the variables whose steps are projected straight onto the bound (those for
+     *     which the bound is a regular point of f, such as variances as φ = θ²); the others
+     *     follow the bent path
      */
     QuasiNewton(ToDoubleFunction<double[]> f, double[] lower, boolean[] project, int maxEvaluations) {
         this.f = f;
@@ -65,15 +67,20 @@ final class QuasiNewton {
                 if (!(slope < 0)) break;
             }
             // Projected variables stop at their bound. The others may shrink by at most 95% of
-            // their distance to it along the step (a bent path): where f is even in a variable,
+            // their distance to it along the step (a bent path) and are put on the bound once
+            // within SNAP of it: where f is even in a variable (a diagonal θ of a vector term)
             // its bound is a stationary point that a projected step could land on and never
-            // leave; values that end near the bound are snapped to it afterwards when no worse.
+            // leave.
             double step = 1, fn;
             while (true) {
                 for (int i = 0; i < n; i++) {
                     double v = x[i] + step * d[i];
+                    if (lower[i] == Double.NEGATIVE_INFINITY) {
+                        xn[i] = v;
+                        continue;
+                    }
                     double floor = project[i] ? lower[i] : lower[i] + 0.05 * (x[i] - lower[i]);
-                    xn[i] = v < floor ? floor : v;
+                    xn[i] = v >= floor ? v : floor - lower[i] < SNAP ? lower[i] : floor;
                 }
                 fn = eval(xn);
                 double dec = 0;

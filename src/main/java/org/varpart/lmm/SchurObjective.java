@@ -52,6 +52,10 @@ final class SchurObjective {
     // workspace
     private final double[] s;
     private final double[] theta;
+    private final double[] weight;
+    private final double[] lambda;
+    /** Whether every term after the first is scalar, so Λ_R is diagonal. */
+    private final boolean allScalar;
 
     private SchurObjective(Design d) {
         this.design = d;
@@ -129,6 +133,12 @@ final class SchurObjective {
         u0 = new double[q0];
         s = new double[m * m];
         theta = new double[nTheta];
+        weight = new double[ng];
+        lambda = new double[m];
+        java.util.Arrays.fill(lambda, 1.0);
+        boolean scalar = true;
+        for (int t = 1; t < k; t++) scalar &= c[t] == 1;
+        allScalar = scalar;
     }
 
     /** The objective for this design, or null when its first term is not scalar or the sums would be too large. */
@@ -204,27 +214,53 @@ final class SchurObjective {
         System.arraycopy(th, 0, theta, 0, nTheta);
         int mx = m - 1;
         double t02 = theta[0] * theta[0];
-        // S (lower triangle, column-major m × m) = A_RR − Σ_G w_G M_G
-        for (int col = 0; col < mx; col++) {
-            System.arraycopy(arr, col * mx + col, s, col * m + col, mx - col);
-            s[col * m + mx] = ay[col];
-        }
-        s[mx * m + mx] = ay[mx];
+        int ng = groupSize.length;
         double logDet0 = 0;
-        for (int gi = 0; gi < groupSize.length; gi++) {
+        for (int gi = 0; gi < ng; gi++) {
             double denom = t02 * groupD[gi] + 1;
             logDet0 += groupSize[gi] * Math.log(denom);
-            double w = t02 / denom;
-            if (w == 0) continue;
-            double[] mg = groupM[gi];
-            for (int col = 0; col < mx; col++) {
-                int sb = col * m, mb = col * mx;
-                for (int r = col; r < mx; r++) s[sb + r] -= w * mg[mb + r];
-            }
-            double[] my = groupMy[gi];
-            for (int col = 0; col <= mx; col++) s[col * m + mx] -= w * my[col];
+            weight[gi] = t02 / denom;
         }
-        applyLambda();
+        if (allScalar) {
+            // one fused pass: S_ij = λ_i λ_j (A_ij − Σ_G w_G M_G,ij), Λ_R diagonal
+            for (int t = 1; t < k; t++) java.util.Arrays.fill(lambda, off[t], off[t] + g[t], theta[thetaOffset[t]]);
+            for (int col = 0; col < mx; col++) {
+                int sb = col * m, ab = col * mx;
+                double lc = lambda[col];
+                for (int r = col; r < mx; r++) s[sb + r] = arr[ab + r];
+                for (int gi = 0; gi < ng; gi++) {
+                    double w = weight[gi];
+                    double[] mg = groupM[gi];
+                    for (int r = col; r < mx; r++) s[sb + r] -= w * mg[ab + r];
+                }
+                for (int r = col; r < mx; r++) s[sb + r] *= lc * lambda[r];
+                double v = ay[col];
+                for (int gi = 0; gi < ng; gi++) v -= weight[gi] * groupMy[gi][col];
+                s[sb + mx] = v * lc;
+            }
+            double v = ay[mx];
+            for (int gi = 0; gi < ng; gi++) v -= weight[gi] * groupMy[gi][mx];
+            s[mx * m + mx] = v;
+        } else {
+            // S (lower triangle, column-major m × m) = A_RR − Σ_G w_G M_G, then Λ_Rᵀ S Λ_R
+            for (int col = 0; col < mx; col++) {
+                System.arraycopy(arr, col * mx + col, s, col * m + col, mx - col);
+                s[col * m + mx] = ay[col];
+            }
+            s[mx * m + mx] = ay[mx];
+            for (int gi = 0; gi < ng; gi++) {
+                double w = weight[gi];
+                if (w == 0) continue;
+                double[] mg = groupM[gi];
+                for (int col = 0; col < mx; col++) {
+                    int sb = col * m, mb = col * mx;
+                    for (int r = col; r < mx; r++) s[sb + r] -= w * mg[mb + r];
+                }
+                double[] my = groupMy[gi];
+                for (int col = 0; col <= mx; col++) s[col * m + mx] -= w * my[col];
+            }
+            applyLambda();
+        }
         for (int d = 0; d < reDim; d++) s[d * m + d] += 1.0;
         if (!Dense.cholSmall(m, s, 0)) return Double.POSITIVE_INFINITY;
         double logDetL = logDet0, logDetRX = 0;
