@@ -53,25 +53,35 @@ final class Dense {
      * @return false if the block is not positive definite
      */
     static boolean cholSmall(int c, double[] a, int off) {
-        double[] col = new double[c];
-        for (int j = 0; j < c; j++) {
+        int j = 0;
+        // two columns at a time: factor j and j+1, then one rank-2 update of the rest
+        for (; j + 1 < c; j += 2) {
+            int c0 = off + j * c, c1 = c0 + c;
+            double d0 = a[c0 + j];
+            if (!(d0 > 0)) return false;
+            d0 = Math.sqrt(d0);
+            a[c0 + j] = d0;
+            double inv0 = 1.0 / d0;
+            for (int i = j + 1; i < c; i++) a[c0 + i] *= inv0;
+            double l10 = a[c0 + j + 1];
+            for (int i = j + 1; i < c; i++) a[c1 + i] -= a[c0 + i] * l10;
+            double d1 = a[c1 + j + 1];
+            if (!(d1 > 0)) return false;
+            d1 = Math.sqrt(d1);
+            a[c1 + j + 1] = d1;
+            double inv1 = 1.0 / d1;
+            for (int i = j + 2; i < c; i++) a[c1 + i] *= inv1;
+            for (int k = j + 2; k < c; k++) {
+                double u = a[c0 + k], v = a[c1 + k];
+                int ck = off + k * c;
+                for (int i = k; i < c; i++) a[ck + i] -= a[c0 + i] * u + a[c1 + i] * v;
+            }
+        }
+        if (j < c) { // the last column when c is odd
             int cj = off + j * c;
             double d = a[cj + j];
             if (!(d > 0)) return false;
-            d = Math.sqrt(d);
-            a[cj + j] = d;
-            double inv = 1.0 / d;
-            for (int i = j + 1; i < c; i++) {
-                double v = a[cj + i] * inv;
-                a[cj + i] = v;
-                col[i] = v;
-            }
-            for (int k = j + 1; k < c; k++) {
-                double ljk = col[k];
-                if (ljk == 0) continue;
-                int ck = off + k * c;
-                for (int i = k; i < c; i++) a[ck + i] -= col[i] * ljk;
-            }
+            a[cj + j] = Math.sqrt(d);
         }
         return true;
     }
