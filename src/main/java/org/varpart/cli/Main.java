@@ -11,6 +11,9 @@ public final class Main {
             Usage: varpart <command> [options]     (varpart <command> --help for its options)
 
             Commands:
+              run       the variance-partition job over whole assays, on Spark (embedded locally;
+                        conf/example.conf and the shipped example study when given nothing)
+              simulate  write a study with known variance fractions
               fit       fit one linear mixed model to a CSV file and print an lme4-style summary
               bench     time the per-feature fitting against lme4 on the reference design
 
@@ -42,6 +45,10 @@ public final class Main {
                     return FitCommand.run(rest, out);
                 case "bench":
                     return BenchCommand.run(rest, out);
+                case "run":
+                    return RunCommand.run(rest, out);
+                case "simulate":
+                    return SimulateCommand.run(rest, out);
                 default:
                     err.println("varpart: unknown command '" + args[0] + "'.\n");
                     err.print(HELP);

@@ -21,7 +21,8 @@ import java.util.zip.GZIPInputStream;
  * every present cell is a number is numeric, any other column is text (a factor when a model uses
  * it). The cells {@code NA}, {@code NaN} and the empty cell are missing.
  */
-public final class DataTable {
+public final class DataTable implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** Cells that mean "missing". */
     public static final Set<String> MISSING = Set.of("", "NA", "NaN");
     /** The longest line a reader accepts, so that one bad line cannot exhaust memory. */
@@ -36,7 +37,7 @@ public final class DataTable {
      * One column: the cell text of every row (null when missing) and, for a numeric column, the
      * values (NaN when missing).
      */
-    public record Column(String name, String[] text, double[] numbers) {
+    public record Column(String name, String[] text, double[] numbers) implements java.io.Serializable {
         public boolean isNumeric() {
             return numbers != null;
         }

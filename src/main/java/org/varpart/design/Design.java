@@ -7,7 +7,8 @@ import java.util.List;
  * each column belongs to) and the random-effects terms, all over the complete observations.
  * Random-effects terms are ordered by decreasing number of levels, as lme4 orders them.
  */
-public final class Design {
+public final class Design implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final String formula;
     private final String response;
     private final double[] y;

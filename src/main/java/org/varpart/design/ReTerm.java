@@ -7,7 +7,8 @@ package org.varpart.design;
  * level 1, then of level 2, ...), as lme4 orders them; its relative covariance factor T is
  * c × c lower triangular, and Λ holds g copies of it.
  */
-public final class ReTerm {
+public final class ReTerm implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final String group;
     private final String[] columnNames;
     private final String[] levels;

@@ -6,7 +6,7 @@ import java.util.List;
  * An R expression as it appears in a model formula. The formula is parsed into this tree and
  * interpreted; it is never evaluated as code.
  */
-public sealed interface Expr {
+public sealed interface Expr extends java.io.Serializable {
 
     /** Source position of the first character of this expression (for error carets). */
     int pos();
@@ -36,7 +36,7 @@ public sealed interface Expr {
     }
 
     /** An argument of a call; {@code name} is null for a positional argument. */
-    record Arg(String name, Expr value) {}
+    record Arg(String name, Expr value) implements java.io.Serializable {}
 
     /** A binary operator: one of {@code ~ + - * / : ^ | ||}. */
     record Binary(String op, Expr left, Expr right, int pos) implements Expr {

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param random the random-effects terms after expanding {@code /} and {@code ||}
  * @param columns the data columns the formula names, in order of appearance
  */
-public record ModelSpec(String formula, Expr response, TermList fixed, List<RandomTerm> random, List<String> columns) {
+public record ModelSpec(String formula, Expr response, TermList fixed, List<RandomTerm> random, List<String> columns)
+        implements java.io.Serializable {
 
     /** Parses an lme4 formula such as {@code y ~ age * sex + (1 | patient) + (1 | lab/batch)}. */
     public static ModelSpec parse(String formula) {

@@ -11,4 +11,4 @@ import java.util.List;
  *     for the group {@code b:a})
  * @param groupName the group's name as lme4 prints it, e.g. {@code cask:batch}
  */
-public record RandomTerm(TermList effects, List<Expr> groupVariables, String groupName) {}
+public record RandomTerm(TermList effects, List<Expr> groupVariables, String groupName) implements java.io.Serializable {}

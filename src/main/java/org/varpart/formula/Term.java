@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  *
  * @param variables the variables, in the order in which they first appear in the formula
  */
-public record Term(List<Expr> variables) {
+public record Term(List<Expr> variables) implements java.io.Serializable {
 
     /** R's label of the term, e.g. {@code age:sex}. */
     public String label() {

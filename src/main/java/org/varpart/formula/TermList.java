@@ -7,7 +7,7 @@ import java.util.List;
  * {@code terms.formula} orders them (main effects, then two-way interactions, and so on; in
  * order of appearance within each order).
  */
-public record TermList(boolean intercept, List<Term> terms) {
+public record TermList(boolean intercept, List<Term> terms) implements java.io.Serializable {
 
     /** Number of terms, not counting the intercept. */
     public int size() {

@@ -11,7 +11,7 @@ package org.varpart.lmm;
  * @param conditionalVariances whether to compute the conditional variances of the random effects
  */
 public record FitOptions(boolean reml, Optimizer optimizer, int maxEvaluations, double tolerance,
-                         boolean checkConvergence, boolean conditionalVariances) {
+                         boolean checkConvergence, boolean conditionalVariances) implements java.io.Serializable {
 
     /** The optimiser over θ. */
     public enum Optimizer {

@@ -1,0 +1,50 @@
+package org.varpart.io;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Every output table's schema, declared once. The README documents each column.
+ */
+public final class OutputSchemas {
+    private OutputSchemas() {}
+
+    private static StructField f(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+        return DataTypes.createStructField(name, type, nullable);
+    }
+
+    /** One variance component of one feature. */
+    public static final StructType FRACTION = DataTypes.createStructType(new StructField[] {
+        f("component", DataTypes.StringType, false), f("variance", DataTypes.DoubleType, false),
+        f("fraction", DataTypes.DoubleType, false)});
+
+    /** One fixed-effect coefficient of one feature. */
+    public static final StructType COEFFICIENT = DataTypes.createStructType(new StructField[] {
+        f("term", DataTypes.StringType, false), f("estimate", DataTypes.DoubleType, false),
+        f("std_error", DataTypes.DoubleType, false)});
+
+    /** The per-feature result the fitting step produces; the tables are projections of it. */
+    public static final StructType FEATURE = DataTypes.createStructType(new StructField[] {
+        f("assay", DataTypes.StringType, false), f("feature", DataTypes.StringType, false),
+        f("n_obs", DataTypes.IntegerType, false), f("status", DataTypes.StringType, false),
+        f("message", DataTypes.StringType, false), f("objective", DataTypes.DoubleType, true),
+        f("log_likelihood", DataTypes.DoubleType, true), f("aic", DataTypes.DoubleType, true),
+        f("bic", DataTypes.DoubleType, true), f("evaluations", DataTypes.IntegerType, false),
+        f("converged", DataTypes.BooleanType, false), f("singular", DataTypes.BooleanType, false),
+        f("fractions", DataTypes.createArrayType(FRACTION, false), false),
+        f("fixed_effects", DataTypes.createArrayType(COEFFICIENT, false), false)});
+
+    /** Columns of the {@code fits} table. */
+    public static final String[] FITS = {"assay", "feature", "n_obs", "status", "message", "objective",
+        "log_likelihood", "aic", "bic", "evaluations", "converged", "singular"};
+
+    /** Columns of the {@code fractions} table. */
+    public static final String[] FRACTIONS = {"assay", "feature", "component", "variance", "fraction"};
+
+    /** Columns of the {@code fixed_effects} table. */
+    public static final String[] FIXED_EFFECTS = {"assay", "feature", "term", "estimate", "std_error"};
+
+    /** Columns of the {@code summary} table. */
+    public static final String[] SUMMARY = {"assay", "component", "n_features", "mean", "median", "q05", "q25", "q75", "q95"};
+}

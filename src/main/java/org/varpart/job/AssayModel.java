@@ -1,0 +1,18 @@
+package org.varpart.job;
+
+import java.io.Serializable;
+import org.varpart.design.DataTable;
+import org.varpart.design.Design;
+import org.varpart.formula.ModelSpec;
+import org.varpart.lmm.FitOptions;
+
+/**
+ * What every task needs to fit the features of one assay, broadcast once: the model, the sample
+ * table in the order of the assay's kept samples, which matrix column each of them is, the
+ * design for features observed in every sample (built on the driver), and the fit options.
+ *
+ * @param columns for each row of {@code samples}, its column in the assay matrix
+ * @param complete the design when no value is missing, or null when it cannot be built
+ */
+public record AssayModel(String assay, ModelSpec spec, DataTable samples, int[] columns, Design complete,
+                         FitOptions options) implements Serializable {}

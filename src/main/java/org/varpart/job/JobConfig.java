@@ -1,0 +1,219 @@
+package org.varpart.job;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.varpart.design.InputException;
+
+/**
+ * The validated configuration of one run: a human-readable {@code key = value} file (see
+ * {@code conf/varpart.conf.template}) whose every key can be overridden on the command line as
+ * {@code --key=value}. Immutable; {@link #recorded()} gives the values as run, with secrets
+ * redacted, for {@code run.json}.
+ */
+public final class JobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Keys, their defaults (null: required) and their documentation. */
+    static final Map<String, String[]> KEYS = new LinkedHashMap<>();
+
+    static {
+        key("samples", null, "the sample sheet: CSV or TSV with a sample-ID column and the covariates the formula uses");
+        key("sample_id_column", "sample", "the sample sheet's column of sample IDs");
+        key("formula", null, "the model's right-hand side in lme4 syntax, e.g. ~ age + sex + (1 | patient) + (1 | batch)");
+        key("output", null, "the output directory (refused if it exists, unless overwrite = true)");
+        key("method", "ML", "ML (variancePartition's default for fractions) or REML");
+        key("partitions", "0", "number of Spark partitions of features; 0 chooses 4 per core of the cluster");
+        key("overwrite", "false", "replace an existing output directory");
+        key("drop_unmatched_samples", "false", "drop assay samples missing from the sample sheet (with a warning) instead of failing");
+        key("master", "local[*]", "Spark master, used only when neither spark-submit nor the environment sets one");
+        key("feature_id_column", "", "Parquet wide assays: the feature-ID column (default: the first column)");
+        key("long.feature_column", "feature", "Parquet long assays: the feature-ID column");
+        key("long.sample_column", "sample", "Parquet long assays: the sample-ID column");
+        key("long.value_column", "value", "Parquet long assays: the value column");
+        key("progress_seconds", "10", "seconds between progress lines on the driver (0: none)");
+    }
+
+    private static void key(String name, String def, String doc) {
+        KEYS.put(name, new String[] {def, doc});
+    }
+
+    /** Per-assay key prefixes: {@code assay.<name> = path}, {@code format.<name> = tsv|csv|parquet_wide|parquet_long}. */
+    static final String ASSAY = "assay.", FORMAT = "format.";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|token|credential).*|fs\\.s3a\\..*key");
+
+    private final Map<String, String> values;
+    private final Map<String, String> assays;
+
+    private JobConfig(Map<String, String> values, Map<String, String> assays) {
+        this.values = Collections.unmodifiableMap(values);
+        this.assays = Collections.unmodifiableMap(assays);
+    }
+
+    /** Reads a config file (if not null) and applies {@code --key=value} overrides, then validates. */
+    public static JobConfig load(Path file, Map<String, String> overrides) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        if (file != null) raw.putAll(parse(file));
+        raw.putAll(overrides);
+        return of(raw, file == null ? "the command line" : file.toString());
+    }
+
+    /** Validates raw settings; {@code source} names where they came from in messages. */
+    public static JobConfig of(Map<String, String> raw, String source) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> assays = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String k = e.getKey(), v = e.getValue().trim();
+            if (k.startsWith(ASSAY)) {
+                String name = k.substring(ASSAY.length());
+                if (!NAME.matcher(name).matches()) {
+                    throw new InputException(source + ": the assay name '" + name + "' must start with a letter and use letters, digits and _ only.");
+                }
+                assays.put(name, v);
+            } else if (k.startsWith(FORMAT) || KEYS.containsKey(k) || k.startsWith("spark.")) {
+                values.put(k, v);
+            } else {
+                throw new InputException(source + ": unknown key '" + k + "'. Known keys: " + String.join(", ", KEYS.keySet())
+                        + ", assay.<name>, format.<name>, spark.<any Spark setting>.");
+            }
+        }
+        KEYS.forEach((k, d) -> values.putIfAbsent(k, d[0]));
+        for (Map.Entry<String, String[]> e : KEYS.entrySet()) {
+            if (e.getValue()[0] == null && (values.get(e.getKey()) == null || values.get(e.getKey()).isBlank())) {
+                throw new InputException(source + ": '" + e.getKey() + "' is required: " + e.getValue()[1] + ".");
+            }
+        }
+        if (assays.isEmpty()) throw new InputException(source + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
+        String method = values.get("method").toUpperCase(Locale.ROOT);
+        if (!method.equals("ML") && !method.equals("REML")) {
+            throw new InputException(source + ": method must be ML or REML, not '" + values.get("method") + "'.");
+        }
+        values.put("method", method);
+        for (String b : List.of("overwrite", "drop_unmatched_samples")) bool(values, b, source);
+        for (String i : List.of("partitions", "progress_seconds")) {
+            try {
+                if (Integer.parseInt(values.get(i)) < 0) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw new InputException(source + ": " + i + " must be a whole number of at least 0, not '" + values.get(i) + "'.");
+            }
+        }
+        for (String a : assays.keySet()) format(values, assays, a, source);
+        return new JobConfig(values, assays);
+    }
+
+    private static void bool(Map<String, String> v, String k, String source) {
+        String s = v.get(k).toLowerCase(Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) throw new InputException(source + ": " + k + " must be true or false, not '" + v.get(k) + "'.");
+        v.put(k, s);
+    }
+
+    private static void format(Map<String, String> values, Map<String, String> assays, String a, String source) {
+        String f = values.get(FORMAT + a);
+        if (f == null) {
+            String p = assays.get(a).toLowerCase(Locale.ROOT);
+            f = p.endsWith(".parquet") || p.endsWith("/") || !p.contains(".") ? "parquet_wide"
+                    : p.endsWith(".csv") || p.endsWith(".csv.gz") ? "csv" : "tsv";
+        }
+        if (!Set.of("tsv", "csv", "parquet_wide", "parquet_long").contains(f)) {
+            throw new InputException(source + ": format." + a + " must be tsv, csv, parquet_wide or parquet_long, not '" + f + "'.");
+        }
+        values.put(FORMAT + a, f);
+    }
+
+    /** Parses {@code key = value} lines; '#' starts a comment; values may not span lines. */
+    static Map<String, String> parse(Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                String s = line.strip();
+                if (s.isEmpty() || s.startsWith("#")) continue;
+                int eq = s.indexOf('=');
+                if (eq <= 0) throw new InputException(file + " line " + no + ": expected 'key = value', found '" + s + "'.");
+                String k = s.substring(0, eq).strip();
+                if (out.containsKey(k)) throw new InputException(file + " line " + no + ": '" + k + "' is set twice.");
+                out.put(k, s.substring(eq + 1).strip());
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InputException("The config file " + file + " does not exist.");
+        } catch (IOException e) {
+            throw new InputException("Cannot read the config file " + file + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public boolean flag(String key) {
+        return Boolean.parseBoolean(values.get(key));
+    }
+
+    public int integer(String key) {
+        return Integer.parseInt(values.get(key));
+    }
+
+    public boolean reml() {
+        return values.get("method").equals("REML");
+    }
+
+    /** Assay names and paths, in the order given. */
+    public Map<String, String> assays() {
+        return assays;
+    }
+
+    public String format(String assay) {
+        return values.get(FORMAT + assay);
+    }
+
+    /** Spark settings given as {@code spark.*} keys. */
+    public Map<String, String> sparkSettings() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("spark.")) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** Every setting as run, with values of keys that look like credentials replaced by "***". */
+    public Map<String, String> recorded() {
+        Map<String, String> out = new LinkedHashMap<>();
+        assays.forEach((k, v) -> out.put(ASSAY + k, v));
+        values.forEach((k, v) -> out.put(k, SECRET.matcher(k).matches() ? "***" : v));
+        return out;
+    }
+
+    /** The documented keys, for the template and --help. */
+    public static String documentation() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String[]> e : KEYS.entrySet()) {
+            sb.append(String.format(Locale.ROOT, "  %-24s %s%s%n", e.getKey(), e.getValue()[1],
+                    e.getValue()[0] == null ? " (required)" : e.getValue()[0].isEmpty() ? "" : " (default: " + e.getValue()[0] + ")"));
+        }
+        sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "assay.<name>", "an assay matrix (one line per assay; at least one)"));
+        sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "format.<name>", "tsv, csv, parquet_wide or parquet_long (default: from the file name)"));
+        sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "spark.<setting>", "passed to Spark"));
+        return sb.toString();
+    }
+
+    /** Keys sorted, for messages. */
+    static List<String> known() {
+        return new ArrayList<>(new TreeSet<>(KEYS.keySet()));
+    }
+}
