@@ -126,27 +126,13 @@ public final class VarPartJob {
         // each feature is the response; its name is never looked up in the sheet
         ModelSpec spec = ModelSpec.parse(RESPONSE + " " + formula);
         DataTable sheet = AssayReader.readTable(hadoop, cfg.get("samples"), "sample sheet");
-        String idColumn = cfg.get("sample_id_column");
-        if (!sheet.has(idColumn)) {
-            throw new InputException("The sample sheet " + cfg.get("samples") + " has no column '" + idColumn
-                    + "' (sample_id_column); its columns are: " + String.join(", ", sheet.names()) + ".");
-        }
         for (String c : spec.columns().subList(1, spec.columns().size())) {
             if (!sheet.has(c)) {
                 throw new InputException("formula: the column '" + c + "' is not in the sample sheet " + cfg.get("samples")
                         + "; its columns are: " + String.join(", ", sheet.names()) + ".");
             }
         }
-        Map<String, Integer> rowOf = new HashMap<>();
-        String[] ids = sheet.column(idColumn).text();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == null) throw new InputException(cfg.get("samples") + " line " + (i + 2) + ", column " + idColumn + ": the sample ID is missing.");
-            Integer prev = rowOf.put(ids[i], i);
-            if (prev != null) {
-                throw new InputException(cfg.get("samples") + " line " + (i + 2) + ", column " + idColumn + ": the sample ID '" + ids[i]
-                        + "' appears twice (first on line " + (prev + 2) + ").");
-            }
-        }
+        Map<String, Integer> rowOf = sampleRows(sheet, cfg.get("sample_id_column"), cfg.get("samples"));
         AssayReader.ParquetColumns pc = new AssayReader.ParquetColumns(cfg.get("feature_id_column"),
                 cfg.get("long.feature_column"), cfg.get("long.sample_column"), cfg.get("long.value_column"));
         FitOptions options = (cfg.reml() ? FitOptions.remlDefaults() : FitOptions.mlDefaults()).withoutConditionalVariances();
@@ -155,32 +141,64 @@ public final class VarPartJob {
         List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, String> a : cfg.assays().entrySet()) {
             AssayReader.Assay assay = AssayReader.open(spark, a.getKey(), a.getValue(), cfg.format(a.getKey()), pc);
-            List<Integer> cols = new ArrayList<>(), rows = new ArrayList<>();
-            List<String> unmatched = new ArrayList<>();
-            for (int j = 0; j < assay.samples().size(); j++) {
-                Integer r = rowOf.get(assay.samples().get(j));
-                if (r == null) unmatched.add(assay.samples().get(j));
-                else {
-                    cols.add(j);
-                    rows.add(r);
-                }
-            }
-            if (!unmatched.isEmpty()) {
-                String list = String.join(", ", unmatched.subList(0, Math.min(10, unmatched.size()))) + (unmatched.size() > 10 ? ", ..." : "");
-                if (!cfg.flag("drop_unmatched_samples")) {
-                    throw new InputException("assay " + a.getKey() + " (" + a.getValue() + "): " + unmatched.size()
-                            + " sample(s) are not in the sample sheet: " + list
-                            + ". Add them to the sheet, or set drop_unmatched_samples = true to leave them out.");
-                }
-                warnings.add("assay " + a.getKey() + ": " + unmatched.size() + " sample(s) not in the sample sheet are left out: " + list);
-            }
-            if (cols.isEmpty()) throw new InputException("assay " + a.getKey() + ": none of its samples is in the sample sheet.");
-            DataTable samples = sheet.select(rows.stream().mapToInt(Integer::intValue).toArray());
-            Design complete = completeDesign(spec, samples, a.getKey());
-            models.add(new AssayModel(a.getKey(), spec, samples, cols.stream().mapToInt(Integer::intValue).toArray(), complete, options));
+            models.add(assayModel(a.getKey(), a.getValue(), spec, sheet, rowOf, assay.samples(), options,
+                    cfg.flag("drop_unmatched_samples"), warnings));
             assays.add(assay);
         }
         return new Plan(cfg, spec, sheet, assays, models, warnings);
+    }
+
+    /**
+     * Matches an assay's samples to the sheet and builds what its tasks need. Samples missing
+     * from the sheet are an error listing them, or, when {@code dropUnmatched}, a warning.
+     *
+     * @param rowOf the sheet's row of each sample ID
+     */
+    static AssayModel assayModel(String name, String path, ModelSpec spec, DataTable sheet, Map<String, Integer> rowOf,
+                                 List<String> assaySamples, FitOptions options, boolean dropUnmatched, List<String> warnings) {
+        List<Integer> cols = new ArrayList<>(), rows = new ArrayList<>();
+        List<String> unmatched = new ArrayList<>();
+        for (int j = 0; j < assaySamples.size(); j++) {
+            Integer r = rowOf.get(assaySamples.get(j));
+            if (r == null) {
+                unmatched.add(assaySamples.get(j));
+            } else {
+                cols.add(j);
+                rows.add(r);
+            }
+        }
+        if (!unmatched.isEmpty()) {
+            String list = String.join(", ", unmatched.subList(0, Math.min(10, unmatched.size()))) + (unmatched.size() > 10 ? ", ..." : "");
+            if (!dropUnmatched) {
+                throw new InputException("assay " + name + " (" + path + "): " + unmatched.size()
+                        + " sample(s) are not in the sample sheet: " + list
+                        + ". Add them to the sheet, or set drop_unmatched_samples = true to leave them out.");
+            }
+            warnings.add("assay " + name + ": " + unmatched.size() + " sample(s) not in the sample sheet are left out: " + list);
+        }
+        if (cols.isEmpty()) throw new InputException("assay " + name + ": none of its samples is in the sample sheet.");
+        DataTable samples = sheet.select(rows.stream().mapToInt(Integer::intValue).toArray());
+        Design complete = completeDesign(spec, samples, name);
+        return new AssayModel(name, spec, samples, cols.stream().mapToInt(Integer::intValue).toArray(), complete, options);
+    }
+
+    /** Each sample ID's row in the sheet; missing or repeated IDs are an error naming the line. */
+    static Map<String, Integer> sampleRows(DataTable sheet, String idColumn, String source) {
+        if (!sheet.has(idColumn)) {
+            throw new InputException("The sample sheet " + source + " has no column '" + idColumn
+                    + "' (sample_id_column); its columns are: " + String.join(", ", sheet.names()) + ".");
+        }
+        Map<String, Integer> rowOf = new HashMap<>();
+        String[] ids = sheet.column(idColumn).text();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == null) throw new InputException(source + " line " + (i + 2) + ", column " + idColumn + ": the sample ID is missing.");
+            Integer prev = rowOf.put(ids[i], i);
+            if (prev != null) {
+                throw new InputException(source + " line " + (i + 2) + ", column " + idColumn + ": the sample ID '" + ids[i]
+                        + "' appears twice (first on line " + (prev + 2) + ").");
+            }
+        }
+        return rowOf;
     }
 
     /** The design of a feature observed in every sample; problems with the model on this assay stop the run here. */

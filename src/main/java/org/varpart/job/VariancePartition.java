@@ -1,0 +1,153 @@
+package org.varpart.job;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.varpart.design.DataTable;
+import org.varpart.formula.ModelSpec;
+import org.varpart.io.FeatureRow;
+import org.varpart.io.OutputSchemas;
+import org.varpart.lmm.FitOptions;
+
+/**
+ * varpart as a Spark ML transformer, for notebooks and pipelines: each input row is a feature
+ * (an ID column and an ML vector of its values, one per sample, in the order given by
+ * {@link #setSamples}); the output has one row per feature with its status, fit statistics,
+ * variance fractions and fixed effects (schema {@code OutputSchemas.FEATURE}).
+ *
+ * <pre>{@code
+ * Dataset<Row> result = new VariancePartition()
+ *     .setFormula("~ age + sex + (1 | patient) + (1 | batch)")
+ *     .setSampleSheet(sheetDf, "sample")
+ *     .setSamples(sampleIdsInVectorOrder)
+ *     .transform(featuresDf);      // columns: feature (string), values (vector)
+ * }</pre>
+ */
+public class VariancePartition extends Transformer {
+    private static final long serialVersionUID = 1L;
+    private final String uid;
+    private String formula;
+    private DataTable sheet;
+    private String sampleIdColumn = "sample";
+    private List<String> samples;
+    private String idCol = "feature", valuesCol = "values", assay = "assay";
+    private boolean reml;
+
+    public VariancePartition() {
+        this(Identifiable.randomUID("varpart"));
+    }
+
+    public VariancePartition(String uid) {
+        this.uid = uid;
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /** The right-hand side of the model, e.g. {@code ~ age + (1 | patient)}. */
+    public VariancePartition setFormula(String f) {
+        this.formula = f;
+        return this;
+    }
+
+    /** The sample sheet as a DataFrame (collected to the driver: one row per sample). */
+    public VariancePartition setSampleSheet(Dataset<Row> df, String idColumn) {
+        List<String> names = Arrays.asList(df.columns());
+        List<Row> rows = df.collectAsList();
+        List<String[]> cells = new ArrayList<>();
+        for (int j = 0; j < names.size(); j++) {
+            String[] c = new String[rows.size()];
+            for (int i = 0; i < rows.size(); i++) c[i] = rows.get(i).isNullAt(j) ? null : rows.get(i).get(j).toString();
+            cells.add(c);
+        }
+        this.sheet = DataTable.fromText("the sample sheet", names, cells);
+        this.sampleIdColumn = idColumn;
+        return this;
+    }
+
+    /** The sample sheet as a table already read (for example with {@code DataTable.read}). */
+    public VariancePartition setSampleSheet(DataTable table, String idColumn) {
+        this.sheet = table;
+        this.sampleIdColumn = idColumn;
+        return this;
+    }
+
+    /** The sample ID of each position of the values vector. */
+    public VariancePartition setSamples(List<String> ids) {
+        this.samples = List.copyOf(ids);
+        return this;
+    }
+
+    public VariancePartition setIdCol(String c) {
+        this.idCol = c;
+        return this;
+    }
+
+    public VariancePartition setValuesCol(String c) {
+        this.valuesCol = c;
+        return this;
+    }
+
+    /** The assay name written in the output's {@code assay} column. */
+    public VariancePartition setAssay(String a) {
+        this.assay = a;
+        return this;
+    }
+
+    /** REML instead of ML. */
+    public VariancePartition setReml(boolean r) {
+        this.reml = r;
+        return this;
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> features) {
+        if (formula == null || sheet == null || samples == null) {
+            throw new IllegalStateException("set the formula, the sample sheet and the samples before transform()");
+        }
+        ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + formula.strip());
+        Map<String, Integer> rowOf = VarPartJob.sampleRows(sheet, sampleIdColumn, "the sample sheet");
+        FitOptions options = (reml ? FitOptions.remlDefaults() : FitOptions.mlDefaults()).withoutConditionalVariances();
+        AssayModel model = VarPartJob.assayModel(assay, "input", spec, sheet, rowOf, samples, options, false, new ArrayList<>());
+        SparkSession spark = features.sparkSession();
+        Broadcast<AssayModel> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
+        String id = idCol, values = valuesCol;
+        JavaRDD<FeatureRow> rows = features.select(id, values).toDF().javaRDD()
+                .map(r -> new FeatureRow(String.valueOf(r.get(0)), r.isNullAt(1) ? null : ((Vector) r.get(1)).toArray(),
+                        r.isNullAt(1) ? "no values" : null));
+        return spark.createDataFrame(rows.mapPartitions(new FeatureFitter(b, null)), OutputSchemas.FEATURE);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return OutputSchemas.FEATURE;
+    }
+
+    @Override
+    public Transformer copy(ParamMap extra) {
+        VariancePartition c = new VariancePartition(uid);
+        c.formula = formula;
+        c.sheet = sheet;
+        c.sampleIdColumn = sampleIdColumn;
+        c.samples = samples;
+        c.idCol = idCol;
+        c.valuesCol = valuesCol;
+        c.assay = assay;
+        c.reml = reml;
+        return c;
+    }
+}
