@@ -29,7 +29,18 @@ public final class Main {
     public static void main(String[] args) {
         // netlib logs a warning when it falls back to its pure-Java BLAS; that fallback is fine here
         NETLIB_LOG.setLevel(java.util.logging.Level.SEVERE);
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        // A Databricks jar task must return rather than exit; a failure is an exception there.
+        if (onDatabricks()) {
+            if (code != 0) throw new IllegalStateException("varpart " + String.join(" ", args) + " failed (exit code " + code + ")");
+            return;
+        }
+        System.exit(code);
+    }
+
+    /** Whether this JVM is a Databricks cluster's driver, which owns the Spark session. */
+    static boolean onDatabricks() {
+        return System.getenv("DATABRICKS_RUNTIME_VERSION") != null;
     }
 
     /** Runs a command; returns the exit code. */

@@ -63,7 +63,7 @@ final class RunCommand {
             out.println("varpart: results in " + o.output() + " (fractions, fits, fixed_effects, summary, run.json)");
             return 0;
         } finally {
-            spark.stop();
+            if (!Main.onDatabricks()) spark.stop(); // Databricks owns its session
         }
     }
 

@@ -1,0 +1,84 @@
+package org.varpart.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.varpart.simulate.StudySimulator;
+
+/**
+ * The application jar through Spark's real submit path: a SPARK_HOME whose jars/ holds the
+ * Maven dependencies (Spark, Hadoop, Scala...), varpart's classes packed into a jar of their own
+ * (Spark stays "provided"), and {@code org.apache.spark.deploy.SparkSubmit --master local[2]
+ * --class org.varpart.cli.Main app.jar run ...} in a separate JVM, as spark-submit runs it.
+ */
+class SparkSubmitTest {
+
+    @Test
+    void theJarRunsThroughSparkSubmit(@TempDir Path dir) throws Exception {
+        Path sparkHome = dir.resolve("spark-home");
+        Path jars = Files.createDirectories(sparkHome.resolve("jars"));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !p.getFileName().toString().startsWith("junit")) {
+                Path link = jars.resolve(p.getFileName());
+                if (!Files.exists(link)) Files.createSymbolicLink(link, p.toAbsolutePath());
+            }
+        }
+        Path app = dir.resolve("varpart-app.jar");
+        packClasses(Path.of("target/classes"), app);
+        Path study = dir.resolve("study");
+        StudySimulator.write(new StudySimulator.Spec(12, 5, 3, 2, 15, new String[] {"rna"}, 0.02, 5), study);
+        Path out = dir.resolve("out");
+
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(Files.readString(Path.of("target/classes/org/varpart/jvm-options.txt")).trim().split("\\s+")));
+        cmd.addAll(List.of("-Xmx1g", "-cp", jars + File.separator + "*", "org.apache.spark.deploy.SparkSubmit",
+                "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+                "--class", "org.varpart.cli.Main", app.toString(), "run",
+                "--samples=" + study.resolve("samples.tsv"), "--assay.rna=" + study.resolve("rna.tsv.gz"),
+                "--formula=" + StudySimulator.FORMULA, "--output=" + out, "--partitions=2", "--progress_seconds=0"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile());
+        pb.environment().put("SPARK_HOME", sparkHome.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit finished in time");
+        String log = Files.readString(dir.resolve("log.txt"));
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("varpart: 15 features in"), log);
+        assertTrue(Files.exists(out.resolve("_SUCCESS")), log);
+        assertTrue(Files.readString(out.resolve("run.json")).contains("\"master\": \"local[*]\""), "the config is recorded");
+    }
+
+    /** A jar of varpart's own classes and resources, with no Spark in it. */
+    static void packClasses(Path classes, Path jar) throws IOException {
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.varpart.cli.Main");
+        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o, mf);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+                j.write(Files.readAllBytes(f));
+                j.closeEntry();
+            }
+        }
+        assertTrue(Files.size(jar) < 5_000_000, "the application jar carries no Spark: " + Files.size(jar) + " bytes");
+        assertTrue(new String(Files.readAllBytes(jar), StandardCharsets.ISO_8859_1).contains("org/varpart/cli/Main.class"));
+    }
+}
