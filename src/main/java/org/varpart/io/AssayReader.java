@@ -36,8 +36,28 @@ import org.varpart.design.InputException;
 public final class AssayReader {
     private AssayReader() {}
 
-    /** An assay's samples (in matrix order) and, lazily, its features. */
-    public record Assay(String name, String path, List<String> samples, JavaRDD<FeatureRow> features) {}
+    /**
+     * An assay's samples (in matrix order) and, lazily, its records: text lines or already parsed
+     * features. Lines are parsed by {@link #parse} where they are fitted, after being spread over
+     * the partitions, so that parsing runs in parallel.
+     */
+    public record Assay(String name, String path, List<String> samples, JavaRDD<Object> records, Parser parser)
+            implements java.io.Serializable {
+        public FeatureRow parse(Object record) {
+            return parser.parse(record);
+        }
+
+        /** The features, parsed. */
+        public JavaRDD<FeatureRow> features() {
+            Parser p = parser;
+            return records.map(p::parse);
+        }
+    }
+
+    /** Turns one record of an assay's source into a feature. */
+    public interface Parser extends java.io.Serializable {
+        FeatureRow parse(Object record);
+    }
 
     /** Settings for Parquet inputs. */
     public record ParquetColumns(String featureId, String longFeature, String longSample, String longValue) implements java.io.Serializable {}
@@ -98,10 +118,10 @@ public final class AssayReader {
         final String head = header;
         final int width = cells.length;
         final String source = path;
-        JavaRDD<FeatureRow> rows = spark.read().textFile(path).javaRDD()
+        JavaRDD<Object> lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path)
                 .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
-                .map(line -> parseLine(line, delim, width, source));
-        return new Assay(name, path, samples, rows);
+                .map(line -> (Object) line);
+        return new Assay(name, path, samples, lines, line -> parseLine((String) line, delim, width, source));
     }
 
     static void checkSamples(String path, List<String> samples) {
@@ -163,12 +183,12 @@ public final class AssayReader {
         }
         checkSamples(path, samples);
         int k = samples.size();
-        JavaRDD<FeatureRow> rows = df.select(select.toArray(new Column[0])).javaRDD().map(r -> {
+        JavaRDD<Object> rows = df.select(select.toArray(new Column[0])).javaRDD().map(r -> {
             double[] v = new double[k];
             for (int j = 0; j < k; j++) v[j] = r.isNullAt(j + 1) ? Double.NaN : r.getDouble(j + 1);
-            return new FeatureRow(r.getString(0), v, null);
+            return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows);
+        return new Assay(name, path, samples, rows, f -> (FeatureRow) f);
     }
 
     private static Assay parquetLong(SparkSession spark, String name, String path, ParquetColumns cols) {
@@ -186,19 +206,19 @@ public final class AssayReader {
         Map<String, Integer> index = new HashMap<>();
         for (int j = 0; j < samples.size(); j++) index.put(samples.get(j), j);
         int k = samples.size();
-        JavaRDD<FeatureRow> rows = tidy.groupBy("f").agg(functions.collect_list(functions.struct("s", "v")).as("sv")).javaRDD().map(r -> {
+        JavaRDD<Object> rows = tidy.groupBy("f").agg(functions.collect_list(functions.struct("s", "v")).as("sv")).javaRDD().map(r -> {
             double[] v = new double[k];
             Arrays.fill(v, Double.NaN);
             boolean[] seen = new boolean[k];
             for (Row e : r.<Row>getList(1)) {
                 int j = index.get(e.getString(0));
-                if (seen[j]) return new FeatureRow(r.getString(0), null, "sample " + e.getString(0) + " has more than one value");
+                if (seen[j]) return (Object) new FeatureRow(r.getString(0), null, "sample " + e.getString(0) + " has more than one value");
                 seen[j] = true;
                 v[j] = e.isNullAt(1) ? Double.NaN : e.getDouble(1);
             }
-            return new FeatureRow(r.getString(0), v, null);
+            return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows);
+        return new Assay(name, path, samples, rows, f -> (FeatureRow) f);
     }
 
     private static Dataset<Row> readParquet(SparkSession spark, String path) {

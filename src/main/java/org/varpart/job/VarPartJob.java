@@ -224,18 +224,19 @@ public final class VarPartJob {
     }
 
     /** The per-feature results (lazy), with the progress reporter and the cached inputs to release after writing. */
-    record Fitted(Dataset<Row> dataset, Progress progress, List<JavaRDD<FeatureRow>> cached) {}
+    record Fitted(Dataset<Row> dataset, Progress progress, List<JavaRDD<Object>> cached) {}
 
     static Fitted fit(SparkSession spark, Plan plan, PrintStream log, Map<String, Long> featuresPerAssay) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = plan.config().integer("partitions");
         if (partitions == 0) partitions = 4 * jsc.defaultParallelism();
         JavaRDD<Row> all = null;
-        List<JavaRDD<FeatureRow>> cached = new ArrayList<>();
+        List<JavaRDD<Object>> cached = new ArrayList<>();
         long total = 0;
         for (int i = 0; i < plan.assays().size(); i++) {
             AssayReader.Assay assay = plan.assays().get(i);
-            JavaRDD<FeatureRow> rows = assay.features().repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK_SER());
+            // spread the raw records first, so that parsing and fitting both run in parallel
+            JavaRDD<Object> rows = assay.records().repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK_SER());
             cached.add(rows);
             long count = rows.count();
             featuresPerAssay.put(assay.name(), count);
@@ -244,7 +245,8 @@ public final class VarPartJob {
         LongAccumulator done = spark.sparkContext().longAccumulator("features fitted");
         for (int i = 0; i < plan.assays().size(); i++) {
             Broadcast<AssayModel> b = jsc.broadcast(plan.models().get(i));
-            JavaRDD<Row> r = cached.get(i).mapPartitions(new FeatureFitter(b, done));
+            AssayReader.Parser parser = plan.assays().get(i).parser();
+            JavaRDD<Row> r = cached.get(i).map(parser::parse).mapPartitions(new FeatureFitter(b, done));
             all = all == null ? r : all.union(r);
         }
         Progress progress = new Progress(done, total, plan.config().integer("progress_seconds"), log);
@@ -253,15 +255,15 @@ public final class VarPartJob {
     }
 
     static void writeTables(Dataset<Row> all, Path dir) {
-        all.select(cols(OutputSchemas.FITS)).orderBy("assay", "feature").write().parquet(new Path(dir, "fits").toString());
+        all.select(cols(OutputSchemas.FITS)).write().parquet(new Path(dir, "fits").toString());
         all.select(functions.col("assay"), functions.col("feature"), functions.explode(functions.col("fractions")).as("c"))
                 .select(functions.col("assay"), functions.col("feature"), functions.col("c.component").as("component"),
                         functions.col("c.variance").as("variance"), functions.col("c.fraction").as("fraction"))
-                .orderBy("assay", "feature", "component").write().parquet(new Path(dir, "fractions").toString());
+                .write().parquet(new Path(dir, "fractions").toString());
         all.select(functions.col("assay"), functions.col("feature"), functions.explode(functions.col("fixed_effects")).as("c"))
                 .select(functions.col("assay"), functions.col("feature"), functions.col("c.term").as("term"),
                         functions.col("c.estimate").as("estimate"), functions.col("c.std_error").as("std_error"))
-                .orderBy("assay", "feature", "term").write().parquet(new Path(dir, "fixed_effects").toString());
+                .write().parquet(new Path(dir, "fixed_effects").toString());
         Dataset<Row> usable = all.filter(functions.col("status").isin("ok", "singular"))
                 .select(functions.col("assay"), functions.explode(functions.col("fractions")).as("c"))
                 .select(functions.col("assay"), functions.col("c.component").as("component"), functions.col("c.fraction").as("fraction"));

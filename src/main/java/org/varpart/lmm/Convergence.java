@@ -11,7 +11,7 @@ import org.apache.commons.math3.linear.CholeskyDecomposition;
  * 2e-3 — and for a final Newton step. Coordinates at their lower bound are left out: the
  * gradient need not vanish there.
  */
-final class Convergence {
+public final class Convergence {
     static final double STEP = 1e-4;
 
     private Convergence() {}
@@ -105,7 +105,8 @@ final class Convergence {
         return y;
     }
 
-    private static double[] shift(double[] x, int i, double di, int j, double dj) {
+    /** x with di added to coordinate i and dj to coordinate j (none when j < 0): a finite-difference point. */
+    public static double[] shift(double[] x, int i, double di, int j, double dj) {
         double[] y = x.clone();
         y[i] += di;
         if (j >= 0) y[j] += dj;

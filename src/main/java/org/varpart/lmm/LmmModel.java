@@ -208,12 +208,17 @@ public final class LmmModel {
         return tm;
     }
 
+    /** For a scalar term Λₜ = θI, so multiplying by it from either side scales B by θ. Overwrites B. */
+    private void scaleByScalarTheta(int t, double[] b) {
+        double th = theta[thetaOffset[t]];
+        for (int i = 0; i < b.length; i++) b[i] *= th;
+    }
+
     /** Rows of B (rows × cols) grouped by levels of term t: B ← Λₜᵀ B. Overwrites B. */
     private void lambdaTransposeLeft(int t, double[] b, int rows, int cols) {
         int ct = c[t];
         if (ct == 1) {
-            double th = theta[thetaOffset[t]];
-            for (int i = 0; i < b.length; i++) b[i] *= th;
+            scaleByScalarTheta(t, b);
             return;
         }
         double[] tm = lambdaBlock(t);
@@ -235,8 +240,7 @@ public final class LmmModel {
     private void lambdaRight(int t, double[] b, int rows) {
         int ct = c[t];
         if (ct == 1) {
-            double th = theta[thetaOffset[t]];
-            for (int i = 0; i < b.length; i++) b[i] *= th;
+            scaleByScalarTheta(t, b);
             return;
         }
         double[] tm = lambdaBlock(t);

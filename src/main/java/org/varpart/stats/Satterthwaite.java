@@ -7,6 +7,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.varpart.design.Design;
+import org.varpart.lmm.Convergence;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.LmmModel;
 
@@ -75,17 +76,17 @@ public final class Satterthwaite {
         double[] fp = new double[m], fm = new double[m];
         for (int i = 0; i < m; i++) {
             double hi = step(i) * scale;
-            fp[i] = deviance(shift(phi, i, hi, -1, 0));
-            fm[i] = deviance(shift(phi, i, -hi, -1, 0));
+            fp[i] = deviance(Convergence.shift(phi, i, hi, -1, 0));
+            fm[i] = deviance(Convergence.shift(phi, i, -hi, -1, 0));
             h[i][i] = (fp[i] - 2 * f0 + fm[i]) / (hi * hi);
         }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < i; j++) {
                 double hi = step(i) * scale, hj = step(j) * scale;
-                double fpp = deviance(shift(phi, i, hi, j, hj));
-                double fmm = deviance(shift(phi, i, -hi, j, -hj));
-                double fpm = deviance(shift(phi, i, hi, j, -hj));
-                double fmp = deviance(shift(phi, i, -hi, j, hj));
+                double fpp = deviance(Convergence.shift(phi, i, hi, j, hj));
+                double fmm = deviance(Convergence.shift(phi, i, -hi, j, -hj));
+                double fpm = deviance(Convergence.shift(phi, i, hi, j, -hj));
+                double fmp = deviance(Convergence.shift(phi, i, -hi, j, hj));
                 h[i][j] = h[j][i] = (fpp - fpm - fmp + fmm) / (4 * hi * hj);
             }
         }
@@ -134,17 +135,10 @@ public final class Satterthwaite {
     }
 
     private double[][] centralDifference(int i, double h) {
-        double[][] plus = vcovAt(shift(phi, i, h, -1, 0)), minus = vcovAt(shift(phi, i, -h, -1, 0));
+        double[][] plus = vcovAt(Convergence.shift(phi, i, h, -1, 0)), minus = vcovAt(Convergence.shift(phi, i, -h, -1, 0));
         double[][] d = new double[p][p];
         for (int r = 0; r < p; r++) for (int c = 0; c < p; c++) d[r][c] = (plus[r][c] - minus[r][c]) / (2 * h);
         return d;
-    }
-
-    private static double[] shift(double[] x, int i, double di, int j, double dj) {
-        double[] y = x.clone();
-        y[i] += di;
-        if (j >= 0) y[j] += dj;
-        return y;
     }
 
     private static double quadratic(double[] l, double[][] m) {
