@@ -19,10 +19,22 @@ public final class OutputSchemas {
         f("component", DataTypes.StringType, false), f("variance", DataTypes.DoubleType, false),
         f("fraction", DataTypes.DoubleType, false)});
 
-    /** One fixed-effect coefficient of one feature. */
+    /** One fixed-effect coefficient of one feature, with its Satterthwaite t test. */
     public static final StructType COEFFICIENT = DataTypes.createStructType(new StructField[] {
         f("term", DataTypes.StringType, false), f("estimate", DataTypes.DoubleType, false),
-        f("std_error", DataTypes.DoubleType, false)});
+        f("std_error", DataTypes.DoubleType, false), f("df", DataTypes.DoubleType, true),
+        f("t_value", DataTypes.DoubleType, true), f("p_value", DataTypes.DoubleType, true)});
+
+    /** The F test of one fixed term of one feature. */
+    public static final StructType TERM_TEST = DataTypes.createStructType(new StructField[] {
+        f("term", DataTypes.StringType, false), f("num_df", DataTypes.IntegerType, false),
+        f("den_df", DataTypes.DoubleType, true), f("f_value", DataTypes.DoubleType, true),
+        f("p_value", DataTypes.DoubleType, true)});
+
+    /** The likelihood-ratio test of one variance component of one feature. */
+    public static final StructType COMPONENT_TEST = DataTypes.createStructType(new StructField[] {
+        f("component", DataTypes.StringType, false), f("lrt_statistic", DataTypes.DoubleType, true),
+        f("df", DataTypes.IntegerType, false), f("p_value", DataTypes.DoubleType, true)});
 
     /** The per-feature result the fitting step produces; the tables are projections of it. */
     public static final StructType FEATURE = DataTypes.createStructType(new StructField[] {
@@ -33,7 +45,9 @@ public final class OutputSchemas {
         f("bic", DataTypes.DoubleType, true), f("evaluations", DataTypes.IntegerType, false),
         f("converged", DataTypes.BooleanType, false), f("singular", DataTypes.BooleanType, false),
         f("fractions", DataTypes.createArrayType(FRACTION, false), false),
-        f("fixed_effects", DataTypes.createArrayType(COEFFICIENT, false), false)});
+        f("fixed_effects", DataTypes.createArrayType(COEFFICIENT, false), false),
+        f("term_tests", DataTypes.createArrayType(TERM_TEST, false), false),
+        f("component_tests", DataTypes.createArrayType(COMPONENT_TEST, false), false)});
 
     /** Columns of the {@code fits} table. */
     public static final String[] FITS = {"assay", "feature", "n_obs", "status", "message", "objective",
@@ -43,8 +57,15 @@ public final class OutputSchemas {
     public static final String[] FRACTIONS = {"assay", "feature", "component", "variance", "fraction"};
 
     /** Columns of the {@code fixed_effects} table. */
-    public static final String[] FIXED_EFFECTS = {"assay", "feature", "term", "estimate", "std_error"};
+    public static final String[] FIXED_EFFECTS = {"assay", "feature", "term", "estimate", "std_error", "df", "t_value", "p_value", "q_value"};
+
+    /** Columns of the {@code term_tests} table. */
+    public static final String[] TERM_TESTS = {"assay", "feature", "term", "num_df", "den_df", "f_value", "p_value", "q_value"};
+
+    /** Columns of the {@code component_tests} table. */
+    public static final String[] COMPONENT_TESTS = {"assay", "feature", "component", "lrt_statistic", "df", "p_value", "q_value"};
 
     /** Columns of the {@code summary} table. */
-    public static final String[] SUMMARY = {"assay", "component", "n_features", "mean", "median", "q05", "q25", "q75", "q95"};
+    public static final String[] SUMMARY = {"assay", "component", "n_features", "mean", "median", "q05", "q25", "q75", "q95",
+        "n_significant", "lambda"};
 }

@@ -13,6 +13,7 @@ import org.varpart.lmm.FitOptions;
  *
  * @param columns for each row of {@code samples}, its column in the assay matrix
  * @param complete the design when no value is missing, or null when it cannot be built
+ * @param tests whether to compute the significance tests of each feature
  */
 public record AssayModel(String assay, ModelSpec spec, DataTable samples, int[] columns, Design complete,
-                         FitOptions options) implements Serializable {}
+                         FitOptions options, boolean tests) implements Serializable {}

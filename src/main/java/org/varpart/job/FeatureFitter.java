@@ -17,6 +17,9 @@ import org.varpart.io.FeatureRow;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.FitStatus;
+import org.varpart.stats.RandomTermTests;
+import org.varpart.stats.Satterthwaite;
+import org.varpart.stats.Significance;
 import org.varpart.stats.VarianceFractions;
 
 /**
@@ -105,26 +108,49 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
             double[] ys = new double[d.n()];
             for (int i = 0; i < ys.length; i++) ys[i] = y[d.row(i)];
             FitResult r = bf.fit(f.id(), ys);
-            return row(m.assay(), f.id(), d, r);
+            Design dy = d.withResponse(f.id(), ys);
+            Significance tests = m.tests() && r.status().hasEstimates() ? significance(dy, r, m) : null;
+            return row(m.assay(), f.id(), dy, r, tests);
         } catch (RuntimeException e) {
             return failed(m, f.id(), FitStatus.FAILED, "unexpected error: " + e, 0);
         }
     }
 
-    static Row row(String assay, String id, Design d, FitResult r) {
+    /** The tests of one fit; a numerical problem with them leaves the fit's numbers and drops only the tests. */
+    private static Significance significance(Design d, FitResult r, AssayModel m) {
+        try {
+            return Significance.compute(d, r, m.options());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static Row row(String assay, String id, Design d, FitResult r, Significance tests) {
         List<Row> fractions = new ArrayList<>();
         List<Row> fixed = new ArrayList<>();
+        List<Row> terms = new ArrayList<>();
+        List<Row> components = new ArrayList<>();
         if (r.status().hasEstimates()) {
             for (VarianceFractions.Component c : VarianceFractions.compute(d, r)) {
                 fractions.add(RowFactory.create(c.name(), c.variance(), c.fraction()));
             }
             for (int j = 0; j < r.beta().length; j++) {
-                fixed.add(RowFactory.create(r.fixedNames()[j], r.beta()[j], r.stdError(j)));
+                Satterthwaite.TTest t = tests == null ? null : tests.coefficients().get(j);
+                fixed.add(RowFactory.create(r.fixedNames()[j], r.beta()[j], r.stdError(j),
+                        t == null ? null : number(t.df()), t == null ? null : number(t.t()), t == null ? null : number(t.p())));
+            }
+            if (tests != null) {
+                for (Satterthwaite.FTest t : tests.terms()) {
+                    terms.add(RowFactory.create(t.term(), t.numDf(), number(t.denDf()), number(t.f()), number(t.p())));
+                }
+                for (RandomTermTests.Test t : tests.components()) {
+                    components.add(RowFactory.create(t.component(), number(t.statistic()), t.df(), number(t.pValue())));
+                }
             }
         }
         return RowFactory.create(assay, id, r.nObs(), r.status().label(), r.message(), number(r.objective()),
                 number(r.logLikelihood()), number(r.aic()), number(r.bic()), r.evaluations(), r.converged(), r.singular(),
-                seq(fractions), seq(fixed));
+                seq(fractions), seq(fixed), seq(terms), seq(components));
     }
 
     /** Spark's row encoder takes arrays as Scala sequences. */
@@ -138,6 +164,6 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
 
     private static Row failed(AssayModel m, String id, FitStatus status, String message, int nObs) {
         return RowFactory.create(m.assay(), id, nObs, status.label(), message, null, null, null, null, 0, false, false,
-                seq(List.of()), seq(List.of()));
+                seq(List.of()), seq(List.of()), seq(List.of()), seq(List.of()));
     }
 }

@@ -44,6 +44,8 @@ public final class JobConfig implements Serializable {
         key("long.sample_column", "sample", "Parquet long assays: the sample-ID column");
         key("long.value_column", "value", "Parquet long assays: the value column");
         key("progress_seconds", "10", "seconds between progress lines on the driver (0: none)");
+        key("tests", "true", "significance per feature: Satterthwaite t and F tests of fixed effects, likelihood-ratio tests of variance components");
+        key("fdr", "0.05", "the false discovery rate at which the summary counts significant features");
     }
 
     private static void key(String name, String def, String doc) {
@@ -102,7 +104,13 @@ public final class JobConfig implements Serializable {
             throw new InputException(source + ": method must be ML or REML, not '" + values.get("method") + "'.");
         }
         values.put("method", method);
-        for (String b : List.of("overwrite", "drop_unmatched_samples")) bool(values, b, source);
+        for (String b : List.of("overwrite", "drop_unmatched_samples", "tests")) bool(values, b, source);
+        try {
+            double fdr = Double.parseDouble(values.get("fdr"));
+            if (!(fdr > 0 && fdr < 1)) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+            throw new InputException(source + ": fdr must be a number between 0 and 1, not '" + values.get("fdr") + "'.");
+        }
         for (String i : List.of("partitions", "progress_seconds")) {
             try {
                 if (Integer.parseInt(values.get(i)) < 0) throw new NumberFormatException();

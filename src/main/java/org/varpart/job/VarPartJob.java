@@ -36,6 +36,7 @@ import org.varpart.io.FeatureRow;
 import org.varpart.io.Json;
 import org.varpart.io.OutputSchemas;
 import org.varpart.lmm.FitOptions;
+import org.varpart.stats.GenomicInflation;
 
 /**
  * The driver of a variance-partition run: validates everything it can before any Spark job,
@@ -84,7 +85,7 @@ public final class VarPartJob {
             }
             log.println(results.progress().line(results.progress().total()));
             Dataset<Row> all = spark.read().parquet(features.toString());
-            writeTables(all, tmp);
+            writeTables(all, tmp, Double.parseDouble(cfg.get("fdr")));
             Map<String, Long> counts = new LinkedHashMap<>();
             for (Row r : all.groupBy("status").count().orderBy("status").collectAsList()) counts.put(r.getString(0), r.getLong(1));
             fs.delete(features, true);
@@ -142,7 +143,7 @@ public final class VarPartJob {
         for (Map.Entry<String, String> a : cfg.assays().entrySet()) {
             AssayReader.Assay assay = AssayReader.open(spark, a.getKey(), a.getValue(), cfg.format(a.getKey()), pc);
             models.add(assayModel(a.getKey(), a.getValue(), spec, sheet, rowOf, assay.samples(), options,
-                    cfg.flag("drop_unmatched_samples"), warnings));
+                    cfg.flag("tests"), cfg.flag("drop_unmatched_samples"), warnings));
             assays.add(assay);
         }
         return new Plan(cfg, spec, sheet, assays, models, warnings);
@@ -155,7 +156,8 @@ public final class VarPartJob {
      * @param rowOf the sheet's row of each sample ID
      */
     static AssayModel assayModel(String name, String path, ModelSpec spec, DataTable sheet, Map<String, Integer> rowOf,
-                                 List<String> assaySamples, FitOptions options, boolean dropUnmatched, List<String> warnings) {
+                                 List<String> assaySamples, FitOptions options, boolean tests, boolean dropUnmatched,
+                                 List<String> warnings) {
         List<Integer> cols = new ArrayList<>(), rows = new ArrayList<>();
         List<String> unmatched = new ArrayList<>();
         for (int j = 0; j < assaySamples.size(); j++) {
@@ -179,7 +181,7 @@ public final class VarPartJob {
         if (cols.isEmpty()) throw new InputException("assay " + name + ": none of its samples is in the sample sheet.");
         DataTable samples = sheet.select(rows.stream().mapToInt(Integer::intValue).toArray());
         Design complete = completeDesign(spec, samples, name);
-        return new AssayModel(name, spec, samples, cols.stream().mapToInt(Integer::intValue).toArray(), complete, options);
+        return new AssayModel(name, spec, samples, cols.stream().mapToInt(Integer::intValue).toArray(), complete, options, tests);
     }
 
     /** Each sample ID's row in the sheet; missing or repeated IDs are an error naming the line. */
@@ -254,26 +256,74 @@ public final class VarPartJob {
         return new Fitted(spark.createDataFrame(all, OutputSchemas.FEATURE), progress, cached);
     }
 
-    static void writeTables(Dataset<Row> all, Path dir) {
+    static void writeTables(Dataset<Row> all, Path dir, double fdr) {
         all.select(cols(OutputSchemas.FITS)).write().parquet(new Path(dir, "fits").toString());
-        all.select(functions.col("assay"), functions.col("feature"), functions.explode(functions.col("fractions")).as("c"))
-                .select(functions.col("assay"), functions.col("feature"), functions.col("c.component").as("component"),
-                        functions.col("c.variance").as("variance"), functions.col("c.fraction").as("fraction"))
+        explode(all, "fractions", "component", "variance", "fraction")
                 .write().parquet(new Path(dir, "fractions").toString());
-        all.select(functions.col("assay"), functions.col("feature"), functions.explode(functions.col("fixed_effects")).as("c"))
-                .select(functions.col("assay"), functions.col("feature"), functions.col("c.term").as("term"),
-                        functions.col("c.estimate").as("estimate"), functions.col("c.std_error").as("std_error"))
-                .write().parquet(new Path(dir, "fixed_effects").toString());
+        withQValues(explode(all, "fixed_effects", "term", "estimate", "std_error", "df", "t_value", "p_value"), "term")
+                .select(cols(OutputSchemas.FIXED_EFFECTS)).write().parquet(new Path(dir, "fixed_effects").toString());
+        Dataset<Row> terms = withQValues(explode(all, "term_tests", "term", "num_df", "den_df", "f_value", "p_value"), "term")
+                .select(cols(OutputSchemas.TERM_TESTS));
+        terms.write().parquet(new Path(dir, "term_tests").toString());
+        Dataset<Row> comps = withQValues(explode(all, "component_tests", "component", "lrt_statistic", "df", "p_value"), "component")
+                .select(cols(OutputSchemas.COMPONENT_TESTS));
+        comps.write().parquet(new Path(dir, "component_tests").toString());
+
+        SparkSession spark = all.sparkSession();
         Dataset<Row> usable = all.filter(functions.col("status").isin("ok", "singular"))
                 .select(functions.col("assay"), functions.explode(functions.col("fractions")).as("c"))
                 .select(functions.col("assay"), functions.col("c.component").as("component"), functions.col("c.fraction").as("fraction"));
-        usable.groupBy("assay", "component").agg(
-                        functions.count("fraction").as("n_features"), functions.avg("fraction").as("mean"),
-                        functions.expr("percentile(fraction, 0.5)").as("median"), functions.expr("percentile(fraction, 0.05)").as("q05"),
-                        functions.expr("percentile(fraction, 0.25)").as("q25"), functions.expr("percentile(fraction, 0.75)").as("q75"),
-                        functions.expr("percentile(fraction, 0.95)").as("q95"))
+        Dataset<Row> fractionSummary = usable.groupBy("assay", "component").agg(
+                functions.count("fraction").as("n_features"), functions.avg("fraction").as("mean"),
+                functions.expr("percentile(fraction, 0.5)").as("median"), functions.expr("percentile(fraction, 0.05)").as("q05"),
+                functions.expr("percentile(fraction, 0.25)").as("q25"), functions.expr("percentile(fraction, 0.75)").as("q75"),
+                functions.expr("percentile(fraction, 0.95)").as("q95"));
+        // per assay × component: features significant at the FDR, and λ from the median p-value
+        // (the median of the χ²₁ quantiles is the quantile of the median p); one row per group
+        Dataset<Row> testsByComponent = spark.read().parquet(new Path(dir, "term_tests").toString())
+                .select(functions.col("assay"), functions.col("term").as("component"), functions.col("p_value"), functions.col("q_value"))
+                .union(spark.read().parquet(new Path(dir, "component_tests").toString())
+                        .select("assay", "component", "p_value", "q_value"));
+        List<Row> groups = testsByComponent.groupBy("assay", "component").agg(
+                functions.sum(functions.when(functions.col("q_value").lt(fdr), 1).otherwise(0)).cast("long").as("n_significant"),
+                functions.expr("percentile(p_value, 0.5)").as("median_p")).collectAsList();
+        List<Row> lambda = new ArrayList<>();
+        for (Row g : groups) {
+            Double lam = g.isNullAt(3) ? null : GenomicInflation.fromMedianP(g.getDouble(3));
+            lambda.add(org.apache.spark.sql.RowFactory.create(g.getString(0), g.getString(1), g.isNullAt(2) ? null : g.getLong(2), lam));
+        }
+        Dataset<Row> significance = spark.createDataFrame(lambda, new org.apache.spark.sql.types.StructType()
+                .add("assay", "string").add("component", "string").add("n_significant", "long").add("lambda", "double"));
+        fractionSummary.join(significance, scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "component")).toSeq(), "left")
                 .select(cols(OutputSchemas.SUMMARY)).orderBy("assay", "component").coalesce(1)
                 .write().parquet(new Path(dir, "summary").toString());
+    }
+
+    /** One row per element of an array-of-struct column, with the struct's fields as columns. */
+    private static Dataset<Row> explode(Dataset<Row> all, String array, String... fields) {
+        Dataset<Row> e = all.select(functions.col("assay"), functions.col("feature"), functions.explode(functions.col(array)).as("x"));
+        List<org.apache.spark.sql.Column> c = new ArrayList<>(List.of(functions.col("assay"), functions.col("feature")));
+        for (String f : fields) c.add(functions.col("x." + f).as(f));
+        return e.select(c.toArray(new org.apache.spark.sql.Column[0]));
+    }
+
+    /**
+     * Benjamini–Hochberg q-values within each assay × {@code group}: with the p-values ranked
+     * 1..m, q₍ᵢ₎ = min over j ≥ i of m·p₍ⱼ₎/j, capped at 1. Computed with window functions, so
+     * the p-values are never collected; missing p-values stay missing and are not counted in m.
+     */
+    static Dataset<Row> withQValues(Dataset<Row> df, String group) {
+        org.apache.spark.sql.expressions.WindowSpec whole = org.apache.spark.sql.expressions.Window.partitionBy("assay", group);
+        org.apache.spark.sql.expressions.WindowSpec byP = whole.orderBy(functions.col("p_value").asc_nulls_last(), functions.col("feature"));
+        org.apache.spark.sql.expressions.WindowSpec fromLargest = org.apache.spark.sql.expressions.Window.partitionBy("assay", group)
+                .orderBy(functions.col("q_rank").desc())
+                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(), org.apache.spark.sql.expressions.Window.currentRow());
+        return df.withColumn("q_m", functions.count("p_value").over(whole))
+                .withColumn("q_rank", functions.row_number().over(byP))
+                .withColumn("q_bh", functions.col("p_value").multiply(functions.col("q_m")).divide(functions.col("q_rank")))
+                .withColumn("q_value", functions.when(functions.col("p_value").isNull(), functions.lit(null))
+                        .otherwise(functions.least(functions.lit(1.0), functions.min("q_bh").over(fromLargest))))
+                .drop("q_m", "q_rank", "q_bh");
     }
 
     private static org.apache.spark.sql.Column[] cols(String[] names) {

@@ -44,6 +44,7 @@ public class VariancePartition extends Transformer {
     private List<String> samples;
     private String idCol = "feature", valuesCol = "values", assay = "assay";
     private boolean reml;
+    private boolean tests = true;
 
     public VariancePartition() {
         this(Identifiable.randomUID("varpart"));
@@ -114,6 +115,12 @@ public class VariancePartition extends Transformer {
         return this;
     }
 
+    /** Whether to compute the significance tests (default true). */
+    public VariancePartition setTests(boolean t) {
+        this.tests = t;
+        return this;
+    }
+
     @Override
     public Dataset<Row> transform(Dataset<?> features) {
         if (formula == null || sheet == null || samples == null) {
@@ -122,7 +129,7 @@ public class VariancePartition extends Transformer {
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + formula.strip());
         Map<String, Integer> rowOf = VarPartJob.sampleRows(sheet, sampleIdColumn, "the sample sheet");
         FitOptions options = (reml ? FitOptions.remlDefaults() : FitOptions.mlDefaults()).withoutConditionalVariances();
-        AssayModel model = VarPartJob.assayModel(assay, "input", spec, sheet, rowOf, samples, options, false, new ArrayList<>());
+        AssayModel model = VarPartJob.assayModel(assay, "input", spec, sheet, rowOf, samples, options, tests, false, new ArrayList<>());
         SparkSession spark = features.sparkSession();
         Broadcast<AssayModel> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
         String id = idCol, values = valuesCol;
@@ -148,6 +155,7 @@ public class VariancePartition extends Transformer {
         c.valuesCol = valuesCol;
         c.assay = assay;
         c.reml = reml;
+        c.tests = tests;
         return c;
     }
 }

@@ -30,8 +30,11 @@ import org.varpart.lmm.MixedModel;
 public final class RandomTermTests {
     private RandomTermTests() {}
 
-    /** One test: the name as ranova prints it, the statistic, its df and the p-value. */
-    public record Test(String name, double statistic, int df, double pValue) {}
+    /**
+     * One test: the name as ranova prints it, the variance component it tests (named as in the
+     * fractions: {@code patient}, {@code Subject.Days}), the statistic, its df and the p-value.
+     */
+    public record Test(String name, String component, double statistic, int df, double pValue) {}
 
     public static List<Test> compute(Design d, FitResult full, FitOptions options) {
         List<Test> out = new ArrayList<>();
@@ -45,6 +48,7 @@ public final class RandomTermTests {
                 if (c > 1 && intercept && a == 0) continue; // the intercept stays
                 List<ReTerm> reduced = new ArrayList<>(terms);
                 String name;
+                String component = term.columnName(a).equals("(Intercept)") ? term.group() : term.group() + "." + term.columnName(a);
                 int removed;
                 if (c == 1) {
                     reduced.remove(t);
@@ -60,7 +64,7 @@ public final class RandomTermTests {
                         ? FixedOnly.objective(d, d.y(), options.reml())
                         : MixedModel.fit(d.withTerms(reduced), options.withoutConditionalVariances()).objective();
                 double lrt = Math.max(0, objective - full.objective());
-                out.add(new Test(name, lrt, removed, boundaryPValue(lrt, removed)));
+                out.add(new Test(name, component, lrt, removed, boundaryPValue(lrt, removed)));
             }
         }
         return out;

@@ -81,6 +81,16 @@ class VarPartJobTest {
         assertArrayEquals(OutputSchemas.FRACTIONS, spark.read().parquet(out.resolve("fractions").toString()).columns());
         assertArrayEquals(OutputSchemas.FIXED_EFFECTS, spark.read().parquet(out.resolve("fixed_effects").toString()).columns());
         assertArrayEquals(OutputSchemas.SUMMARY, spark.read().parquet(out.resolve("summary").toString()).columns());
+        assertArrayEquals(OutputSchemas.TERM_TESTS, spark.read().parquet(out.resolve("term_tests").toString()).columns());
+        assertArrayEquals(OutputSchemas.COMPONENT_TESTS, spark.read().parquet(out.resolve("component_tests").toString()).columns());
+        // every ok/singular feature has a test per random component and per fixed term
+        long usable = spark.read().parquet(out.resolve("fits").toString()).filter("status in ('ok', 'singular')").count();
+        assertEquals(3 * usable, spark.read().parquet(out.resolve("component_tests").toString()).count());
+        assertEquals(2 * usable, spark.read().parquet(out.resolve("term_tests").toString()).count());
+        Row patient = spark.read().parquet(out.resolve("summary").toString()).filter("assay = 'rna' and component = 'patient'").first();
+        assertTrue(patient.getLong(9) > 0, "some features have a significant patient component");
+        assertTrue(patient.getDouble(10) > 1, "lambda of the patient component, where most features have a real effect");
+        assertTrue(spark.read().parquet(out.resolve("summary").toString()).filter("component = 'Residuals'").first().isNullAt(9));
         Dataset<Row> fractions = spark.read().parquet(out.resolve("fractions").toString());
         for (Row r : fractions.groupBy("assay", "feature").sum("fraction").collectAsList()) {
             assertEquals(1.0, r.getDouble(2), 1e-12, "fractions of " + r.getString(1));
@@ -149,6 +159,7 @@ class VarPartJobTest {
         c.put("samples", bigger.resolve("samples.tsv").toString());
         c.put("assay.rna", bigger.resolve("rna.tsv.gz").toString());
         c.remove("assay.protein");
+        c.put("tests", "false");
         run(c);
         Map<String, Double> truth = new HashMap<>();
         for (String l : Files.readAllLines(bigger.resolve("truth.tsv")).subList(1, 150 * 6 + 1)) {
@@ -225,6 +236,7 @@ class VarPartJobTest {
         Map<String, String> c = config(dir.resolve("out-drop"), 2);
         c.put("samples", sheet.toString());
         c.put("drop_unmatched_samples", "true");
+        c.put("tests", "false");
         c.remove("assay.protein");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(log, true, StandardCharsets.UTF_8));
