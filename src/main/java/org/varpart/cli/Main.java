@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import org.varpart.design.InputException;
 import org.varpart.formula.FormulaException;
+import org.varpart.job.Redaction;
 
 /** The {@code varpart} command: dispatches to the subcommands. */
 public final class Main {
@@ -69,16 +70,16 @@ public final class Main {
             err.println("varpart " + args[0] + ": " + e.getMessage() + " (see varpart " + args[0] + " --help)");
             return 2;
         } catch (FormulaException | InputException e) {
-            err.println("varpart " + args[0] + ": " + e.getMessage());
+            err.println("varpart " + args[0] + ": " + Redaction.text(e.getMessage()));
             return 2;
         } catch (java.io.IOException e) {
-            err.println("varpart " + args[0] + ": " + e.getMessage());
+            err.println("varpart " + args[0] + ": " + Redaction.text(e.getMessage()));
             return 2;
         } catch (NumberFormatException e) {
             err.println("varpart " + args[0] + ": not a number: " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            err.println("varpart " + args[0] + ": " + e);
+            err.println("varpart " + args[0] + ": " + Redaction.text(e.toString()));
             return 1;
         }
     }

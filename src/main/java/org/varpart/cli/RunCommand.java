@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.varpart.job.JobConfig;
+import org.varpart.job.Redaction;
 import org.varpart.job.VarPartJob;
 
 /** {@code varpart run}: the variance-partition job. */
@@ -42,7 +43,7 @@ final class RunCommand {
                 String kv = a.substring(2);
                 int eq = kv.indexOf('=');
                 if (eq > 0) overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
-                else if (kv.equals("overwrite") || kv.equals("drop_unmatched_samples")) overrides.put(kv, "true");
+                else if (kv.equals("overwrite") || kv.equals("resume") || kv.equals("drop_unmatched_samples")) overrides.put(kv, "true");
                 else if (i + 1 < argv.length) overrides.put(kv, argv[++i]);
                 else throw new Args.UsageException("--" + kv + " needs a value");
             } else if (config == null) {
@@ -59,8 +60,9 @@ final class RunCommand {
         SparkSession spark = session(cfg);
         try {
             VarPartJob.Outcome o = VarPartJob.run(spark, cfg, out);
-            out.printf("varpart: %d features in %.1f s; status counts %s%n", o.features(), o.seconds(), o.statusCounts());
-            out.println("varpart: results in " + o.output() + " (fractions, fits, fixed_effects, summary, run.json)");
+            out.printf("varpart: %d features in %.1f s%s; status counts %s%n", o.features(), o.seconds(),
+                    o.resumed() > 0 ? " (" + o.resumed() + " of them fitted by the interrupted run)" : "", o.statusCounts());
+            out.println("varpart: results in " + Redaction.text(o.output()) + " (fractions, fits, fixed_effects, summary, run.json)");
             return 0;
         } finally {
             if (!Main.onDatabricks()) spark.stop(); // Databricks owns its session

@@ -25,8 +25,6 @@ public final class DataTable implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     /** Cells that mean "missing". */
     public static final Set<String> MISSING = Set.of("", "NA", "NaN");
-    /** The longest line a reader accepts, so that one bad line cannot exhaust memory. */
-    public static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
 
     private final String source;
     private final List<String> names;
@@ -159,44 +157,8 @@ public final class DataTable implements java.io.Serializable {
         }
     }
 
-    /** Reads lines, counting them and refusing lines longer than {@link #MAX_LINE_CHARS}. */
-    static final class LineReader {
-        private final String source;
-        private final BufferedReader r;
-        private int number;
-
-        LineReader(String source, BufferedReader r) {
-            this.source = source;
-            this.r = r;
-        }
-
-        String next() throws IOException {
-            StringBuilder sb = new StringBuilder();
-            int c;
-            boolean any = false;
-            while ((c = r.read()) >= 0) {
-                any = true;
-                if (c == '\n') break;
-                if (sb.length() >= MAX_LINE_CHARS) {
-                    throw new InputException(source + " line " + (number + 1) + ": longer than " + MAX_LINE_CHARS
-                            + " characters; is this really a delimited text file?");
-                }
-                sb.append((char) c);
-            }
-            if (!any) return null;
-            number++;
-            int len = sb.length();
-            if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
-            return sb.toString();
-        }
-
-        int number() {
-            return number;
-        }
-    }
-
     /** Splits one line on the delimiter, honouring double quotes ("" inside quotes is a quote). */
-    static List<String> splitLine(String line, char delim, String source, int lineNo) {
+    static List<String> splitLine(String line, char delim, String source, long lineNo) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

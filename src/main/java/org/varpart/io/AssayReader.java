@@ -23,6 +23,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 import org.varpart.design.DataTable;
 import org.varpart.design.InputException;
 
@@ -40,8 +42,10 @@ public final class AssayReader {
      * An assay's samples (in matrix order) and, lazily, its records: text lines or already parsed
      * features. Lines are parsed by {@link #parse} where they are fitted, after being spread over
      * the partitions, so that parsing runs in parallel.
+     *
+     * @param featureCount the number of features, when the driver's check counted them (text), else -1
      */
-    public record Assay(String name, String path, List<String> samples, JavaRDD<Object> records, Parser parser)
+    public record Assay(String name, String path, List<String> samples, JavaRDD<Object> records, Parser parser, long featureCount)
             implements java.io.Serializable {
         public FeatureRow parse(Object record) {
             return parser.parse(record);
@@ -57,6 +61,35 @@ public final class AssayReader {
     /** Turns one record of an assay's source into a feature. */
     public interface Parser extends java.io.Serializable {
         FeatureRow parse(Object record);
+
+        /** The record's feature ID, without parsing its values. */
+        String id(Object record);
+    }
+
+    /** Lines of delimited text, checked on the driver before any Spark job. */
+    record TextLines(char delim, int width, String source) implements Parser {
+        @Override
+        public FeatureRow parse(Object record) {
+            return DelimitedMatrix.parseLine((String) record, delim, width, source);
+        }
+
+        @Override
+        public String id(Object record) {
+            return DelimitedMatrix.id((String) record, delim);
+        }
+    }
+
+    /** Records that are features already (Parquet). */
+    record Parsed() implements Parser {
+        @Override
+        public FeatureRow parse(Object record) {
+            return (FeatureRow) record;
+        }
+
+        @Override
+        public String id(Object record) {
+            return ((FeatureRow) record).id();
+        }
     }
 
     /** Settings for Parquet inputs. */
@@ -98,74 +131,34 @@ public final class AssayReader {
     }
 
     private static Assay delimited(SparkSession spark, String name, String path, char delim) {
-        String header;
-        try (BufferedReader r = openText(spark.sparkContext().hadoopConfiguration(), path, "assay file")) {
-            header = r.readLine();
-        } catch (java.io.EOFException e) {
-            throw new InputException(path + " ends unexpectedly; the compressed file is truncated or damaged.", e);
-        } catch (IOException e) {
-            throw new InputException("Cannot read " + path + ": " + e.getMessage(), e);
-        }
-        if (header == null || header.isBlank()) throw new InputException(path + " is empty; it needs a header line of sample IDs.");
-        if (header.startsWith("\uFEFF")) header = header.substring(1);
-        String[] cells = split(header, delim);
-        if (cells.length < 2) {
-            throw new InputException(path + " line 1: the header has " + cells.length + " field(s); it needs the feature-ID column and one column per sample"
-                    + (delim == '\t' && header.contains(",") ? " (is it comma-separated? set format." + name + " = csv)" : "") + ".");
-        }
-        List<String> samples = new ArrayList<>(Arrays.asList(cells).subList(1, cells.length));
-        checkSamples(path, samples);
-        final String head = header;
-        final int width = cells.length;
-        final String source = path;
+        DelimitedMatrix.Checked checked = DelimitedMatrix.check(spark.sparkContext().hadoopConfiguration(), path, delim);
+        final String head = checked.header();
         JavaRDD<Object> lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path)
                 .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
                 .map(line -> (Object) line);
-        return new Assay(name, path, samples, lines, line -> parseLine((String) line, delim, width, source));
+        return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features());
     }
 
-    static void checkSamples(String path, List<String> samples) {
-        Set<String> seen = new HashSet<>();
+    /** Sample IDs must be present and unique; {@code text}: the IDs are the header of a delimited file (line 1). */
+    static void checkSamples(String path, List<String> samples, boolean text) {
+        Map<String, Integer> first = new HashMap<>();
         for (int j = 0; j < samples.size(); j++) {
             String s = samples.get(j);
-            if (s.isEmpty()) throw new InputException(path + " line 1, column " + (j + 2) + ": a sample ID is empty.");
-            if (!seen.add(s)) throw new InputException(path + " line 1, column " + (j + 2) + ": the sample ID '" + s + "' appears twice.");
-        }
-    }
-
-    static String[] split(String line, char delim) {
-        String[] parts = line.split(delim == '\t' ? "\t" : ",", -1);
-        for (int i = 0; i < parts.length; i++) {
-            String s = parts[i].strip();
-            if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) s = s.substring(1, s.length() - 1);
-            parts[i] = s;
-        }
-        return parts;
-    }
-
-    /** One data line; a problem with it becomes the feature's status, never an exception. */
-    static FeatureRow parseLine(String line, char delim, int width, String source) {
-        String[] cells = split(line, delim);
-        String id = cells[0];
-        if (cells.length != width) {
-            return new FeatureRow(id, null, "the line has " + cells.length + " fields but the header of " + source + " has " + width);
-        }
-        double[] v = new double[width - 1];
-        for (int j = 1; j < width; j++) {
-            String s = cells[j];
-            if (DataTable.MISSING.contains(s)) {
-                v[j - 1] = Double.NaN;
-                continue;
+            String where = text ? path + " line 1, column " + (j + 2) : path + ", column '" + s + "'";
+            if (s.isEmpty()) throw new InputException(where + ": a sample ID is empty.");
+            Integer prev = first.putIfAbsent(s, j);
+            if (prev != null) {
+                throw new InputException(where + ": the sample ID '" + DelimitedMatrix.shorten(s) + "' appears twice (first in column "
+                        + (prev + 2) + "); sample IDs must be unique.");
             }
-            double d = DataTable.parseNumber(s);
-            if (Double.isNaN(d)) {
-                return new FeatureRow(id, null, "the value '" + s + "' in column " + (j + 1) + " is not a number (missing values are NA, NaN or empty)");
-            }
-            v[j - 1] = d;
         }
-        return new FeatureRow(id, v, null);
     }
 
+    /**
+     * Parquet wide: the ID column and numeric sample columns are checked from the schema on the
+     * driver; that the file has rows and that IDs are present and unique is checked by one Spark
+     * job that reads the ID column only, before any fitting.
+     */
     private static Assay parquetWide(SparkSession spark, String name, String path, ParquetColumns cols) {
         Dataset<Row> df = readParquet(spark, path);
         String[] columns = df.columns();
@@ -175,22 +168,30 @@ public final class AssayReader {
         }
         List<String> samples = new ArrayList<>();
         List<Column> select = new ArrayList<>();
-        select.add(functions.col(id).cast("string"));
-        for (String c : columns) {
-            if (c.equals(id)) continue;
-            samples.add(c);
-            select.add(functions.col("`" + c + "`").cast("double"));
+        select.add(functions.col("`" + id + "`").cast("string"));
+        for (StructField f : df.schema().fields()) {
+            if (f.name().equals(id)) continue;
+            numeric(path, f);
+            samples.add(f.name());
+            select.add(functions.col("`" + f.name() + "`").cast("double"));
         }
-        checkSamples(path, samples);
+        if (samples.isEmpty()) throw new InputException(path + ": no sample columns; a wide assay has the feature-ID column '" + id + "' and one column per sample.");
+        checkSamples(path, samples, false);
+        uniqueKeys(path, df.select(functions.col("`" + id + "`").cast("string").as("feature")), "feature-ID column '" + id + "'");
         int k = samples.size();
         JavaRDD<Object> rows = df.select(select.toArray(new Column[0])).javaRDD().map(r -> {
             double[] v = new double[k];
             for (int j = 0; j < k; j++) v[j] = r.isNullAt(j + 1) ? Double.NaN : r.getDouble(j + 1);
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, f -> (FeatureRow) f);
+        return new Assay(name, path, samples, rows, new Parsed(), -1);
     }
 
+    /**
+     * Parquet long: the columns and the value column's type are checked from the schema; that the
+     * file has rows, and that no feature has two values for one sample, by one Spark job over the
+     * ID columns, before any fitting.
+     */
     private static Assay parquetLong(SparkSession spark, String name, String path, ParquetColumns cols) {
         Dataset<Row> df = readParquet(spark, path);
         for (String c : List.of(cols.longFeature(), cols.longSample(), cols.longValue())) {
@@ -199,10 +200,14 @@ public final class AssayReader {
                         + " (set long.feature_column, long.sample_column and long.value_column).");
             }
         }
-        Dataset<Row> tidy = df.select(functions.col(cols.longFeature()).cast("string").as("f"),
-                functions.col(cols.longSample()).cast("string").as("s"), functions.col(cols.longValue()).cast("double").as("v"));
+        numeric(path, df.schema().apply(cols.longValue()));
+        Dataset<Row> tidy = df.select(functions.col("`" + cols.longFeature() + "`").cast("string").as("f"),
+                functions.col("`" + cols.longSample() + "`").cast("string").as("s"), functions.col("`" + cols.longValue() + "`").cast("double").as("v"));
+        uniqueKeys(path, tidy.select(functions.col("f").as("feature"), functions.col("s").as("sample")),
+                "columns '" + cols.longFeature() + "' and '" + cols.longSample() + "'");
         List<String> samples = new ArrayList<>();
         for (Row r : tidy.select("s").distinct().orderBy("s").collectAsList()) samples.add(r.getString(0));
+        checkSamples(path, samples, false);
         Map<String, Integer> index = new HashMap<>();
         for (int j = 0; j < samples.size(); j++) index.put(samples.get(j), j);
         int k = samples.size();
@@ -218,7 +223,35 @@ public final class AssayReader {
             }
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, f -> (FeatureRow) f);
+        return new Assay(name, path, samples, rows, new Parsed(), -1);
+    }
+
+    /** A column of values must hold numbers: a text column would turn every value into "missing". */
+    private static void numeric(String path, StructField f) {
+        if (!(f.dataType() instanceof NumericType)) {
+            throw new InputException(path + ", column '" + f.name() + "': the type is " + f.dataType().simpleString()
+                    + ", not a number; value columns must be numeric (missing values as null).");
+        }
+    }
+
+    /** One Spark job over the key columns: the input has rows, no key is null, no key repeats. */
+    private static void uniqueKeys(String path, Dataset<Row> keys, String what) {
+        String[] names = keys.columns();
+        Column anyNull = functions.lit(false);
+        for (String n : names) anyNull = anyNull.or(functions.col(n).isNull());
+        List<Row> bad = keys.groupBy(names[0], Arrays.copyOfRange(names, 1, names.length)).count()
+                .filter(functions.col("count").gt(1).or(anyNull)).limit(1).collectAsList();
+        if (!bad.isEmpty()) {
+            Row r = bad.get(0);
+            List<String> key = new ArrayList<>();
+            for (int i = 0; i < names.length; i++) {
+                if (r.isNullAt(i)) throw new InputException(path + ": a row has no " + names[i] + " ID (null in the " + what + "); every row needs one.");
+                key.add(names[i] + " '" + DelimitedMatrix.shorten(r.getString(i)) + "'");
+            }
+            throw new InputException(path + ": " + String.join(", ", key) + " appears in " + r.getLong(names.length) + " rows (the "
+                    + what + "); " + (names.length == 1 ? "feature IDs must be unique within an assay." : "a feature has one value per sample."));
+        }
+        if (keys.limit(1).count() == 0) throw new InputException(path + " has no rows; an assay needs at least one feature.");
     }
 
     private static Dataset<Row> readParquet(SparkSession spark, String path) {

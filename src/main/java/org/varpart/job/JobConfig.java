@@ -37,6 +37,7 @@ public final class JobConfig implements Serializable {
         key("method", "ML", "ML (variancePartition's default for fractions) or REML");
         key("partitions", "0", "number of Spark partitions of features; 0 chooses 4 per core of the cluster");
         key("overwrite", "false", "replace an existing output directory");
+        key("resume", "false", "continue an interrupted run with the same settings and inputs from the features it had finished");
         key("drop_unmatched_samples", "false", "drop assay samples missing from the sample sheet (with a warning) instead of failing");
         key("master", "local[*]", "Spark master, used only when neither spark-submit nor the environment sets one");
         key("feature_id_column", "", "Parquet wide assays: the feature-ID column (default: the first column)");
@@ -55,7 +56,6 @@ public final class JobConfig implements Serializable {
     /** Per-assay key prefixes: {@code assay.<name> = path}, {@code format.<name> = tsv|csv|parquet_wide|parquet_long}. */
     static final String ASSAY = "assay.", FORMAT = "format.";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
-    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|token|credential).*|fs\\.s3a\\..*key");
 
     private final Map<String, String> values;
     private final Map<String, String> assays;
@@ -104,7 +104,7 @@ public final class JobConfig implements Serializable {
             throw new InputException(source + ": method must be ML or REML, not '" + values.get("method") + "'.");
         }
         values.put("method", method);
-        for (String b : List.of("overwrite", "drop_unmatched_samples", "tests")) bool(values, b, source);
+        for (String b : List.of("overwrite", "resume", "drop_unmatched_samples", "tests")) bool(values, b, source);
         try {
             double fdr = Double.parseDouble(values.get("fdr"));
             if (!(fdr > 0 && fdr < 1)) throw new NumberFormatException();
@@ -199,11 +199,22 @@ public final class JobConfig implements Serializable {
         return out;
     }
 
-    /** Every setting as run, with values of keys that look like credentials replaced by "***". */
+    /**
+     * Every setting as run, for {@code run.json} and messages: values of keys that look like
+     * credentials replaced by "***", and the user information of URIs too (see {@link Redaction}).
+     */
     public Map<String, String> recorded() {
         Map<String, String> out = new LinkedHashMap<>();
+        assays.forEach((k, v) -> out.put(ASSAY + k, Redaction.value(ASSAY + k, v)));
+        values.forEach((k, v) -> out.put(k, Redaction.value(k, v)));
+        return out;
+    }
+
+    /** Every setting as given, credentials included: for the run itself, never for printing. */
+    Map<String, String> raw() {
+        Map<String, String> out = new LinkedHashMap<>();
         assays.forEach((k, v) -> out.put(ASSAY + k, v));
-        values.forEach((k, v) -> out.put(k, SECRET.matcher(k).matches() ? "***" : v));
+        out.putAll(values);
         return out;
     }
 

@@ -1,6 +1,7 @@
 package org.varpart.job;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,12 +10,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -35,8 +43,10 @@ import org.varpart.io.AssayReader;
 import org.varpart.io.FeatureRow;
 import org.varpart.io.Json;
 import org.varpart.io.OutputSchemas;
+import org.varpart.io.ResultFile;
 import org.varpart.lmm.FitOptions;
 import org.varpart.stats.GenomicInflation;
+import scala.Tuple2;
 
 /**
  * The driver of a variance-partition run: validates everything it can before any Spark job,
@@ -50,12 +60,20 @@ public final class VarPartJob {
 
     private VarPartJob() {}
 
-    /** What a finished run reports. */
-    public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds) {}
+    /**
+     * What a finished run reports.
+     *
+     * @param resumed features whose results an interrupted run had committed, taken over without refitting
+     */
+    public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds, long resumed) {}
 
-    /** Everything checked on the driver, ready to run. */
+    /** Everything checked on the driver, ready to run; notes and warnings are printed before any Spark job. */
     record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.Assay> assays,
-                List<AssayModel> models, List<String> warnings) {}
+                List<AssayModel> models, List<String> notes, List<String> warnings) {}
+
+    /** The settings the per-feature results depend on; a resumed run must have the same (with the same input files). */
+    static final List<String> RESULT_KEYS = List.of("formula", "method", "samples", "sample_id_column", "drop_unmatched_samples",
+            "tests", "feature_id_column", "long.feature_column", "long.sample_column", "long.value_column");
 
     public static Outcome run(SparkSession spark, JobConfig cfg, PrintStream log) {
         long t0 = System.nanoTime();
@@ -64,45 +82,82 @@ public final class VarPartJob {
         Path out = new Path(cfg.get("output"));
         checkOutput(hadoop, out, cfg.flag("overwrite"));
         Plan plan = plan(spark, cfg);
-        plan.warnings().forEach(w -> log.println("varpart: warning: " + w));
-        Path tmp = new Path(out.getParent() == null ? new Path(".") : out.getParent(),
-                "." + out.getName() + ".varpart-" + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
+        plan.notes().forEach(n -> log.println("varpart: " + Redaction.text(n)));
+        plan.warnings().forEach(w -> log.println("varpart: warning: " + Redaction.text(w)));
         FileSystem fs;
+        WorkDir work;
         try {
-            fs = tmp.getFileSystem(hadoop);
+            fs = out.getFileSystem(hadoop);
+            work = WorkDir.open(fs, out, fingerprint(cfg, hadoop), cfg.flag("resume"), log);
         } catch (IOException e) {
-            throw new InputException("Cannot reach the output location " + out + ": " + e.getMessage(), e);
+            throw new InputException("Cannot write beside the output " + out + ": " + e.getMessage(), e);
         }
+        long resumed = work.doneCount();
+        if (resumed > 0) log.println("varpart: resuming: the results of " + resumed + " features fitted by the interrupted run are kept; the others are fitted now");
         try {
             Map<String, Long> featuresPerAssay = new LinkedHashMap<>();
-            Fitted results = fit(spark, plan, log, featuresPerAssay);
+            Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
+            fitAndCommit(spark, plan, work, conf, log, featuresPerAssay);
+            Path tmp = work.output();
+            fs.delete(tmp, true); // what an interrupted run had begun to write
             Path features = new Path(tmp, "features.work");
-            try {
-                results.dataset().write().mode(SaveMode.ErrorIfExists).parquet(features.toString());
-            } finally {
-                results.progress().finish();
-                results.cached().forEach(JavaRDD::unpersist);
-            }
-            log.println(results.progress().line(results.progress().total()));
+            committedResults(spark, work, conf).write().mode(SaveMode.ErrorIfExists).parquet(features.toString());
             Dataset<Row> all = spark.read().parquet(features.toString());
+            checkComplete(all, featuresPerAssay, work.root);
             writeTables(all, tmp, Double.parseDouble(cfg.get("fdr")));
             Map<String, Long> counts = new LinkedHashMap<>();
             for (Row r : all.groupBy("status").count().orderBy("status").collectAsList()) counts.put(r.getString(0), r.getLong(1));
             fs.delete(features, true);
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            writeRunRecord(fs, new Path(tmp, "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version());
+            writeRunRecord(fs, new Path(tmp, "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             try (OutputStream o = fs.create(new Path(tmp, "_SUCCESS"), true)) {
                 o.flush();
             }
             commit(fs, tmp, out, cfg.flag("overwrite"));
-            return new Outcome(out.toString(), total, counts, seconds);
+            work.delete();
+            return new Outcome(out.toString(), total, counts, seconds, resumed);
         } catch (IOException e) {
-            deleteQuietly(fs, tmp);
-            throw new IllegalStateException("writing the results failed: " + e.getMessage(), e);
+            throw new IllegalStateException("writing the results failed: " + e.getMessage() + "; the features fitted so far are kept in "
+                    + work.root + ": rerun with --resume to continue from them", e);
         } catch (RuntimeException e) {
-            deleteQuietly(fs, tmp);
+            log.println("varpart: the run stopped; the features committed so far are kept in " + work.root
+                    + ": rerun with --resume to continue from them");
             throw e;
+        }
+    }
+
+    /** What the per-feature results depend on: the result settings, each input file's size and time, varpart's version. */
+    static Map<String, String> fingerprint(JobConfig cfg, Configuration hadoop) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("varpart_version", Version.get());
+        for (String k : RESULT_KEYS) f.put(k, cfg.get(k));
+        f.put("file of samples", describeFile(cfg.get("samples"), hadoop));
+        cfg.assays().forEach((name, path) -> {
+            f.put(JobConfig.ASSAY + name, path);
+            f.put(JobConfig.FORMAT + name, cfg.format(name));
+            f.put("file of " + JobConfig.ASSAY + name, describeFile(path, hadoop));
+        });
+        return f;
+    }
+
+    /** A file's (or a directory's files') size and last modification, to notice an input that changed. */
+    static String describeFile(String path, Configuration hadoop) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(hadoop);
+            FileStatus st = fs.getFileStatus(p);
+            if (st.isFile()) return st.getLen() + " bytes, modified " + Instant.ofEpochMilli(st.getModificationTime());
+            long files = 0, bytes = 0, modified = 0;
+            for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(p, true); it.hasNext(); ) {
+                LocatedFileStatus f = it.next();
+                files++;
+                bytes += f.getLen();
+                modified = Math.max(modified, f.getModificationTime());
+            }
+            return files + " files, " + bytes + " bytes, last modified " + Instant.ofEpochMilli(modified);
+        } catch (IOException e) {
+            throw new InputException("Cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -140,13 +195,26 @@ public final class VarPartJob {
         List<AssayReader.Assay> assays = new ArrayList<>();
         List<AssayModel> models = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Set<String> measured = new HashSet<>();
         for (Map.Entry<String, String> a : cfg.assays().entrySet()) {
+            long t0 = System.nanoTime();
             AssayReader.Assay assay = AssayReader.open(spark, a.getKey(), a.getValue(), cfg.format(a.getKey()), pc);
+            notes.add(String.format(Locale.ROOT, "assay %s (%s): %s%d samples, checked in %.1f s", a.getKey(), a.getValue(),
+                    assay.featureCount() >= 0 ? assay.featureCount() + " features x " : "", assay.samples().size(), (System.nanoTime() - t0) / 1e9));
             models.add(assayModel(a.getKey(), a.getValue(), spec, sheet, rowOf, assay.samples(), options,
                     cfg.flag("tests"), cfg.flag("drop_unmatched_samples"), warnings));
             assays.add(assay);
+            measured.addAll(assay.samples());
         }
-        return new Plan(cfg, spec, sheet, assays, models, warnings);
+        List<String> unused = new ArrayList<>();
+        for (String id : sheet.column(cfg.get("sample_id_column")).text()) {
+            if (!measured.contains(id)) unused.add(id);
+        }
+        if (!unused.isEmpty()) {
+            warnings.add(unused.size() + " sample(s) of the sample sheet " + cfg.get("samples") + " are in no assay and are not used: " + firstFew(unused));
+        }
+        return new Plan(cfg, spec, sheet, assays, models, notes, warnings);
     }
 
     /**
@@ -170,7 +238,7 @@ public final class VarPartJob {
             }
         }
         if (!unmatched.isEmpty()) {
-            String list = String.join(", ", unmatched.subList(0, Math.min(10, unmatched.size()))) + (unmatched.size() > 10 ? ", ..." : "");
+            String list = firstFew(unmatched);
             if (!dropUnmatched) {
                 throw new InputException("assay " + name + " (" + path + "): " + unmatched.size()
                         + " sample(s) are not in the sample sheet: " + list
@@ -182,6 +250,11 @@ public final class VarPartJob {
         DataTable samples = sheet.select(rows.stream().mapToInt(Integer::intValue).toArray());
         Design complete = completeDesign(spec, samples, name);
         return new AssayModel(name, spec, samples, cols.stream().mapToInt(Integer::intValue).toArray(), complete, options, tests);
+    }
+
+    /** Up to ten IDs for a message, and "..." when there are more. */
+    static String firstFew(List<String> ids) {
+        return String.join(", ", ids.subList(0, Math.min(10, ids.size()))) + (ids.size() > 10 ? ", ..." : "");
     }
 
     /** Each sample ID's row in the sheet; missing or repeated IDs are an error naming the line. */
@@ -225,35 +298,82 @@ public final class VarPartJob {
         return d;
     }
 
-    /** The per-feature results (lazy), with the progress reporter and the cached inputs to release after writing. */
-    record Fitted(Dataset<Row> dataset, Progress progress, List<JavaRDD<Object>> cached) {}
-
-    static Fitted fit(SparkSession spark, Plan plan, PrintStream log, Map<String, Long> featuresPerAssay) {
+    /**
+     * Fits every feature not committed yet and commits the results chunk by chunk to the run's
+     * directory (see {@link ChunkCommitter}). Features are spread over partitions by the hash of
+     * their ID, so that a partition's features do not depend on the order in which records arrive.
+     */
+    static void fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log,
+                             Map<String, Long> featuresPerAssay) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = plan.config().integer("partitions");
         if (partitions == 0) partitions = 4 * jsc.defaultParallelism();
-        JavaRDD<Row> all = null;
-        List<JavaRDD<Object>> cached = new ArrayList<>();
+        HashPartitioner byId = new HashPartitioner(partitions);
+        List<JavaPairRDD<String, Object>> cached = new ArrayList<>();
         long total = 0;
-        for (int i = 0; i < plan.assays().size(); i++) {
-            AssayReader.Assay assay = plan.assays().get(i);
+        for (AssayReader.Assay assay : plan.assays()) {
+            AssayReader.Parser parser = assay.parser();
             // spread the raw records first, so that parsing and fitting both run in parallel
-            JavaRDD<Object> rows = assay.records().repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK_SER());
+            JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r))
+                    .partitionBy(byId).persist(StorageLevel.MEMORY_AND_DISK_SER());
             cached.add(rows);
             long count = rows.count();
             featuresPerAssay.put(assay.name(), count);
             total += count;
         }
         LongAccumulator done = spark.sparkContext().longAccumulator("features fitted");
+        JavaRDD<Long> all = null;
         for (int i = 0; i < plan.assays().size(); i++) {
+            AssayReader.Assay assay = plan.assays().get(i);
             Broadcast<AssayModel> b = jsc.broadcast(plan.models().get(i));
-            AssayReader.Parser parser = plan.assays().get(i).parser();
-            JavaRDD<Row> r = cached.get(i).map(parser::parse).mapPartitions(new FeatureFitter(b, done));
+            JavaPairRDD<String, Object> todo = cached.get(i);
+            Set<String> committed = work.done.getOrDefault(assay.name(), Set.of());
+            if (!committed.isEmpty()) {
+                Broadcast<Set<String>> skip = jsc.broadcast(committed);
+                todo = todo.filter(t -> !skip.value().contains(t._1()));
+            }
+            JavaRDD<Long> r = todo.mapPartitionsWithIndex(new ChunkCommitter(i, b, assay.parser(), done, work.run.toString(), conf,
+                    ChunkCommitter.CHUNK), true);
             all = all == null ? r : all.union(r);
         }
-        Progress progress = new Progress(done, total, plan.config().integer("progress_seconds"), log);
+        Progress progress = new Progress(done, total - work.doneCount(), plan.config().integer("progress_seconds"), log);
         progress.start();
-        return new Fitted(spark.createDataFrame(all, OutputSchemas.FEATURE), progress, cached);
+        try {
+            all.foreach(n -> { });
+        } finally {
+            progress.finish();
+            cached.forEach(JavaPairRDD::unpersist);
+        }
+        log.println(progress.line(progress.total()));
+    }
+
+    /** Every committed result, of this attempt and of the interrupted ones it continues. */
+    static Dataset<Row> committedResults(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf) throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<String> paths = new ArrayList<>();
+        for (WorkDir.Chunk c : WorkDir.chunks(work.fs, work.root)) paths.add(c.path().toString());
+        JavaRDD<Row> rows = jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), 4 * jsc.defaultParallelism()))).flatMap(p -> {
+            Path path = new Path(p);
+            try (InputStream in = path.getFileSystem(conf.value().get()).open(path)) {
+                return ResultFile.rows(in).iterator();
+            }
+        });
+        return spark.createDataFrame(rows, OutputSchemas.FEATURE);
+    }
+
+    /** Every feature of every assay has exactly one result; anything else is a fault, never written as output. */
+    static void checkComplete(Dataset<Row> all, Map<String, Long> expected, Path work) {
+        Map<String, long[]> found = new HashMap<>();
+        for (Row r : all.groupBy("assay").agg(functions.count(functions.lit(1)), functions.countDistinct("feature")).collectAsList()) {
+            found.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)});
+        }
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            long[] f = found.getOrDefault(e.getKey(), new long[2]);
+            if (f[0] != e.getValue() || f[1] != e.getValue()) {
+                throw new IllegalStateException("assay " + e.getKey() + " has " + e.getValue() + " features but " + f[0] + " results for "
+                        + f[1] + " of them in " + work + "; nothing was written. Please report this.");
+            }
+        }
     }
 
     static void writeTables(Dataset<Row> all, Path dir, double fdr) {
@@ -331,7 +451,7 @@ public final class VarPartJob {
     }
 
     static void writeRunRecord(FileSystem fs, Path file, Plan plan, Map<String, Long> features, Map<String, Long> counts,
-                               Instant started, double seconds, String sparkVersion) throws IOException {
+                               Instant started, double seconds, String sparkVersion, long resumed) throws IOException {
         Json j = new Json(true).beginObject();
         j.field("varpart_version", Version.get());
         j.field("spark_version", sparkVersion);
@@ -345,7 +465,7 @@ public final class VarPartJob {
         j.key("assays").beginArray();
         for (int i = 0; i < plan.assays().size(); i++) {
             AssayReader.Assay a = plan.assays().get(i);
-            j.beginObject().field("name", a.name()).field("path", a.path())
+            j.beginObject().field("name", a.name()).field("path", Redaction.text(a.path()))
                     .field("samples", plan.models().get(i).columns().length)
                     .field("features", features.getOrDefault(a.name(), 0L)).endObject();
         }
@@ -353,6 +473,10 @@ public final class VarPartJob {
         j.key("status_counts").beginObject();
         counts.forEach(j::field);
         j.endObject();
+        j.field("resumed_features", resumed);
+        j.key("warnings").beginArray();
+        for (String w : plan.warnings()) j.value(Redaction.text(w));
+        j.endArray();
         j.endObject();
         try (OutputStream o = fs.create(file, true)) {
             o.write((j + "\n").getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,178 @@
+package org.varpart.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.varpart.design.DataTable;
+import org.varpart.design.InputException;
+import org.varpart.design.LineReader;
+
+/**
+ * Delimited assay matrices (TSV or CSV, optionally compressed): the driver's pass over the whole
+ * file before any Spark job, and the parsing of one data line, which the executors repeat after
+ * the pass. Both read a line the same way: fields split on the delimiter, each stripped of
+ * blanks and of one pair of surrounding double quotes; {@code NA}, {@code NaN} and empty cells
+ * missing; numbers as R reads them ({@code Inf} and {@code -Inf} included). Lines are numbered
+ * from 1, the header being line 1; blank lines are skipped but counted.
+ */
+public final class DelimitedMatrix {
+    private DelimitedMatrix() {}
+
+    /** What the pass found: the header's sample IDs, the header line itself and the number of features. */
+    public record Checked(List<String> samples, String header, long features) {}
+
+    /**
+     * A problem with one data line.
+     *
+     * @param column the 1-based column where it shows
+     * @param value the cell's text there (empty when the line has no such cell)
+     * @param fields the fields on the line, when their number is the problem; otherwise 0
+     */
+    record Problem(int column, String value, int fields) {}
+
+    /**
+     * Reads the whole file once, with the memory of one line: every line must have the header's
+     * number of fields, every cell must be a number or a missing-value token, every feature ID
+     * must be present and unique, and a compressed file must be whole. The first problem stops the
+     * run with a message naming the file, line, column and value.
+     */
+    public static Checked check(Configuration conf, String path, char delim) {
+        LineReader lines = new LineReader(path, AssayReader.openText(conf, path, "assay file"));
+        try (lines) {
+            String header = lines.next();
+            if (header == null) throw new InputException(path + " is empty; it needs a header line of sample IDs and one line per feature.");
+            if (header.startsWith("\uFEFF")) header = header.substring(1);
+            if (header.isBlank()) {
+                throw new InputException(path + " line 1 is blank; the first line must be the header: the feature-ID column's name, then one sample ID per column.");
+            }
+            String[] cells = split(header, delim);
+            if (cells.length < 2) {
+                throw new InputException(path + " line 1: the header has " + cells.length + " field(s); it needs the feature-ID column and one column per sample"
+                        + (delim == '\t' && header.contains(",") ? " (is it comma-separated? set format.<assay> = csv)" : "") + ".");
+            }
+            List<String> samples = new ArrayList<>(Arrays.asList(cells).subList(1, cells.length));
+            AssayReader.checkSamples(path, samples, true);
+            int width = cells.length;
+            double[] scratch = new double[width - 1];
+            Map<String, Long> firstLine = new HashMap<>();
+            long features = 0;
+            String line;
+            while ((line = lines.next()) != null) {
+                if (line.isBlank()) continue;
+                long no = lines.number();
+                if (line.strip().equals(header.strip())) {
+                    throw new InputException(path + " line " + no + ": the header line appears again; were two files joined together? Keep only the first header.");
+                }
+                String id = id(line, delim);
+                if (id.isEmpty()) throw new InputException(path + " line " + no + ", column 1: the feature ID is empty; every line starts with its feature's ID.");
+                Problem p = values(line, delim, width, scratch);
+                if (p != null) throw new InputException(path + " line " + no + ", " + describe(p, width, samples));
+                Long first = firstLine.putIfAbsent(id, no);
+                if (first != null) {
+                    throw new InputException(path + " line " + no + ", column 1: the feature ID '" + shorten(id) + "' appears twice (first on line "
+                            + first + "); feature IDs must be unique within an assay.");
+                }
+                features++;
+            }
+            if (features == 0) throw new InputException(path + " has a header but no data lines; an assay needs at least one feature.");
+            return new Checked(samples, header, features);
+        } catch (EOFException e) {
+            throw new InputException(path + ": the file ends unexpectedly after line " + lines.number()
+                    + "; the compressed file is truncated or damaged. Copy or compress it again.", e);
+        } catch (IOException e) {
+            throw new InputException("Cannot read " + path + " after line " + lines.number() + ": " + e.getMessage()
+                    + "; is the file damaged, or not what its name says (a .gz that is not gzip)?", e);
+        }
+    }
+
+    /** The feature ID of a data line: its first field. */
+    public static String id(String line, char delim) {
+        int end = line.indexOf(delim);
+        return cell(line, 0, end < 0 ? line.length() : end);
+    }
+
+    /** One data line as a feature; a problem with it (possible only if the file changed after the check) becomes the feature's status. */
+    static FeatureRow parseLine(String line, char delim, int width, String source) {
+        double[] v = new double[width - 1];
+        Problem p = values(line, delim, width, v);
+        if (p == null) return new FeatureRow(id(line, delim), v, null);
+        return new FeatureRow(id(line, delim), null, "column " + describe(p, width, null) + " (did " + source + " change after it was checked?)");
+    }
+
+    /**
+     * Parses the values of a data line into {@code out} (one per sample); returns null, or the
+     * first problem. The fields are counted before any is parsed, so that a line with a million
+     * fields costs one scan.
+     */
+    static Problem values(String line, char delim, int width, double[] out) {
+        int fields = 1;
+        for (int i = line.indexOf(delim); i >= 0; i = line.indexOf(delim, i + 1)) fields++;
+        if (fields != width) {
+            String value = "";
+            if (fields > width) {
+                int from = 0;
+                for (int c = 0; c < width; c++) from = line.indexOf(delim, from) + 1;
+                int end = line.indexOf(delim, from);
+                value = cell(line, from, end < 0 ? line.length() : end);
+            }
+            return new Problem(fields > width ? width + 1 : fields + 1, value, fields);
+        }
+        int from = line.indexOf(delim) + 1;
+        for (int j = 1; j < width; j++) {
+            int end = line.indexOf(delim, from);
+            if (end < 0) end = line.length();
+            String s = cell(line, from, end);
+            if (DataTable.MISSING.contains(s)) {
+                out[j - 1] = Double.NaN;
+            } else {
+                double d = DataTable.parseNumber(s);
+                if (Double.isNaN(d)) return new Problem(j + 1, s, 0);
+                out[j - 1] = d;
+            }
+            from = end + 1;
+        }
+        return null;
+    }
+
+    /** "column C (sample S): what is wrong"; {@code samples} may be null. */
+    private static String describe(Problem p, int width, List<String> samples) {
+        int c = p.column();
+        String where = c + (samples != null && c >= 2 && c - 2 < samples.size() ? " (sample " + shorten(samples.get(c - 2)) + ")" : "");
+        if (p.fields() == 0) {
+            return "column " + where + ": the value '" + shorten(p.value()) + "' is not a number; missing values are NA, NaN or empty cells.";
+        }
+        String extra = p.fields() > width ? "; the first extra value is '" + shorten(p.value()) + "'"
+                : "; column " + where + " has no value";
+        return "column " + where + ": the line has " + p.fields() + " fields but the header (line 1) has " + width + extra
+                + ". Every line needs its feature ID and one value per sample.";
+    }
+
+    /** A cell as shown in messages: at most 60 characters. */
+    static String shorten(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /** Splits a whole line (the header) into its cells. */
+    static String[] split(String line, char delim) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        while (true) {
+            int end = line.indexOf(delim, from);
+            out.add(cell(line, from, end < 0 ? line.length() : end));
+            if (end < 0) return out.toArray(new String[0]);
+            from = end + 1;
+        }
+    }
+
+    /** The text of one field: blanks stripped, one pair of surrounding double quotes removed. */
+    static String cell(String line, int from, int end) {
+        String s = line.substring(from, end).strip();
+        if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) s = s.substring(1, s.length() - 1);
+        return s;
+    }
+}

@@ -1,0 +1,101 @@
+package org.varpart.job;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.varpart.io.AssayReader;
+import org.varpart.io.ResultFile;
+import scala.Tuple2;
+
+/**
+ * The fitting step of the job, one call per partition: fits the partition's features and commits
+ * their results to the run's directory in chunks of {@link #CHUNK}, each written to a hidden
+ * temporary file and renamed into place, so that a chunk is either whole or absent.
+ *
+ * <p>A chunk's name says which assay, partition and chunk it is, and its content is fixed by the
+ * input: partitions hold features by the hash of their ID, and each partition is sorted by ID
+ * before it is cut into chunks. A retried task (an executor lost, a task killed) therefore cuts the
+ * same chunks, skips those an earlier attempt committed, and can never commit a feature twice.
+ */
+final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String, Object>>, Iterator<Long>> {
+    private static final long serialVersionUID = 1L;
+    /** Features per committed chunk: at most this many per running task are lost when a run dies. */
+    static final int CHUNK = 1000;
+
+    private final int assay;
+    private final Broadcast<AssayModel> model;
+    private final AssayReader.Parser parser;
+    private final org.apache.spark.util.LongAccumulator done;
+    private final String dir;
+    private final Broadcast<HadoopConf> conf;
+    private final int chunk;
+
+    /**
+     * @param assay the assay's index in the run, part of each chunk's name
+     * @param dir the run's directory of chunks
+     * @param done counts features done (fitted or found committed), for the progress line
+     */
+    ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
+                   String dir, Broadcast<HadoopConf> conf, int chunk) {
+        this.assay = assay;
+        this.model = model;
+        this.parser = parser;
+        this.done = done;
+        this.dir = dir;
+        this.conf = conf;
+        this.chunk = chunk;
+    }
+
+    /** Returns the number of features fitted by this call (those found committed are not counted). */
+    @Override
+    public Iterator<Long> call(Integer partition, Iterator<Tuple2<String, Object>> records) throws IOException {
+        List<Tuple2<String, Object>> all = new ArrayList<>();
+        records.forEachRemaining(all::add);
+        all.sort(Comparator.comparing(Tuple2::_1));
+        Path base = new Path(dir);
+        FileSystem fs = base.getFileSystem(conf.value().get());
+        FeatureFitter.Fitters fitters = null;
+        long fitted = 0;
+        for (int c = 0; (long) c * chunk < all.size(); c++) {
+            List<Tuple2<String, Object>> part = all.subList(c * chunk, Math.min(all.size(), (c + 1) * chunk));
+            Path target = new Path(base, name(assay, partition, c));
+            if (!fs.exists(target)) {
+                if (fitters == null) fitters = new FeatureFitter.Fitters(model.value());
+                commit(fs, target, fitters, part);
+                fitted += part.size();
+            }
+            if (done != null) done.add(part.size());
+        }
+        return List.of(fitted).iterator();
+    }
+
+    static String name(int assay, int partition, int chunk) {
+        return String.format(java.util.Locale.ROOT, "a%03d-p%06d-c%05d.bin", assay, partition, chunk);
+    }
+
+    private void commit(FileSystem fs, Path target, FeatureFitter.Fitters fitters, List<Tuple2<String, Object>> part) throws IOException {
+        AssayModel m = model.value();
+        TaskContext task = TaskContext.get();
+        Path tmp = new Path(target.getParent(), "." + target.getName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
+        List<String> ids = new ArrayList<>(part.size());
+        for (Tuple2<String, Object> r : part) ids.add(r._1());
+        try (FSDataOutputStream out = fs.create(tmp, true)) {
+            ResultFile.Writer w = new ResultFile.Writer(out, m.assay(), ids);
+            for (Tuple2<String, Object> r : part) w.write(FeatureFitter.fit(m, fitters, parser.parse(r._2())));
+            w.finish();
+        }
+        if (!fs.rename(tmp, target)) {
+            boolean committed = fs.exists(target); // another attempt of this task got there first, with the same results
+            fs.delete(tmp, false);
+            if (!committed) throw new IOException("could not rename " + tmp + " to " + target);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.varpart.job;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.varpart.design.InputException;
+import org.varpart.io.ResultFile;
+
+/**
+ * A run's work directory, beside its output and hidden: {@code .NAME.varpart-work/} holds
+ * {@code fingerprint} (the settings and inputs the results depend on), {@code results/run-NNNN/}
+ * (per-feature results, committed chunk by chunk while the run goes, one directory per attempt)
+ * and {@code output/} (the tables being written, renamed to NAME last). It is deleted once the
+ * output is in place; a run that dies leaves it, and {@code --resume} continues from it.
+ * Directory and file names are made by varpart alone: no name from the input (assay, feature or
+ * sample) ever becomes part of a path.
+ */
+final class WorkDir {
+    private static final String FINGERPRINT = "fingerprint", RESULTS = "results", OUTPUT = "output";
+
+    final FileSystem fs;
+    final Path root;
+    /** Where this attempt commits its chunks. */
+    final Path run;
+    /** The features of each assay committed by earlier attempts. */
+    final Map<String, Set<String>> done;
+
+    private WorkDir(FileSystem fs, Path root, Path run, Map<String, Set<String>> done) {
+        this.fs = fs;
+        this.root = root;
+        this.run = run;
+        this.done = done;
+    }
+
+    static Path of(Path output) {
+        Path parent = output.getParent() == null ? new Path(".") : output.getParent();
+        return new Path(parent, "." + output.getName() + ".varpart-work");
+    }
+
+    /**
+     * Prepares the work directory of a run. Without {@code resume} an earlier run's directory is
+     * discarded (with a note); with it, its fingerprint must equal this run's, and the features it
+     * committed are read.
+     *
+     * @param fingerprint what the results depend on, key by key (values may hold credentials: only hashes are stored)
+     */
+    static WorkDir open(FileSystem fs, Path output, Map<String, String> fingerprint, boolean resume, PrintStream log) throws IOException {
+        Path root = of(output);
+        // a directory without a fingerprint was cut off before it held any result
+        boolean exists = fs.exists(root) && fs.exists(new Path(root, FINGERPRINT));
+        if (!exists && fs.exists(root)) fs.delete(root, true);
+        if (exists && !resume) {
+            log.println("varpart: note: discarding the partial results of an earlier run in " + root
+                    + " (pass --resume to continue such a run instead)");
+            fs.delete(root, true);
+            exists = false;
+        } else if (!exists && resume) {
+            log.println("varpart: --resume: there is no earlier run to continue (" + root + "); starting from the beginning");
+        }
+        Map<String, Set<String>> done = new HashMap<>();
+        int runs = 0;
+        if (exists) {
+            compare(readFingerprint(fs, new Path(root, FINGERPRINT)), fingerprint, root);
+            for (Chunk c : chunks(fs, root)) done.computeIfAbsent(c.index().assay(), k -> new HashSet<>()).addAll(c.index().ids());
+            runs = fs.exists(new Path(root, RESULTS)) ? fs.listStatus(new Path(root, RESULTS)).length : 0;
+        } else {
+            fs.mkdirs(root);
+            writeAtomically(fs, new Path(root, FINGERPRINT), fingerprintText(fingerprint));
+        }
+        Path run = new Path(new Path(root, RESULTS), String.format(java.util.Locale.ROOT, "run-%04d", runs));
+        fs.mkdirs(run);
+        return new WorkDir(fs, root, run, done);
+    }
+
+    long doneCount() {
+        return done.values().stream().mapToLong(Set::size).sum();
+    }
+
+    /** Where the output is written before it is renamed into place. */
+    Path output() {
+        return new Path(root, OUTPUT);
+    }
+
+    void delete() throws IOException {
+        fs.delete(root, true);
+    }
+
+    /** A whole committed chunk and what it holds. */
+    record Chunk(Path path, ResultFile.Index index) {}
+
+    /** Every whole chunk committed so far, by every attempt; hidden (temporary) and cut files are left out. */
+    static List<Chunk> chunks(FileSystem fs, Path root) throws IOException {
+        List<Chunk> out = new ArrayList<>();
+        Path results = new Path(root, RESULTS);
+        if (!fs.exists(results)) return out;
+        for (FileStatus run : fs.listStatus(results)) {
+            if (!run.isDirectory()) continue;
+            for (FileStatus f : fs.listStatus(run.getPath())) {
+                String name = f.getPath().getName();
+                if (!f.isFile() || name.startsWith(".") || !name.endsWith(".bin")) continue;
+                try (FSDataInputStream in = fs.open(f.getPath())) {
+                    ResultFile.Index index = ResultFile.index(in, f.getLen());
+                    if (index != null) out.add(new Chunk(f.getPath(), index));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(c -> c.path().toString()));
+        return out;
+    }
+
+    private static String fingerprintText(Map<String, String> fingerprint) {
+        StringBuilder sb = new StringBuilder("# what the results in this directory depend on: key, SHA-256 of the value, the value as it may be shown\n");
+        for (String k : new TreeSet<>(fingerprint.keySet())) {
+            String v = fingerprint.get(k);
+            sb.append(k).append('\t').append(sha256(v)).append('\t').append(Redaction.value(k, v).replace('\n', ' ').replace('\t', ' ')).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** key → {hash, shown value}. */
+    private static Map<String, String[]> readFingerprint(FileSystem fs, Path file) throws IOException {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        if (!fs.exists(file)) return out;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("#") || line.isBlank()) continue;
+                String[] p = line.split("\t", 3);
+                if (p.length == 3) out.put(p[0], new String[] {p[1], p[2]});
+            }
+        }
+        return out;
+    }
+
+    private static void compare(Map<String, String[]> before, Map<String, String> now, Path root) {
+        List<String> changes = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            String[] b = before.get(k);
+            String n = now.get(k);
+            if (b != null && n != null && b[0].equals(sha256(n))) continue;
+            changes.add(k + " (was " + (b == null ? "not set" : "'" + b[1] + "'") + ", now " + (n == null ? "not set" : "'" + Redaction.value(k, n) + "'") + ")");
+        }
+        if (!changes.isEmpty()) {
+            throw new InputException("--resume: the partial results in " + root + " were made with other settings or inputs: "
+                    + String.join("; ", changes) + ". Resuming would mix results of two different analyses; run without --resume to start over"
+                    + " (the partial results are then discarded), or restore the settings and inputs of the interrupted run.");
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes a small file whole or not at all: to a hidden temporary name, then renamed. */
+    static void writeAtomically(FileSystem fs, Path file, String text) throws IOException {
+        Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp");
+        try (OutputStream o = fs.create(tmp, true)) {
+            o.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        fs.delete(file, false);
+        if (!fs.rename(tmp, file)) throw new IOException("could not rename " + tmp + " to " + file);
+    }
+}
