@@ -82,12 +82,16 @@ public final class DelimitedMatrix {
             if (features == 0) throw new InputException(path + " has a header but no data lines; an assay needs at least one feature.");
             return new Checked(samples, header, features);
         } catch (EOFException e) {
-            throw new InputException(path + ": the file ends unexpectedly after line " + lines.number()
-                    + "; the compressed file is truncated or damaged. Copy or compress it again.", e);
+            throw new InputException(path + ": the compressed file ends unexpectedly" + where(lines)
+                    + "; it is truncated or damaged. Copy or compress it again.", e);
         } catch (IOException e) {
-            throw new InputException("Cannot read " + path + " after line " + lines.number() + ": " + e.getMessage()
+            throw new InputException("Cannot read " + path + ": " + e.getMessage() + where(lines)
                     + "; is the file damaged, or not what its name says (a .gz that is not gzip)?", e);
         }
+    }
+
+    private static String where(LineReader lines) {
+        return lines.number() == 0 ? " (before its first line)" : " (after line " + lines.number() + ")";
     }
 
     /** The feature ID of a data line: its first field. */

@@ -51,6 +51,8 @@ public final class BlockFitter {
             return FitResult.without(FitStatus.SKIPPED_CONSTANT, "the response is constant (every value is "
                     + y[0] + "); there is no variance to partition", crit, design.n());
         }
+        String scale = scaleProblem(y);
+        if (scale != null) return FitResult.without(FitStatus.FAILED, scale, crit, design.n());
         try {
             model.setResponse(y);
             boolean reml = options.reml();
@@ -65,6 +67,26 @@ public final class BlockFitter {
         } catch (RuntimeException e) {
             return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
         }
+    }
+
+    /**
+     * Why the response cannot be fitted in double precision, or null: its squares (the sums of
+     * squares every criterion is made of) must neither overflow nor vanish.
+     */
+    static String scaleProblem(double[] y) {
+        double mean = 0;
+        for (double v : y) mean += v / y.length;
+        double spread = 0;
+        for (double v : y) spread = Math.max(spread, Math.abs(v - mean));
+        if (!Double.isFinite(mean) || !(spread * spread * y.length < Double.MAX_VALUE)) {
+            return "numerical failure: the values are too large for sums of squares in double precision (they spread over "
+                    + (Double.isFinite(spread) ? spread : "more than 1e308") + "); rescale the feature, e.g. take logs";
+        }
+        if (spread * spread < Double.MIN_NORMAL) {
+            return "numerical failure: the values differ by too little for sums of squares in double precision (they spread over "
+                    + spread + "); rescale the feature";
+        }
+        return null;
     }
 
     public Design design() {

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -31,25 +30,16 @@ class SparkSubmitTest {
 
     @Test
     void theJarRunsThroughSparkSubmit(@TempDir Path dir) throws Exception {
-        Path sparkHome = dir.resolve("spark-home");
-        Path jars = Files.createDirectories(sparkHome.resolve("jars"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path p = Path.of(entry);
-            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !p.getFileName().toString().startsWith("junit")) {
-                Path link = jars.resolve(p.getFileName());
-                if (!Files.exists(link)) Files.createSymbolicLink(link, p.toAbsolutePath());
-            }
-        }
+        Path sparkHome = ChildJvm.sparkHome(dir);
+        Path jars = sparkHome.resolve("jars");
         Path app = dir.resolve("varpart-app.jar");
         packClasses(Path.of("target/classes"), app);
         Path study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(12, 5, 3, 2, 15, new String[] {"rna"}, 0.02, 5), study);
         Path out = dir.resolve("out");
 
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(Files.readString(Path.of("target/classes/org/varpart/jvm-options.txt")).trim().split("\\s+")));
-        cmd.addAll(List.of("-Xmx1g", "-cp", jars + File.separator + "*", "org.apache.spark.deploy.SparkSubmit",
+        List<String> cmd = ChildJvm.command("1g", jars + File.separator + "*");
+        cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit",
                 "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
                 "--class", "org.varpart.cli.Main", app.toString(), "run",
                 "--samples=" + study.resolve("samples.tsv"), "--assay.rna=" + study.resolve("rna.tsv.gz"),

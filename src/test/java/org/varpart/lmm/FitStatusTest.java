@@ -60,6 +60,25 @@ class FitStatusTest {
     }
 
     @Test
+    void valuesBeyondDoublePrecisionFailWithAMessage() {
+        Design d = design("Reaction ~ Days + (1 | Subject)", sleep());
+        double[] huge = d.y().clone(), tiny = d.y().clone();
+        for (int i = 0; i < huge.length; i++) {
+            huge[i] *= 1e300;
+            tiny[i] *= 1e-300;
+        }
+        FitResult r = MixedModel.fit(d.withResponse("huge", huge), FitOptions.mlDefaults());
+        assertEquals(FitStatus.FAILED, r.status());
+        assertTrue(r.message().startsWith("numerical failure: the values are too large"), r.message());
+        r = MixedModel.fit(d.withResponse("tiny", tiny), FitOptions.mlDefaults());
+        assertEquals(FitStatus.FAILED, r.status());
+        assertTrue(r.message().startsWith("numerical failure: the values differ by too little"), r.message());
+        // far from both limits, the same data rescaled fits as usual
+        for (int i = 0; i < huge.length; i++) huge[i] = d.y()[i] * 1e100;
+        assertEquals(FitStatus.OK, MixedModel.fit(d.withResponse("large", huge), FitOptions.mlDefaults()).status());
+    }
+
+    @Test
     void singleLevelGroupingFactorFails() throws IOException {
         DataTable t = table("y,x,g\n1,1,a\n2,2,a\n3,1,a\n5,3,a\n");
         FitResult r = MixedModel.fit(design("y ~ x + (1 | g)", t), FitOptions.remlDefaults());
