@@ -394,7 +394,9 @@ public final class VarPartJob {
                 .select(functions.col("assay"), functions.explode(functions.col("fractions")).as("c"))
                 .select(functions.col("assay"), functions.col("c.component").as("component"), functions.col("c.fraction").as("fraction"));
         Dataset<Row> fractionSummary = usable.groupBy("assay", "component").agg(
-                functions.count("fraction").as("n_features"), functions.avg("fraction").as("mean"),
+                functions.count("fraction").as("n_features"),
+                // summed in sorted order, so that the mean does not depend on partitions or task order
+                functions.expr("aggregate(array_sort(collect_list(fraction)), 0D, (acc, x) -> acc + x) / count(fraction)").as("mean"),
                 functions.expr("percentile(fraction, 0.5)").as("median"), functions.expr("percentile(fraction, 0.05)").as("q05"),
                 functions.expr("percentile(fraction, 0.25)").as("q25"), functions.expr("percentile(fraction, 0.75)").as("q75"),
                 functions.expr("percentile(fraction, 0.95)").as("q95"));

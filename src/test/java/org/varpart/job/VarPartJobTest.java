@@ -109,6 +109,7 @@ class VarPartJobTest {
         assertEquals(sorted(one, "fractions", "assay", "feature", "component"), sorted(eight, "fractions", "assay", "feature", "component"));
         assertEquals(sorted(one, "fits", "assay", "feature"), sorted(eight, "fits", "assay", "feature"));
         assertEquals(sorted(one, "fixed_effects", "assay", "feature", "term"), sorted(eight, "fixed_effects", "assay", "feature", "term"));
+        Outputs.assertSameTables(spark, one, eight); // every table, the summary and the tests included
     }
 
     @Test
