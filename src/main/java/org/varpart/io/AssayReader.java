@@ -80,7 +80,7 @@ public final class AssayReader {
     }
 
     /** Records that are features already (Parquet). */
-    record Parsed() implements Parser {
+    public record Parsed() implements Parser {
         @Override
         public FeatureRow parse(Object record) {
             return (FeatureRow) record;

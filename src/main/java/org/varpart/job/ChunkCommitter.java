@@ -17,8 +17,8 @@ import scala.Tuple2;
 
 /**
  * The fitting step of the job, one call per partition: fits the partition's features and commits
- * their results to the run's directory in chunks of {@link #CHUNK}, each written to a hidden
- * temporary file and renamed into place, so that a chunk is either whole or absent.
+ * their results to the run's directory in chunks (of {@code chunk_features}), each written to a
+ * hidden temporary file and renamed into place, so that a chunk is either whole or absent.
  *
  * <p>A chunk's name says which assay, partition and chunk it is, and its content is fixed by the
  * input: partitions hold features by the hash of their ID, and each partition is sorted by ID
@@ -27,9 +27,6 @@ import scala.Tuple2;
  */
 final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String, Object>>, Iterator<Long>> {
     private static final long serialVersionUID = 1L;
-    /** Features per committed chunk: at most this many per running task are lost when a run dies. */
-    static final int CHUNK = 1000;
-
     private final int assay;
     private final Broadcast<AssayModel> model;
     private final AssayReader.Parser parser;
@@ -42,6 +39,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
      * @param assay the assay's index in the run, part of each chunk's name
      * @param dir the run's directory of chunks
      * @param done counts features done (fitted or found committed), for the progress line
+     * @param chunk features per committed chunk: at most this many per running task are lost when a task or the run dies
      */
     ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
                    String dir, Broadcast<HadoopConf> conf, int chunk) {

@@ -45,6 +45,7 @@ public final class JobConfig implements Serializable {
         key("long.sample_column", "sample", "Parquet long assays: the sample-ID column");
         key("long.value_column", "value", "Parquet long assays: the value column");
         key("progress_seconds", "10", "seconds between progress lines on the driver (0: none)");
+        key("chunk_features", "1000", "features per chunk of results committed while the run goes: what a failed task or a killed run refits at most, per running task");
         key("tests", "true", "significance per feature: Satterthwaite t and F tests of fixed effects, likelihood-ratio tests of variance components");
         key("fdr", "0.05", "the false discovery rate at which the summary counts significant features");
     }
@@ -111,11 +112,12 @@ public final class JobConfig implements Serializable {
         } catch (NumberFormatException e) {
             throw new InputException(source + ": fdr must be a number between 0 and 1, not '" + values.get("fdr") + "'.");
         }
-        for (String i : List.of("partitions", "progress_seconds")) {
+        for (String i : List.of("partitions", "progress_seconds", "chunk_features")) {
+            int least = i.equals("chunk_features") ? 1 : 0;
             try {
-                if (Integer.parseInt(values.get(i)) < 0) throw new NumberFormatException();
+                if (Integer.parseInt(values.get(i)) < least) throw new NumberFormatException();
             } catch (NumberFormatException e) {
-                throw new InputException(source + ": " + i + " must be a whole number of at least 0, not '" + values.get(i) + "'.");
+                throw new InputException(source + ": " + i + " must be a whole number of at least " + least + ", not '" + values.get(i) + "'.");
             }
         }
         for (String a : assays.keySet()) format(values, assays, a, source);

@@ -333,7 +333,7 @@ public final class VarPartJob {
                 todo = todo.filter(t -> !skip.value().contains(t._1()));
             }
             JavaRDD<Long> r = todo.mapPartitionsWithIndex(new ChunkCommitter(i, b, assay.parser(), done, work.run.toString(), conf,
-                    ChunkCommitter.CHUNK), true);
+                    plan.config().integer("chunk_features")), true);
             all = all == null ? r : all.union(r);
         }
         Progress progress = new Progress(done, total - work.doneCount(), plan.config().integer("progress_seconds"), log);

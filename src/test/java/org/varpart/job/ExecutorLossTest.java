@@ -1,0 +1,103 @@
+package org.varpart.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.varpart.simulate.StudySimulator;
+
+/**
+ * A real multi-process cluster: Spark's {@code local-cluster[2,1,1024]} (a standalone master and
+ * two workers, each launching its executor as a JVM of its own from a SPARK_HOME made of the
+ * build's jars). One executor is killed (SIGKILL) while features are being fitted; the run still
+ * finishes, with every feature and the same numbers as an undisturbed run.
+ */
+class ExecutorLossTest {
+    static final String SECRET = "TOPSECRET-exec-0815", TOKEN = "tok-EXEC-9999";
+
+    @Test
+    void theRunSurvivesTheLossOfAnExecutor(@TempDir Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        Path study = dir.resolve("study");
+        StudySimulator.write(new StudySimulator.Spec(15, 4, 3, 2, 600, new String[] {"rna"}, 0.02, 33), study);
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("samples", study.resolve("samples.tsv").toString());
+        c.put("assay.rna", study.resolve("rna.tsv.gz").toString());
+        c.put("formula", StudySimulator.FORMULA);
+        c.put("partitions", "4");
+        c.put("chunk_features", "10"); // commits show how far each task has got
+        c.put("progress_seconds", "0");
+        Path out = dir.resolve("out");
+        Path work = KillAndResumeTest.workDir(out);
+
+        List<String> args = new ArrayList<>();
+        c.forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.addAll(List.of("--output=" + out, "--master=local-cluster[2,1,1024]", "--spark.ui.enabled=false",
+                "--spark.driver.host=127.0.0.1", "--spark.executor.extraClassPath=" + Path.of("target/classes").toAbsolutePath(),
+                "--spark.hadoop.fs.s3a.secret.key=" + SECRET, "--spark.github.token=" + TOKEN));
+        Path log = dir.resolve("cluster.log");
+        // the workers build each executor's command from SPARK_HOME (jars/) and the Scala version
+        Process driver = ChildJvm.varpartRun(log, Map.of("SPARK_HOME", ChildJvm.sparkHome(dir).toString(), "SPARK_SCALA_VERSION", "2.12"),
+                args.toArray(new String[0]));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (KillAndResumeTest.chunks(work).isEmpty() && driver.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+            List<ProcessHandle> executors = executors(driver);
+            assertTrue(driver.isAlive(), "the run was going when fitting began:\n" + Files.readString(log));
+            assertEquals(2, executors.size(), "two executor JVMs");
+            executors.get(0).destroyForcibly();
+            long committed = KillAndResumeTest.committed(work);
+            assertTrue(committed < 600, "features remained to fit when the executor died: " + committed + " committed");
+            double killedAt = (System.nanoTime() - t0) / 1e9;
+            assertTrue(driver.waitFor(3, TimeUnit.MINUTES), "the run finished in time");
+            String text = Files.readString(log);
+            assertEquals(0, driver.exitValue(), text);
+            assertTrue(text.contains("Lost executor"), "Spark saw the executor go:\n" + text);
+            assertTrue(text.contains("Lost task"), "a task that was running on it is retried elsewhere:\n" + text);
+            assertTrue(text.contains("varpart: 600 features in"), text);
+            assertFalse(text.contains(SECRET) || text.contains(TOKEN), "no credential in the log");
+
+            SparkSession spark = SparkTestSession.get();
+            Path reference = dir.resolve("reference");
+            c.put("output", reference.toString());
+            VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            Outputs.assertSameTables(spark, reference, out);
+            String runJson = Files.readString(out.resolve("run.json"));
+            assertTrue(runJson.contains("\"spark.hadoop.fs.s3a.secret.key\": \"***\"") && runJson.contains("\"spark.github.token\": \"***\""), runJson);
+            try (Stream<Path> s = Files.walk(out)) {
+                for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                    String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                    assertFalse(bytes.contains(SECRET) || bytes.contains(TOKEN), "no credential in " + f);
+                }
+            }
+            System.out.printf("executor loss: executor killed at %.1f s with %d of 600 features committed; whole test %.1f s%n",
+                    killedAt, committed, (System.nanoTime() - t0) / 1e9);
+            text.lines().filter(l -> l.contains("Lost task") || l.contains("Lost executor")).limit(4).forEach(System.out::println);
+        } finally {
+            driver.descendants().forEach(ProcessHandle::destroyForcibly);
+            driver.destroyForcibly();
+        }
+    }
+
+    /** The executor JVMs the workers of the driver's local cluster have started. */
+    static List<ProcessHandle> executors(Process driver) {
+        return driver.descendants().filter(h -> h.info().commandLine().map(l -> l.contains("CoarseGrainedExecutorBackend")).orElse(false)
+                || h.info().arguments().map(a -> List.of(a).contains("org.apache.spark.executor.CoarseGrainedExecutorBackend")).orElse(false))
+                .toList();
+    }
+
+}
