@@ -253,6 +253,27 @@ class BadInputTest {
     }
 
     @Test
+    void hostileFormulasAreParsedNeverRun() throws IOException {
+        Path canary = dir.resolve("pwned");
+        Map<String, String> c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", "~ system(\"touch " + canary + "\") + (1 | patient)");
+        fails("formula with system(\"...\")", c, 0, "The character '\"' cannot appear in a formula", "^");
+        c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", "~ age + $(touch " + canary + ") + (1 | patient)");
+        fails("formula with $(...)", c, 0, "The character '$' cannot appear in a formula");
+        c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", "~ age; q() + (1 | patient)");
+        fails("formula with ';'", c, 0, "The character ';' cannot appear in a formula");
+        c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", "~ `touch " + canary + "` + (1 | patient)");
+        fails("formula with a backtick-quoted name", c, 0, "the column 'touch " + canary + "' is not in the sample sheet");
+        c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", "~ system(age) + (1 | patient)");
+        fails("formula calling an unknown function", c, 0, "The function 'system' is not supported", "^");
+        assertFalse(Files.exists(canary), "nothing was run");
+    }
+
+    @Test
     void aTruncatedGzip() throws IOException {
         byte[] whole = Files.readAllBytes(study.resolve("rna.tsv.gz"));
         Path cut = dir.resolve("cut.tsv.gz");
