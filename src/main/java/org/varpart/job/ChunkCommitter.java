@@ -2,7 +2,6 @@ package org.varpart.job;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -21,9 +20,10 @@ import scala.Tuple2;
  * hidden temporary file and renamed into place, so that a chunk is either whole or absent.
  *
  * <p>A chunk's name says which assay, partition and chunk it is, and its content is fixed by the
- * input: partitions hold features by the hash of their ID, and each partition is sorted by ID
- * before it is cut into chunks. A retried task (an executor lost, a task killed) therefore cuts the
- * same chunks, skips those an earlier attempt committed, and can never commit a feature twice.
+ * input: partitions hold features by the hash of their ID, sorted by ID (the shuffle sorts them),
+ * and are cut into chunks in that order. A retried task (an executor lost, a task killed)
+ * therefore cuts the same chunks, skips those an earlier attempt committed, and can never commit
+ * a feature twice. A task holds one chunk of records at a time.
  */
 final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String, Object>>, Iterator<Long>> {
     private static final long serialVersionUID = 1L;
@@ -52,18 +52,28 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
         this.chunk = chunk;
     }
 
-    /** Returns the number of features fitted by this call (those found committed are not counted). */
+    /**
+     * Commits the partition's features, which arrive sorted by ID; returns the number fitted by
+     * this call (those found committed are not counted).
+     */
     @Override
     public Iterator<Long> call(Integer partition, Iterator<Tuple2<String, Object>> records) throws IOException {
-        List<Tuple2<String, Object>> all = new ArrayList<>();
-        records.forEachRemaining(all::add);
-        all.sort(Comparator.comparing(Tuple2::_1));
         Path base = new Path(dir);
         FileSystem fs = base.getFileSystem(conf.value().get());
         FeatureFitter.Fitters fitters = null;
         long fitted = 0;
-        for (int c = 0; (long) c * chunk < all.size(); c++) {
-            List<Tuple2<String, Object>> part = all.subList(c * chunk, Math.min(all.size(), (c + 1) * chunk));
+        List<Tuple2<String, Object>> part = new ArrayList<>(chunk);
+        String previous = null;
+        for (int c = 0; records.hasNext(); c++) {
+            part.clear();
+            while (part.size() < chunk && records.hasNext()) {
+                Tuple2<String, Object> r = records.next();
+                if (previous != null && previous.compareTo(r._1()) >= 0) {
+                    throw new IllegalStateException("features must arrive sorted by ID: '" + r._1() + "' after '" + previous + "'");
+                }
+                previous = r._1();
+                part.add(r);
+            }
             Path target = new Path(base, name(assay, partition, c));
             if (!fs.exists(target)) {
                 if (fitters == null) fitters = new FeatureFitter.Fitters(model.value());

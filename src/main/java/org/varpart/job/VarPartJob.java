@@ -301,7 +301,8 @@ public final class VarPartJob {
     /**
      * Fits every feature not committed yet and commits the results chunk by chunk to the run's
      * directory (see {@link ChunkCommitter}). Features are spread over partitions by the hash of
-     * their ID, so that a partition's features do not depend on the order in which records arrive.
+     * their ID and sorted by ID within each, so that a partition's features and their order do not
+     * depend on the order in which records arrive.
      */
     static void fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log,
                              Map<String, Long> featuresPerAssay) {
@@ -313,9 +314,11 @@ public final class VarPartJob {
         long total = 0;
         for (AssayReader.Assay assay : plan.assays()) {
             AssayReader.Parser parser = assay.parser();
-            // spread the raw records first, so that parsing and fitting both run in parallel
+            // spread the raw records first, so that parsing and fitting both run in parallel; the
+            // shuffle sorts each partition by feature ID (spilling to disk if need be), which fixes
+            // the chunks a task commits
             JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r))
-                    .partitionBy(byId).persist(StorageLevel.MEMORY_AND_DISK_SER());
+                    .repartitionAndSortWithinPartitions(byId).persist(StorageLevel.MEMORY_AND_DISK_SER());
             cached.add(rows);
             long count = rows.count();
             featuresPerAssay.put(assay.name(), count);

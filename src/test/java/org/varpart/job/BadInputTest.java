@@ -5,21 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -55,9 +50,7 @@ class BadInputTest {
         jobs = SparkJobs.on(spark);
         study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(12, 4, 3, 2, 20, new String[] {"rna"}, 0.0, 5), study);
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(study.resolve("rna.tsv.gz")))) {
-            lines = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-        }
+        lines = StudyRuns.gunzipLines(study.resolve("rna.tsv.gz"));
         sheet = Files.readAllLines(study.resolve("samples.tsv"));
     }
 
@@ -68,14 +61,7 @@ class BadInputTest {
     }
 
     static Map<String, String> config(Path assay) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", study.resolve("samples.tsv").toString());
-        c.put("assay.rna", assay.toString());
-        c.put("formula", StudySimulator.FORMULA);
-        c.put("output", dir.resolve("out-" + outputs++).toString());
-        c.put("partitions", "2");
-        c.put("progress_seconds", "0");
-        return c;
+        return StudyRuns.config(study, dir.resolve("out-" + outputs++), 2, "rna=" + assay);
     }
 
     static Path file(String name, List<String> content) throws IOException {
@@ -113,8 +99,7 @@ class BadInputTest {
         RuntimeException thrown = null;
         int started = -1;
         try {
-            started = jobs.during(() -> VarPartJob.run(spark, JobConfig.of(c, "test"),
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+            started = jobs.during(() -> StudyRuns.run(spark, c));
         } catch (SparkJobs.Counted e) {
             thrown = (RuntimeException) e.getCause();
             started = e.jobs;

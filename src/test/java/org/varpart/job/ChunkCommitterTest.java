@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -48,10 +46,7 @@ class ChunkCommitterTest {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(10, 4, 3, 2, 23, new String[] {"rna"}, 0.05, 4), study);
-        List<String> lines;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(study.resolve("rna.tsv.gz")))) {
-            lines = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-        }
+        List<String> lines = StudyRuns.gunzipLines(study.resolve("rna.tsv.gz"));
         List<String> samples = Arrays.asList(lines.get(0).split("\t")).subList(1, lines.get(0).split("\t").length);
         List<Tuple2<String, Object>> records = new ArrayList<>();
         for (String l : lines.subList(1, lines.size())) {
@@ -103,7 +98,7 @@ class ChunkCommitterTest {
     }
 
     static long commit(JavaSparkContext jsc, List<Tuple2<String, Object>> records, ChunkCommitter committer) {
-        return jsc.parallelizePairs(records, 3).partitionBy(new HashPartitioner(2)).mapPartitionsWithIndex(committer, true)
+        return jsc.parallelizePairs(records, 3).repartitionAndSortWithinPartitions(new HashPartitioner(2)).mapPartitionsWithIndex(committer, true)
                 .collect().stream().mapToLong(Long::longValue).sum();
     }
 

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,19 +31,14 @@ class ExecutorLossTest {
         long t0 = System.nanoTime();
         Path study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(15, 4, 3, 2, 600, new String[] {"rna"}, 0.02, 33), study);
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", study.resolve("samples.tsv").toString());
-        c.put("assay.rna", study.resolve("rna.tsv.gz").toString());
-        c.put("formula", StudySimulator.FORMULA);
-        c.put("partitions", "4");
-        c.put("chunk_features", "10"); // commits show how far each task has got
-        c.put("progress_seconds", "0");
         Path out = dir.resolve("out");
+        Map<String, String> c = StudyRuns.config(study, out, 4, "rna=rna.tsv.gz");
+        c.put("chunk_features", "10"); // commits show how far each task has got
         Path work = KillAndResumeTest.workDir(out);
 
         List<String> args = new ArrayList<>();
         c.forEach((k, v) -> args.add("--" + k + "=" + v));
-        args.addAll(List.of("--output=" + out, "--master=local-cluster[2,1,1024]", "--spark.ui.enabled=false",
+        args.addAll(List.of("--master=local-cluster[2,1,1024]", "--spark.ui.enabled=false",
                 "--spark.driver.host=127.0.0.1", "--spark.executor.extraClassPath=" + Path.of("target/classes").toAbsolutePath(),
                 "--spark.hadoop.fs.s3a.secret.key=" + SECRET, "--spark.github.token=" + TOKEN));
         Path log = dir.resolve("cluster.log");
@@ -74,7 +66,7 @@ class ExecutorLossTest {
             SparkSession spark = SparkTestSession.get();
             Path reference = dir.resolve("reference");
             c.put("output", reference.toString());
-            VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            StudyRuns.run(spark, c);
             Outputs.assertSameTables(spark, reference, out);
             String runJson = Files.readString(out.resolve("run.json"));
             assertTrue(runJson.contains("\"spark.hadoop.fs.s3a.secret.key\": \"***\"") && runJson.contains("\"spark.github.token\": \"***\""), runJson);

@@ -4,22 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,9 +42,7 @@ class FeatureStatusTest {
         spark = SparkTestSession.get();
         study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(16, 4, 3, 2, 12, new String[] {"rna"}, 0.0, 9), study);
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(study.resolve("rna.tsv.gz")))) {
-            lines = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-        }
+        lines = StudyRuns.gunzipLines(study.resolve("rna.tsv.gz"));
         samples = lines.get(0).split("\t").length - 1;
     }
 
@@ -96,18 +88,11 @@ class FeatureStatusTest {
         Path assay = dir.resolve("problems.tsv");
         Files.write(assay, out);
 
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", study.resolve("samples.tsv").toString());
-        c.put("assay.rna", assay.toString());
-        c.put("formula", StudySimulator.FORMULA);
-        c.put("output", dir.resolve("out").toString());
-        c.put("partitions", "3");
-        c.put("progress_seconds", "0");
-        VarPartJob.Outcome o = VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        assertEquals(12 + 6, o.features(), "every feature has its row");
+        StudyRuns.run(spark, StudyRuns.config(study, dir.resolve("out"), 3, "rna=" + assay));
 
         Map<String, Row> fits = new HashMap<>();
         for (Row r : spark.read().parquet(dir.resolve("out/fits").toString()).collectAsList()) fits.put(r.getString(1), r);
+        assertEquals(12 + 6, fits.size(), "every feature has its row");
         Map<String, Integer> fractions = new HashMap<>();
         for (Row r : spark.read().parquet(dir.resolve("out/fractions").toString()).collectAsList()) fractions.merge(r.getString(1), 1, Integer::sum);
         assertStatus(fits, "constant", "skipped_constant", "the response is constant (every value is 5.0)");

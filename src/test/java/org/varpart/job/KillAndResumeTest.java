@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,21 +32,7 @@ class KillAndResumeTest {
     static final String SECRET = "TOPSECRET-kill-4711", ACCESS = "AKIAKILLTEST0000";
 
     static Map<String, String> config(Path study, Path out) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", study.resolve("samples.tsv").toString());
-        c.put("assay.rna", study.resolve("rna.tsv.gz").toString());
-        c.put("assay.protein", study.resolve("protein.tsv").toString());
-        c.put("formula", StudySimulator.FORMULA);
-        c.put("output", out.toString());
-        c.put("partitions", "16");
-        c.put("progress_seconds", "0");
-        return c;
-    }
-
-    static String run(SparkSession spark, Map<String, String> c) {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(log, true, StandardCharsets.UTF_8));
-        return log.toString(StandardCharsets.UTF_8);
+        return StudyRuns.config(study, out, 16, "rna=rna.tsv.gz", "protein=protein.tsv");
     }
 
     static List<Path> chunks(Path work) throws IOException {
@@ -101,13 +86,13 @@ class KillAndResumeTest {
 
         // the reference: the same run, undisturbed
         Path reference = dir.resolve("reference");
-        run(spark, config(study, reference));
+        StudyRuns.run(spark, config(study, reference));
 
         // resuming with another formula would mix two analyses: refused, the partial results kept
         Map<String, String> other = config(study, out);
         other.put("formula", "~ age + (1 | patient) + (1 | batch)");
         other.put("resume", "true");
-        InputException e = assertThrows(InputException.class, () -> run(spark, other));
+        InputException e = assertThrows(InputException.class, () -> StudyRuns.run(spark, other));
         assertTrue(e.getMessage().contains("--resume: the partial results in") && e.getMessage().contains("formula (was '"
                 + StudySimulator.FORMULA + "', now '~ age + (1 | patient) + (1 | batch)')"), e.getMessage());
         assertEquals(committed, committed(work), "the partial results are kept");
@@ -130,7 +115,7 @@ class KillAndResumeTest {
         assertFalse(Files.exists(work), "the work directory is removed once the output is in place");
 
         // a plain rerun of the same command discards the partial results and gives the full result
-        String plain = run(spark, config(study, out2));
+        String plain = StudyRuns.run(spark, config(study, out2));
         assertTrue(plain.contains("note: discarding the partial results of an earlier run"), plain);
         assertTrue(plain.contains("1400/1400 features fitted"), plain);
         Outputs.assertSameTables(spark, reference, out2);

@@ -64,14 +64,8 @@ class SafetyTest {
 
         Path out = dir.resolve("results").resolve("out");
         Map<Path, Long> before = tree(dir, out);
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", study.resolve("samples.tsv").toString());
-        c.put("assay.protein", study.resolve("protein.tsv").toString());
-        c.put("formula", StudySimulator.FORMULA);
-        c.put("output", out.toString());
-        c.put("partitions", "3");
-        c.put("progress_seconds", "0");
-        VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Map<String, String> c = StudyRuns.config(study, out, 3, "protein=protein.tsv");
+        StudyRuns.run(spark, c);
         Set<String> fitted = new HashSet<>();
         for (Row r : spark.read().parquet(out.resolve("fits").toString()).collectAsList()) fitted.add(r.getString(1));
         assertEquals(new HashSet<>(features), fitted, "every feature, its ID verbatim");
@@ -106,12 +100,7 @@ class SafetyTest {
         secrets.put("spark.authenticate.secret", "spark-secret-6666");
         secrets.put("spark.ssl.keyStorePassword", "keystore-7777");
         secrets.put("spark.databricks.credentials", "dbx-8888");
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", study.resolve("samples.tsv").toString());
-        c.put("assay.rna", study.resolve("rna.tsv.gz").toString());
-        c.put("formula", StudySimulator.FORMULA);
-        c.put("output", dir.resolve("out").toString());
-        c.put("partitions", "2");
+        Map<String, String> c = StudyRuns.config(study, dir.resolve("out"), 2, "rna=rna.tsv.gz");
         c.put("progress_seconds", "1");
         c.put("spark.executor.memory", "1g");
         c.putAll(secrets);
