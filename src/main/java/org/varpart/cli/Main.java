@@ -13,6 +13,7 @@ public final class Main {
             Commands:
               run       the variance-partition job over whole assays, on Spark (embedded locally;
                         conf/example.conf and the shipped example study when given nothing)
+              report    report.html (plots, fit statuses, the run) of an existing output directory
               simulate  write a study with known variance fractions
               fit       fit one linear mixed model to a CSV file and print an lme4-style summary
               bench     time the per-feature fitting against lme4 on the reference design
@@ -58,6 +59,8 @@ public final class Main {
                     return BenchCommand.run(rest, out);
                 case "run":
                     return RunCommand.run(rest, out);
+                case "report":
+                    return ReportCommand.run(rest, out);
                 case "simulate":
                     return SimulateCommand.run(rest, out);
                 default:

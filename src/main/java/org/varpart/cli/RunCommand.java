@@ -60,7 +60,7 @@ final class RunCommand {
         try {
             VarPartJob.Outcome o = VarPartJob.run(spark, cfg, out);
             out.printf("varpart: %d features in %.1f s; status counts %s%n", o.features(), o.seconds(), o.statusCounts());
-            out.println("varpart: results in " + o.output() + " (fractions, fits, fixed_effects, summary, run.json)");
+            out.println("varpart: results in " + o.output() + " (fractions, fits, fixed_effects, term_tests, component_tests, summary, run.json; open report.html in a browser)");
             return 0;
         } finally {
             if (!Main.onDatabricks()) spark.stop(); // Databricks owns its session
