@@ -40,11 +40,13 @@ final class ReportCommand {
         if (a.positional.size() != 1) {
             throw new Args.UsageException(a.positional.isEmpty() ? "give the output directory of a run" : "one output directory only");
         }
+        // a session that already exists (a notebook's, a test's) is used and left running
+        boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkConf conf = new SparkConf().setAppName("varpart report");
         if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(a.values.getOrDefault("master", "local[*]"));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        if (own) spark.sparkContext().setLogLevel("WARN");
         try {
             Path dir = new Path(a.positional.get(0));
             FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -56,7 +58,7 @@ final class ReportCommand {
             out.println("varpart: open " + fs.makeQualified(file) + " in a browser");
             return 0;
         } finally {
-            if (!Main.onDatabricks()) spark.stop();
+            if (own && !Main.onDatabricks()) spark.stop();
         }
     }
 }
