@@ -23,8 +23,9 @@ import org.varpart.simulate.StudySimulator;
 
 /**
  * The application jar through Spark's real submit path: a SPARK_HOME whose jars/ holds the
- * Maven dependencies (Spark, Hadoop, Scala...), varpart's classes packed into a jar of their own
- * (Spark stays "provided"), and {@code org.apache.spark.deploy.SparkSubmit --master local[2]
+ * Maven dependencies (Spark, Hadoop, Scala...) but not varpart's own compile-scope ones, which a
+ * cluster's Spark lacks; varpart's classes packed into a jar with those (JFreeChart, for the
+ * report), as the shade plugin packs the real jar (Spark stays "provided"); and {@code org.apache.spark.deploy.SparkSubmit --master local[2]
  * --class org.varpart.cli.Main app.jar run ...} in a separate JVM, as spark-submit runs it.
  */
 class SparkSubmitTest {
@@ -33,15 +34,19 @@ class SparkSubmitTest {
     void theJarRunsThroughSparkSubmit(@TempDir Path dir) throws Exception {
         Path sparkHome = dir.resolve("spark-home");
         Path jars = Files.createDirectories(sparkHome.resolve("jars"));
+        List<Path> bundled = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
-            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !p.getFileName().toString().startsWith("junit")) {
+            if (entry.endsWith(".jar") && Files.isRegularFile(p) && p.getFileName().toString().startsWith("jfreechart")) {
+                bundled.add(p);
+            } else if (entry.endsWith(".jar") && Files.isRegularFile(p) && !p.getFileName().toString().startsWith("junit")) {
                 Path link = jars.resolve(p.getFileName());
                 if (!Files.exists(link)) Files.createSymbolicLink(link, p.toAbsolutePath());
             }
         }
         Path app = dir.resolve("varpart-app.jar");
-        packClasses(Path.of("target/classes"), app);
+        assertEquals(1, bundled.size(), "JFreeChart is a compile-scope dependency: " + bundled);
+        packClasses(Path.of("target/classes"), bundled, app);
         Path study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(12, 5, 3, 2, 15, new String[] {"rna"}, 0.02, 5), study);
         Path out = dir.resolve("out");
@@ -63,10 +68,13 @@ class SparkSubmitTest {
         assertTrue(log.contains("varpart: 15 features in"), log);
         assertTrue(Files.exists(out.resolve("_SUCCESS")), log);
         assertTrue(Files.readString(out.resolve("run.json")).contains("\"master\": \"local[*]\""), "the config is recorded");
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("data:image/png;base64,") && !report.contains("could not be drawn"),
+                "the report's plots are drawn by the jar's JFreeChart, without a display: " + log);
     }
 
-    /** A jar of varpart's own classes and resources, with no Spark in it. */
-    static void packClasses(Path classes, Path jar) throws IOException {
+    /** A jar of varpart's own classes and resources and the classes of {@code bundled} jars, with no Spark in it. */
+    static void packClasses(Path classes, List<Path> bundled, Path jar) throws IOException {
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.varpart.cli.Main");
@@ -76,6 +84,16 @@ class SparkSubmitTest {
                 j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
                 j.write(Files.readAllBytes(f));
                 j.closeEntry();
+            }
+            for (Path b : bundled) {
+                try (java.util.jar.JarFile in = new java.util.jar.JarFile(b.toFile())) {
+                    for (JarEntry e : (Iterable<JarEntry>) in.stream()::iterator) {
+                        if (e.isDirectory() || e.getName().startsWith("META-INF/")) continue;
+                        j.putNextEntry(new JarEntry(e.getName()));
+                        j.write(in.getInputStream(e).readAllBytes());
+                        j.closeEntry();
+                    }
+                }
             }
         }
         assertTrue(Files.size(jar) < 5_000_000, "the application jar carries no Spark: " + Files.size(jar) + " bytes");
