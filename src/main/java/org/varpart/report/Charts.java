@@ -54,7 +54,7 @@ public final class Charts {
     /**
      * Violins of the fraction of each component (in percent), in the order given, each scaled to
      * the same largest width (ggplot's {@code scale = "width"}, as variancePartition draws them),
-     * with a box from the 25th to the 75th percentile, whiskers to the 5th and 95th, and a dot at
+     * with a box from the 25th to the 75th percentile, whiskers to the 5th and 95th, and a line at
      * the median.
      */
     public static JFreeChart violins(List<ReportData.Component> components, Palette palette) {
@@ -64,14 +64,9 @@ public final class Charts {
         x.setGridBandsVisible(false);
         x.setVerticalTickLabels(names.length > 8);
         NumberAxis y = percentAxis();
+        // the medians are the plot's data (drawn by the annotations below), so that it is never empty
         XYSeries medians = new XYSeries("median");
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
-        r.setSeriesShape(0, new Ellipse2D.Double(-3.5, -3.5, 7, 7));
-        r.setSeriesPaint(0, Color.WHITE);
-        r.setSeriesOutlinePaint(0, INK);
-        r.setUseOutlinePaint(true);
-        r.setUseFillPaint(false);
-        r.setDrawOutlines(true);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, false);
         XYPlot plot = new XYPlot(new XYSeriesCollection(medians), x, y, r);
         BasicStroke thin = new BasicStroke(1f), whisker = new BasicStroke(1.4f);
         for (int i = 0; i < components.size(); i++) {
@@ -91,6 +86,8 @@ public final class Charts {
             plot.addAnnotation(new XYLineAnnotation(i, 100 * c.q75(), i, 100 * c.q95(), whisker, INK));
             plot.addAnnotation(new XYBoxAnnotation(i - BOX_HALF_WIDTH, 100 * c.q25(), i + BOX_HALF_WIDTH, 100 * c.q75(),
                     thin, INK, new Color(255, 255, 255, 215)));
+            plot.addAnnotation(new XYLineAnnotation(i - BOX_HALF_WIDTH, 100 * c.median(), i + BOX_HALF_WIDTH, 100 * c.median(),
+                    new BasicStroke(2.5f), INK));
             medians.add(i, 100 * c.median());
         }
         return chart(plot, false);

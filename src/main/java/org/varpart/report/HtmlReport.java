@@ -120,7 +120,7 @@ public final class HtmlReport {
 
         sb.append("<h3>Variance fractions per component</h3>\n<p class=\"explain\">Each violin is the distribution over features of the "
                 + "share of variance a component explains (Gaussian kernel density, Silverman's bandwidth, drawn over the observed range); "
-                + "the box spans the 25th to 75th percentile, the whiskers the 5th to 95th, the dot is the median. Components are ordered "
+                + "the box spans the 25th to 75th percentile, the whiskers the 5th to 95th, the line across it is the median. Components are ordered "
                 + "by median, residuals last, as variancePartition's <code>plotVarPart</code>.</p>\n");
         if (a.components().isEmpty()) {
             sb.append("<p class=\"warn\">No feature of this assay was fitted ok or singular: nothing to plot.</p>\n");
