@@ -19,6 +19,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Reads an output directory's tables with Spark and reduces them to {@link ReportData}: counts
@@ -44,8 +45,17 @@ public final class ReportTables {
         Dataset<Row> fractions = spark.read().parquet(new Path(dir, "fractions").toString());
         // the summary's features: fitted ok or singular
         Dataset<Row> usable = fractions.join(fits.filter(col("status").isin("ok", "singular")).select("assay", "feature"),
-                scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "feature")).toSeq(), "left_semi");
+                scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "feature")).toSeq(), "left_semi")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return read(spark, dir, assayOrder, fits, usable);
+        } finally {
+            usable.unpersist();
+        }
+    }
 
+    private static List<ReportData.Assay> read(SparkSession spark, Path dir, List<String> assayOrder, Dataset<Row> fits,
+                                               Dataset<Row> usable) {
         Map<String, Map<String, Row>> summary = byAssay(spark.read().parquet(new Path(dir, "summary").toString()).collectAsList(), 1);
         Map<String, Map<String, Row>> spread = byAssay(usable.groupBy("assay", "component").agg(
                 functions.stddev_samp("fraction").as("sd"), functions.min("fraction").as("min"), functions.max("fraction").as("max"))
@@ -57,9 +67,9 @@ public final class ReportTables {
             bins.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[Charts.DENSITY_BINS])[r.getInt(2)] = r.getLong(3);
         }
 
-        Set<String> assays = new LinkedHashSet<>(assayOrder);
-        fits.select("assay").distinct().collectAsList().stream().map(r -> r.getString(0)).sorted().forEach(assays::add);
         Map<String, List<ReportData.StatusRow>> statuses = statuses(fits);
+        Set<String> assays = new LinkedHashSet<>(assayOrder);
+        statuses.keySet().stream().sorted().forEach(assays::add);
         Map<String, List<ReportData.FeatureBar>> top = topFeatures(usable);
         Map<String, List<Row>> tests = testBins(spark, dir);
 
