@@ -37,7 +37,7 @@ public final class Fixtures {
     public static final class Fixture {
         private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
 
-        static Fixture read(Path p) {
+        public static Fixture read(Path p) {
             Fixture f = new Fixture();
             try {
                 List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
