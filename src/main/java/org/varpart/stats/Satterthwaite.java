@@ -54,14 +54,14 @@ public final class Satterthwaite {
         model.setTheta(fit.theta());
     }
 
-    /** D(φ) of lmerTest's {@code devfun_vp}. */
+    /** D(φ) of lmerTest's {@code devfun_vp}, with r² summed from the residuals as lme4 does (smooth enough for second differences). */
     private double deviance(double[] x) {
         int nt = x.length - 1;
         double[] th = java.util.Arrays.copyOf(x, nt);
         model.setTheta(th);
         double s2 = x[nt] * x[nt];
         double nu = reml ? n - p : n;
-        double d = model.logDetL() + nu * Math.log(2 * Math.PI * s2) + model.pwrss() / s2;
+        double d = model.logDetL() + nu * Math.log(2 * Math.PI * s2) + model.pwrssFromResiduals() / s2;
         return reml ? d + model.logDetRX() : d;
     }
 
