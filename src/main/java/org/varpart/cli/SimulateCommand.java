@@ -101,6 +101,8 @@ final class SimulateCommand {
         out.println(design.description());
         out.println("Simulated from: " + design.formula());
         out.print(truthText(sim.truth()));
+        out.println("Fit it:");
+        for (String step : design.howToFit(csv.toString())) out.println("  " + step);
         return 0;
     }
 

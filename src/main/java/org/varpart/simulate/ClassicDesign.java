@@ -15,7 +15,7 @@ import java.util.Random;
  */
 public enum ClassicDesign {
     /** Log tumour volume of mice over days; treated mice grow slower; big tumours end a mouse's series early. */
-    TUMOUR("tumour", "preclinical tumour growth: 40 mice, control or drug, volume every 3 days until day 30 or a humane endpoint",
+    TUMOUR("tumour", "tumour volume of 40 mice, control or drug, every 3 days to day 30 or a humane endpoint",
             "log(volume) ~ treatment * day + (day | mouse)") {
         @Override
         Simulated simulate(Random rnd) {
@@ -41,7 +41,7 @@ public enum ClassicDesign {
         }
     },
     /** Quality of life of patients at 0–12 months, placebo or treatment, with drop-out and missed visits. */
-    QOL("qol", "randomised trial: 200 patients, placebo or treatment, quality-of-life score at months 0, 3, 6, 9 and 12",
+    QOL("qol", "quality of life of 200 patients, placebo or treatment, at months 0 to 12; drop-outs",
             "qol ~ arm * month + (month | patient)") {
         @Override
         Simulated simulate(Random rnd) {
@@ -65,7 +65,7 @@ public enum ClassicDesign {
         }
     },
     /** Reaction times that fall with practice along log(trial), slower in the incongruent condition. */
-    PRACTICE("practice", "practice effects: 36 participants, 60 trials each, congruent or incongruent, error trials missing",
+    PRACTICE("practice", "reaction times of 36 people over 60 trials, congruent or incongruent; errors missing",
             "rt ~ log(trial) + condition + (log(trial) | participant)") {
         @Override
         Simulated simulate(Random rnd) {
@@ -90,8 +90,7 @@ public enum ClassicDesign {
         }
     },
     /** Test scores of students over four years, in classrooms in districts; the districts do not differ. */
-    SCHOOLS("schools", "students in classrooms in districts: 6 districts x 5 classrooms x 12 students, scores in years 0-3,"
-            + " some missing; the districts truly do not differ",
+    SCHOOLS("schools", "scores of 360 students in 30 classrooms in 6 districts over 4 years; districts alike",
             "score ~ year + (year | student) + (1 | classroom) + (1 | district)") {
         @Override
         Simulated simulate(Random rnd) {
@@ -124,8 +123,7 @@ public enum ClassicDesign {
      * Couples' relationship satisfaction, lowered by one's own stress (actor effect) and by the
      * partner's (partner effect); one person per line, some partners did not answer.
      */
-    COUPLES("couples", "couples (actor-partner interdependence): 120 couples, stress and relationship satisfaction of"
-            + " each partner, one partner missing in about one couple in ten",
+    COUPLES("couples", "stress and relationship satisfaction of 120 couples; some partners did not answer",
             "satisfaction ~ role + stress_actor + stress_partner + (1 | couple)") {
         @Override
         Simulated simulate(Random rnd) {
@@ -182,6 +180,21 @@ public enum ClassicDesign {
     /** The model the data were simulated from, in lme4's syntax. */
     public String formula() {
         return formula;
+    }
+
+    /**
+     * The commands that fit the model to the data written to {@code csv}: for the couples, first
+     * the actor and partner columns.
+     */
+    public List<String> howToFit(String csv) {
+        String data = csv;
+        List<String> steps = new ArrayList<>();
+        if (this == COUPLES) {
+            data = csv.replaceFirst("(\\.csv)?$", "_apim.csv");
+            steps.add("varpart apim --data " + csv + " --dyad couple --vars stress --role role --out " + data);
+        }
+        steps.add("varpart fit --data " + data + " --formula \"" + formula + "\"");
+        return steps;
     }
 
     /** The data set for a seed. */
