@@ -166,7 +166,7 @@ public final class FitSummaryText {
         for (int i = 0; i < models.size(); i++) {
             boolean larger = i == models.size() - 1;
             rows.add(new String[] {models.get(i).label(), Integer.toString(models.get(i).npar()), cols[0][i], cols[1][i],
-                    cols[2][i], cols[3][i], larger ? sig(c.chisq(), 5) : "", larger ? Integer.toString(c.df()) : "",
+                    cols[2][i], cols[3][i], larger ? fmt(c.chisq(), 4) : "", larger ? Integer.toString(c.df()) : "",
                     larger ? pvalue(c.pValue()) : ""});
         }
         sb.append(table(rows.toArray(new String[0][]), 1));
