@@ -362,35 +362,6 @@ public final class LmmModel {
     }
 
     /**
-     * The penalised residual sum of squares r² = ‖y − Xβ̂ − ZΛû‖² + ‖û‖² at the current θ, summed
-     * over the observations. It costs O(n Σcₜ) where {@link #pwrss} costs nothing, but it does not
-     * lose the digits that the last diagonal entry of L loses to cancellation (about
-     * log₁₀(yᵀy / r²) of them), so finite differences of the criterion stay smooth.
-     */
-    public double pwrssFromResiduals() {
-        double[] beta = beta();
-        double[][] u = u(beta);
-        List<ReTerm> terms = design.terms();
-        double[][] b = new double[k][];
-        double sum = 0;
-        for (int t = 0; t < k; t++) {
-            b[t] = lambdaTimes(t, u[t]);
-            for (double v : u[t]) sum += v * v;
-        }
-        for (int i = 0; i < n; i++) {
-            double r = y[i];
-            for (int j = 0; j < p; j++) r -= design.x(i, j) * beta[j];
-            for (int t = 0; t < k; t++) {
-                ReTerm term = terms.get(t);
-                int base = term.code(i) * c[t];
-                for (int a = 0; a < c[t]; a++) r -= term.z(i, a) * b[t][base + a];
-            }
-            sum += r * r;
-        }
-        return sum;
-    }
-
-    /**
      * The profiled deviance (ML) or REML criterion at θ (see ALGORITHMS.md §2):
      * ML: log|L|² + n(1 + log(2πr²/n)); REML: log|L|² + log|R_X|² + (n−p)(1 + log(2πr²/(n−p))).
      * Returns +∞ where the factorisation fails.

@@ -31,7 +31,7 @@ public enum ClassicDesign {
                 // about one mouse in seven leaves for a reason unrelated to its tumour
                 int leaves = rnd.nextDouble() < 0.15 ? 3 * (2 + rnd.nextInt(8)) : Integer.MAX_VALUE;
                 for (int day = 0; day <= 30 && day <= leaves; day += 3) {
-                    double logVolume = t.fixedPart(drug ? 1 : 0, day, drug ? day : 0) + b[0] + b[1] * day + t.noise(rnd);
+                    double logVolume = t.armByTime(drug ? 1 : 0, day, b, rnd);
                     double volume = StrictMath.exp(logVolume);
                     out.add(String.format(Locale.ROOT, "M%02d", m + 1), arm[m], Integer.toString(day), fixed(volume, 1));
                     if (volume > 2000) break; // humane endpoint: the mouse is taken off the study
@@ -56,7 +56,7 @@ public enum ClassicDesign {
                 double treated = arm[p].equals("treatment") ? 1 : 0;
                 for (int month = 0; month <= 12; month += 3) {
                     if (month > 0 && rnd.nextDouble() < 0.07) break; // drops out of the trial
-                    double score = t.fixedPart(treated, month, treated * month) + b[0] + b[1] * month + t.noise(rnd);
+                    double score = t.armByTime(treated, month, b, rnd);
                     if (month > 0 && rnd.nextDouble() < 0.04) continue; // misses this visit
                     out.add(String.format(Locale.ROOT, "P%03d", p + 1), arm[p], Integer.toString(month), fixed(score, 1));
                 }
@@ -321,6 +321,14 @@ public enum ClassicDesign {
             double s = f.get(0).value();
             for (int j = 0; j < columns.length; j++) s += f.get(j + 1).value() * columns[j];
             return s;
+        }
+
+        /**
+         * One observation of a two-arm growth-curve design (intercept, arm, time, arm × time, and a
+         * random intercept and slope b): the fixed part, the subject's deviation and a residual.
+         */
+        double armByTime(double treated, double time, double[] b, Random rnd) {
+            return fixedPart(treated, time, treated * time) + b[0] + b[1] * time + noise(rnd);
         }
 
         /** One residual draw. */

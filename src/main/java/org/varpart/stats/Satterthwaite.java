@@ -39,6 +39,10 @@ public final class Satterthwaite {
 
     public Satterthwaite(Design design, FitResult fit, boolean reml) {
         this.model = new LmmModel(design);
+        // r² is the square of L's last diagonal entry, which loses about log10(yᵀy / r²) digits to
+        // cancellation, enough to roughen second differences of D. The response less the fitted
+        // fixed part has the same r² at every θ (β absorbs the shift) and a far smaller yᵀy.
+        model.setResponse(lessFixedPart(design, fit.beta()));
         this.reml = reml;
         this.n = design.n();
         this.p = design.p();
@@ -54,14 +58,22 @@ public final class Satterthwaite {
         model.setTheta(fit.theta());
     }
 
-    /** D(φ) of lmerTest's {@code devfun_vp}, with r² summed from the residuals as lme4 does (smooth enough for second differences). */
+    private static double[] lessFixedPart(Design d, double[] beta) {
+        double[] y = d.y().clone();
+        for (int j = 0; j < beta.length; j++) {
+            for (int i = 0; i < y.length; i++) y[i] -= d.x(i, j) * beta[j];
+        }
+        return y;
+    }
+
+    /** D(φ) of lmerTest's {@code devfun_vp}. */
     private double deviance(double[] x) {
         int nt = x.length - 1;
         double[] th = java.util.Arrays.copyOf(x, nt);
         model.setTheta(th);
         double s2 = x[nt] * x[nt];
         double nu = reml ? n - p : n;
-        double d = model.logDetL() + nu * Math.log(2 * Math.PI * s2) + model.pwrssFromResiduals() / s2;
+        double d = model.logDetL() + nu * Math.log(2 * Math.PI * s2) + model.pwrss() / s2;
         return reml ? d + model.logDetRX() : d;
     }
 
