@@ -35,6 +35,9 @@ final class SimulateCommand {
               --features N           features per assay (default 300)
               --assays a,b           assay names (default rna,protein)
               --missing F            share of missing values (default 0.02)
+              --null-share F         probability that each of a feature's age, sex, lab and
+                                     batch effects is absent (true fraction 0), to check the
+                                     tests' calibration against truth.tsv (default 0)
               --seed S               random seed (default 1)
 
             With --design, writes one of the classic designs of the README's worked examples
@@ -48,7 +51,7 @@ final class SimulateCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(argv, Set.of("out", "patients", "samples-per-patient", "labs", "batches-per-lab", "features",
-                "assays", "missing", "seed", "design"), Set.of("help"));
+                "assays", "missing", "null-share", "seed", "design"), Set.of("help"));
         if (a.has("help")) {
             out.print(HELP);
             return 0;
@@ -63,7 +66,8 @@ final class SimulateCommand {
                 Integer.parseInt(a.values.getOrDefault("features", "300")),
                 a.values.getOrDefault("assays", "rna,protein").split(","),
                 Double.parseDouble(a.values.getOrDefault("missing", "0.02")),
-                Long.parseLong(a.values.getOrDefault("seed", "1")));
+                Long.parseLong(a.values.getOrDefault("seed", "1")),
+                Double.parseDouble(a.values.getOrDefault("null-share", "0")));
         String[] files = StudySimulator.write(s, dir);
         out.println("varpart: wrote " + s.samples() + " samples and " + s.features() + " features per assay to " + dir);
         out.println("  samples.tsv, " + String.join(", ", files) + ", truth.tsv; formula " + StudySimulator.FORMULA);
