@@ -56,6 +56,8 @@ final class RunCommand {
             config = Path.of(DEFAULT_CONFIG);
         }
         JobConfig cfg = JobConfig.load(config, overrides);
+        // a session that already exists (a notebook's, Databricks') is used and left running
+        boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = session(cfg);
         try {
             VarPartJob.Outcome o = VarPartJob.run(spark, cfg, out);
@@ -63,7 +65,7 @@ final class RunCommand {
             out.println("varpart: results in " + o.output() + " (fractions, fits, fixed_effects, term_tests, component_tests, summary, run.json; open report.html in a browser)");
             return 0;
         } finally {
-            if (!Main.onDatabricks()) spark.stop(); // Databricks owns its session
+            if (own && !Main.onDatabricks()) spark.stop();
         }
     }
 
