@@ -12,6 +12,14 @@
 # (minqa's bobyqa down to a trust radius of 1e-12), whose values are the reference for the
 # estimates: where the default fit stops a little early, the estimates move by more than the
 # tests' tolerances while the objective changes by less than 1e-8 relative.
+#
+# The classic designs of the README's worked examples (tumour, qol, practice, schools, couples)
+# are not generated here: their data are varpart's own simulations, written by
+#   varpart simulate --design NAME --out data/NAME.csv          (default seed)
+#   varpart apim --data data/couples.csv --dyad couple --vars stress --role role --out data/couples_apim.csv
+# and only read and fitted here (the tests check that varpart still writes the same files). For
+# them, likelihood-ratio comparisons of nested models as lme4's anova(m1, m2) gives them are
+# written to fixtures/<name>.anova.tsv and listed in comparisons.tsv.
 suppressPackageStartupMessages({
   library(lme4)
   library(lmerTest)
@@ -25,6 +33,8 @@ write_data <- function(df, file) {
   write.csv(df, file.path("data", file), row.names = FALSE, na = "NA")
   read.csv(file.path("data", file), stringsAsFactors = TRUE)
 }
+
+read_data <- function(file) read.csv(file.path("data", file), stringsAsFactors = TRUE)
 
 num <- function(x) sprintf("%.17g", as.numeric(x))
 
@@ -226,7 +236,65 @@ sg$y <- round(1 + 0.4 * sg$x + rep(rnorm(20, 0, 1), each = 8) + rnorm(nrow(sg), 
 d <- write_data(sg, "singular_slope.csv")
 run_model("singular_slope", d, "singular_slope.csv", "y ~ x + (x | g)")
 
+# --- classic designs (data simulated by varpart) ------------------------------------------
+d <- read_data("tumour.csv")
+run_model("tumour", d, "tumour.csv", "log(volume) ~ treatment * day + (day | mouse)")
+d <- read_data("qol.csv")
+run_model("qol", d, "qol.csv", "qol ~ arm * month + (month | patient)")
+d <- read_data("practice.csv")
+run_model("practice", d, "practice.csv", "rt ~ log(trial) + condition + (log(trial) | participant)")
+d <- read_data("schools.csv")
+run_model("schools", d, "schools.csv", "score ~ year + (year | student) + (1 | classroom) + (1 | district)")
+# varpart's apim helper must give each person the other member's value, or NA without one
+raw <- read.csv(file.path("data", "couples.csv"), stringsAsFactors = FALSE)
+d <- read_data("couples_apim.csv")
+partner <- vapply(seq_len(nrow(raw)), function(i) {
+  j <- which(raw$couple == raw$couple[i] & seq_len(nrow(raw)) != i)
+  if (length(j) == 1) raw$stress[j] else NA_real_
+}, 0)
+stopifnot(identical(d$stress_actor, raw$stress), identical(d$stress_partner, partner),
+          identical(as.character(d$couple), raw$couple))
+run_model("couples", d, "couples_apim.csv", "satisfaction ~ role + stress_actor + stress_partner + (1 | couple)")
+
 write.table(models, "models.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
+
+# --- likelihood-ratio comparisons, as anova(m1, m2) -----------------------------------------
+# Reference: both models fitted with the tight optimiser by ML (by REML for refit = FALSE), then
+# anova(); "deviance_default" is what anova() gives on lmer()'s default fits, which it refits
+# by ML with its default optimiser (refit = TRUE), the figure a fit must match or beat.
+comparisons <- data.frame(name = character(), data = character(), formula1 = character(),
+                          formula2 = character(), refit = logical())
+run_comparison <- function(name, file, f1, f2, refit) {
+  comparisons[nrow(comparisons) + 1, ] <<- list(name, file, f1, f2, refit)
+  message(name)
+  assign("fixture_data", read_data(file), envir = globalenv())
+  fit <- function(f, reml, control) eval(bquote(lme4::lmer(.(as.formula(f)), data = fixture_data, REML = .(reml),
+                                                           control = .(control))), envir = globalenv())
+  m1 <- fit(f1, TRUE, lmerControl()); m2 <- fit(f2, TRUE, lmerControl())
+  default <- suppressMessages(anova(m1, m2, refit = refit))
+  m1 <- fit(f1, !refit, tight); m2 <- fit(f2, !refit, tight)
+  a <- suppressMessages(anova(m1, m2, refit = refit))
+  out <- list()
+  add <- function(key, nm, value) out[[length(out) + 1]] <<- data.frame(key = key, name = nm, value = num(value))
+  for (m in rownames(a)) {
+    add("npar", m, a[m, "npar"]); add("aic", m, a[m, "AIC"]); add("bic", m, a[m, "BIC"])
+    add("log_likelihood", m, a[m, "logLik"]); add("deviance", m, a[m, "deviance"])
+    add("deviance_default", m, default[m, "deviance"])
+  }
+  add("larger", "-", match(rownames(a)[2], c("m1", "m2")))
+  add("chisq", "-", a[2, "Chisq"]); add("df", "-", a[2, "Df"]); add("p_value", "-", a[2, "Pr(>Chisq)"])
+  add("refit", "-", as.integer(refit))
+  write.table(do.call(rbind, out), file.path("fixtures", paste0(name, ".anova.tsv")), sep = "\t", quote = FALSE,
+              row.names = FALSE)
+}
+run_comparison("tumour_interaction", "tumour.csv", "log(volume) ~ treatment * day + (day | mouse)",
+               "log(volume) ~ treatment + day + (day | mouse)", TRUE)
+run_comparison("qol_slope", "qol.csv", "qol ~ arm * month + (month | patient)", "qol ~ arm * month + (1 | patient)", TRUE)
+run_comparison("qol_slope_reml", "qol.csv", "qol ~ arm * month + (month | patient)",
+               "qol ~ arm * month + (1 | patient)", FALSE)
+run_comparison("schools_district", "schools.csv", "score ~ year + (year | student) + (1 | classroom) + (1 | district)",
+               "score ~ year + (year | student) + (1 | classroom)", TRUE)
+write.table(comparisons, "comparisons.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
 
 # --- natural spline bases -----------------------------------------------------------------
 set.seed(5)
@@ -247,5 +315,6 @@ names(nsd) <- c("case", "row", "col", "value")
 write.table(nsd, file.path("fixtures", "ns_basis.tsv"), sep = "\t", quote = FALSE, row.names = FALSE)
 
 writeLines(c(R.version.string, paste("lme4", packageVersion("lme4")),
-             paste("lmerTest", packageVersion("lmerTest")), paste("Matrix", packageVersion("Matrix"))),
+             paste("lmerTest", packageVersion("lmerTest")), paste("Matrix", packageVersion("Matrix")),
+             paste("minqa", packageVersion("minqa"))),
            file.path("fixtures", "VERSIONS.txt"))

@@ -33,11 +33,30 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * One likelihood-ratio comparison of {@code comparisons.tsv}: anova(m1, m2) of the models
+     * {@code formula1} (m1) and {@code formula2} (m2) of one data set, with lme4's {@code refit}.
+     */
+    public record Comparison(String name, String data, String formula1, String formula2, boolean refit) {
+        public Path dataPath() {
+            return ROOT.resolve("data").resolve(data);
+        }
+
+        public Fixture fixture() {
+            return Fixture.read(ROOT.resolve("fixtures").resolve(name + ".anova.tsv"));
+        }
+
+        @Override
+        public String toString() {
+            return name + ": " + formula1 + " vs " + formula2;
+        }
+    }
+
     /** The values of one fixture file, by key and name. */
     public static final class Fixture {
         private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
 
-        static Fixture read(Path p) {
+        public static Fixture read(Path p) {
             Fixture f = new Fixture();
             try {
                 List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
@@ -79,13 +98,23 @@ public final class Fixtures {
     }
 
     public static List<Model> models() {
+        return rows("models.tsv").stream().map(t -> new Model(t[0], t[1], t[2])).toList();
+    }
+
+    public static List<Comparison> comparisons() {
+        return rows("comparisons.tsv").stream()
+                .map(t -> new Comparison(t[0], t[1], t[2], t[3], Boolean.parseBoolean(t[4].toLowerCase(java.util.Locale.ROOT))))
+                .toList();
+    }
+
+    /** The fields of a TSV file's lines after its header, blank and # lines left out. */
+    private static List<String[]> rows(String file) {
         try {
-            List<String> lines = Files.readAllLines(ROOT.resolve("models.tsv"), StandardCharsets.UTF_8);
-            List<Model> out = new ArrayList<>();
+            List<String> lines = Files.readAllLines(ROOT.resolve(file), StandardCharsets.UTF_8);
+            List<String[]> out = new ArrayList<>();
             for (String line : lines.subList(1, lines.size())) {
                 if (line.isBlank() || line.startsWith("#")) continue;
-                String[] t = line.split("\t", -1);
-                out.add(new Model(t[0], t[1], t[2]));
+                out.add(line.split("\t", -1));
             }
             return out;
         } catch (IOException e) {

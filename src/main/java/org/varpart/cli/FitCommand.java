@@ -16,6 +16,7 @@ import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
 import org.varpart.report.FitSummaryText;
+import org.varpart.stats.ModelComparison;
 import org.varpart.stats.Significance;
 
 /** {@code varpart fit}: one linear mixed model on one data file. */
@@ -34,6 +35,14 @@ final class FitCommand {
               --json OUT.json   also write the results as JSON
               --ranef OUT.csv   also write the conditional modes (BLUPs) with their conditional
                                 standard deviations, one row per group, term and level
+              --compare F2      also compare with a second, nested model of the same data by a
+                                likelihood-ratio test, laid out like lme4's anova(m1, m2): npar,
+                                AIC, BIC, logLik, deviance, Chisq, Df, Pr(>Chisq). As lme4 does,
+                                a REML fit is refitted by ML for the comparison; both models must
+                                use the same rows and one must be nested in the other
+              --no-refit        with --compare: compare the fits as they are (REML criteria for
+                                REML fits, lme4's refit = FALSE); only for models with the same
+                                fixed effects that differ in their random effects
               --no-tests        leave out the significance tests (Satterthwaite df and p-values
                                 of the fixed effects, F tests of terms, likelihood-ratio tests
                                 of the random effects), which refit the model once per term
@@ -46,7 +55,8 @@ final class FitCommand {
     private FitCommand() {}
 
     static int run(String[] argv, PrintStream out) throws IOException {
-        Args a = Args.parse(argv, Set.of("data", "formula", "json", "ranef"), Set.of("ml", "reml", "no-tests", "help"));
+        Args a = Args.parse(argv, Set.of("data", "formula", "json", "ranef", "compare"),
+                Set.of("ml", "reml", "no-tests", "no-refit", "help"));
         if (a.has("help")) {
             out.print(HELP);
             return 0;
@@ -57,14 +67,27 @@ final class FitCommand {
         DataTable table = DataTable.read(Path.of(data));
         Design design = DesignBuilder.build(spec, table);
         FitOptions options = a.has("ml") ? FitOptions.mlDefaults() : FitOptions.remlDefaults();
+        if (a.has("no-refit") && !a.has("compare")) throw new Args.UsageException("--no-refit applies only with --compare");
+        String dataName = Path.of(data).getFileName().toString();
+        ModelComparison.Result comparison = null;
+        if (a.has("compare")) {
+            Design other = DesignBuilder.build(ModelSpec.parse(a.get("compare")), table);
+            try {
+                comparison = ModelComparison.compare("m1", design, "m2", other, options, !a.has("no-refit"));
+            } catch (IllegalStateException e) {
+                out.println("No comparison: " + e.getMessage());
+                return 1;
+            }
+        }
         FitResult r = MixedModel.fit(design, options);
         if (design.dropped() > 0) {
             out.println(design.dropped() + " of " + table.rows() + " rows dropped for a missing value in a model variable.");
         }
         Significance tests = r.status().hasEstimates() && !a.has("no-tests") ? Significance.compute(design, r, options) : null;
-        out.print(FitSummaryText.format(r, design, Path.of(data).getFileName().toString(), tests));
+        out.print(FitSummaryText.format(r, design, dataName, tests));
+        if (comparison != null) out.print("\n" + FitSummaryText.formatComparison(comparison, dataName));
         if (a.has("json")) {
-            Files.writeString(Path.of(a.get("json")), FitJson.write(r, design, tests) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(Path.of(a.get("json")), FitJson.write(r, design, tests, comparison) + "\n", StandardCharsets.UTF_8);
         }
         if (a.has("ranef") && r.status().hasEstimates()) {
             Files.writeString(Path.of(a.get("ranef")), RanefCsv.write(r), StandardCharsets.UTF_8);

@@ -14,8 +14,10 @@ public final class Main {
             Commands:
               run       the variance-partition job over whole assays, on Spark (embedded locally;
                         conf/example.conf and the shipped example study when given nothing)
-              simulate  write a study with known variance fractions
+              report    report.html (plots, fit statuses, the run) of an existing output directory
+              simulate  write a study with known variance fractions, or a classic design's data
               fit       fit one linear mixed model to a CSV file and print an lme4-style summary
+              apim      add actor and partner columns to dyadic data (couples) for fit
               bench     time the per-feature fitting against lme4 on the reference design
 
             varpart partitions the variance of omics features with linear mixed models (lme4's
@@ -59,6 +61,10 @@ public final class Main {
                     return BenchCommand.run(rest, out);
                 case "run":
                     return RunCommand.run(rest, out);
+                case "report":
+                    return ReportCommand.run(rest, out);
+                case "apim":
+                    return ApimCommand.run(rest, out);
                 case "simulate":
                     return SimulateCommand.run(rest, out);
                 default:

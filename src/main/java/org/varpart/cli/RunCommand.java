@@ -57,15 +57,18 @@ final class RunCommand {
             config = Path.of(DEFAULT_CONFIG);
         }
         JobConfig cfg = JobConfig.load(config, overrides);
+        // a session that already exists (a notebook's, Databricks') is used and left running
+        boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = session(cfg);
         try {
             VarPartJob.Outcome o = VarPartJob.run(spark, cfg, out);
             out.printf("varpart: %d features in %.1f s%s; status counts %s%n", o.features(), o.seconds(),
                     o.resumed() > 0 ? " (" + o.resumed() + " of them fitted by the interrupted run)" : "", o.statusCounts());
-            out.println("varpart: results in " + Redaction.text(o.output()) + " (fractions, fits, fixed_effects, summary, run.json)");
+            out.println("varpart: results in " + Redaction.text(o.output())
+                    + " (fractions, fits, fixed_effects, term_tests, component_tests, summary, run.json; open report.html in a browser)");
             return 0;
         } finally {
-            if (!Main.onDatabricks()) spark.stop(); // Databricks owns its session
+            if (own && !Main.onDatabricks()) spark.stop();
         }
     }
 

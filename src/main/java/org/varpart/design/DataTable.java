@@ -243,6 +243,38 @@ public final class DataTable implements java.io.Serializable {
         return new DataTable(source, nn, cols, rows);
     }
 
+    /** A copy with one more column of text cells (null or a missing token for missing), typed as {@link #read} types columns. */
+    public DataTable withColumn(String name, String[] text) {
+        if (text.length != rows) throw new IllegalArgumentException("column length " + text.length + " != rows " + rows);
+        if (columns.containsKey(name)) throw new IllegalArgumentException("the column '" + name + "' exists");
+        Map<String, Column> cols = new LinkedHashMap<>(columns);
+        cols.put(name, column(name, text));
+        List<String> nn = new ArrayList<>(names);
+        nn.add(name);
+        return new DataTable(source, nn, cols, rows);
+    }
+
+    /** The table as CSV text: a header line, then the cells as read, {@code NA} where missing. */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < names.size(); j++) sb.append(j > 0 ? "," : "").append(csvCell(names.get(j)));
+        sb.append('\n');
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < names.size(); j++) {
+                String c = columns.get(names.get(j)).text[i];
+                sb.append(j > 0 ? "," : "").append(c == null ? "NA" : csvCell(c));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** One CSV cell: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+    public static String csvCell(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
     @Override
     public String toString() {
         return source + " (" + rows + " rows: " + Arrays.toString(names.toArray()) + ")";

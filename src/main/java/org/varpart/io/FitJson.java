@@ -6,6 +6,7 @@ import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.VarComp;
+import org.varpart.stats.ModelComparison;
 import org.varpart.stats.RandomTermTests;
 import org.varpart.stats.Satterthwaite;
 import org.varpart.stats.Significance;
@@ -16,6 +17,11 @@ public final class FitJson {
 
     /** The JSON record; {@code tests} (may be null) adds df, t and p per coefficient and the term and component tests. */
     public static String write(FitResult r, Design d, Significance tests) {
+        return write(r, d, tests, null);
+    }
+
+    /** The JSON record with, when {@code comparison} is not null, the likelihood-ratio comparison with another model. */
+    public static String write(FitResult r, Design d, Significance tests, ModelComparison.Result comparison) {
         Json j = new Json(true).beginObject();
         j.field("formula", d.formula());
         j.field("status", r.status().label());
@@ -91,9 +97,24 @@ public final class FitJson {
             }
             j.endArray();
         }
+        if (comparison != null) comparison(j, comparison);
         j.key("messages").beginArray();
         for (String m : r.messages()) j.value(m);
         j.endArray();
         return j.endObject().toString();
+    }
+
+    private static void comparison(Json j, ModelComparison.Result c) {
+        j.key("comparison").beginObject();
+        j.field("refitted_ml", c.refitted()).field("criterion", c.criterion());
+        j.key("models").beginArray();
+        for (ModelComparison.Model m : c.models()) {
+            j.beginObject().field("name", m.label()).field("formula", m.formula()).field("npar", m.npar())
+                    .field("aic", m.aic()).field("bic", m.bic()).field("log_likelihood", m.logLik())
+                    .field("deviance", m.deviance()).endObject();
+        }
+        j.endArray();
+        j.field("chisq", c.chisq()).field("df", c.df()).field("p_value", c.pValue());
+        j.endObject();
     }
 }

@@ -1,6 +1,7 @@
 package org.varpart.io;
 
 import java.util.Locale;
+import org.varpart.design.DataTable;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.RandomEffects;
 
@@ -26,8 +27,7 @@ public final class RanefCsv {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.10g", v) : "NA";
     }
 
-    static String csv(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0) return s;
-        return '"' + s.replace("\"", "\"\"") + '"';
+    private static String csv(String s) {
+        return DataTable.csvCell(s);
     }
 }

@@ -42,17 +42,27 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
         this.done = done;
     }
 
+    /**
+     * Fits the features as Spark pulls them: one feature in, one row out, so that a task holds one
+     * feature at a time and its memory does not grow with the number of features.
+     */
     @Override
     public Iterator<Row> call(Iterator<FeatureRow> features) {
         AssayModel m = model.value();
         Fitters fitters = new Fitters(m);
-        List<Row> out = new ArrayList<>();
-        while (features.hasNext()) {
-            FeatureRow f = features.next();
-            out.add(fit(m, fitters, f));
-            if (done != null) done.add(1);
-        }
-        return out.iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return features.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row r = fit(m, fitters, features.next());
+                if (done != null) done.add(1);
+                return r;
+            }
+        };
     }
 
     /** The fitter of each missingness pattern met in this task (or why the pattern cannot be fitted). */

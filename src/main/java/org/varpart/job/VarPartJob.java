@@ -111,6 +111,7 @@ public final class VarPartJob {
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             double seconds = (System.nanoTime() - t0) / 1e9;
             writeRunRecord(fs, new Path(tmp, "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
+            org.varpart.report.Report.write(spark, tmp, log);
             try (OutputStream o = fs.create(new Path(tmp, "_SUCCESS"), true)) {
                 o.flush();
             }

@@ -56,7 +56,12 @@ final class ThetaOptimizer {
             if (opt.checkConvergence()) warning = Convergence.assess(der);
             if (qn) { // a Newton step takes the finite-difference BFGS optimum to full precision
                 double[] y = Convergence.newtonStep(der, x, lower);
-                if (y != null && counted.apply(y) < der.value()) x = y;
+                if (y != null && counted.apply(y) < der.value()) {
+                    x = y;
+                    // the check speaks of the point returned: where the quasi-Newton point failed
+                    // it, the Newton step has usually cured it, so check again there
+                    if (warning != null) warning = Convergence.assess(Convergence.derivatives(counted::apply, x, lower));
+                }
             }
         }
         double value = counted.apply(x);

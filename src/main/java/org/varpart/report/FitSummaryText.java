@@ -8,6 +8,7 @@ import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.VarComp;
+import org.varpart.stats.ModelComparison;
 import org.varpart.stats.RandomTermTests;
 import org.varpart.stats.Satterthwaite;
 import org.varpart.stats.Significance;
@@ -143,6 +144,47 @@ public final class FitSummaryText {
         return sb.toString();
     }
 
+    /**
+     * The likelihood-ratio comparison laid out like lme4's {@code anova(m1, m2)}: the models by
+     * increasing number of parameters, then npar, AIC, BIC, logLik, deviance, and χ², its df and
+     * p-value on the larger model's line.
+     */
+    public static String formatComparison(ModelComparison.Result c, String dataName) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Likelihood-ratio test of the nested models")
+                .append(c.refitted() ? " (refitted by ML, as lme4's anova() does):\n" : " (" + c.criterion() + " fits):\n");
+        sb.append("Data: ").append(dataName).append("\nModels:\n");
+        List<ModelComparison.Model> models = c.models();
+        for (ModelComparison.Model m : models) sb.append(m.label()).append(": ").append(m.formula()).append('\n');
+        String[][] cols = {
+            column(models.stream().mapToDouble(ModelComparison.Model::aic).toArray()),
+            column(models.stream().mapToDouble(ModelComparison.Model::bic).toArray()),
+            column(models.stream().mapToDouble(ModelComparison.Model::logLik).toArray()),
+            column(models.stream().mapToDouble(ModelComparison.Model::deviance).toArray())};
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"", "npar", "AIC", "BIC", "logLik", "deviance", "Chisq", "Df", "Pr(>Chisq)"});
+        for (int i = 0; i < models.size(); i++) {
+            boolean larger = i == models.size() - 1;
+            rows.add(new String[] {models.get(i).label(), Integer.toString(models.get(i).npar()), cols[0][i], cols[1][i],
+                    cols[2][i], cols[3][i], larger ? fmt(c.chisq(), 4) : "", larger ? Integer.toString(c.df()) : "",
+                    larger ? pvalue(c.pValue()) : ""});
+        }
+        sb.append(table(rows.toArray(new String[0][]), 1));
+        return sb.toString();
+    }
+
+    /** A column of numbers with common decimals, enough for 5 significant digits in each, as R formats a column. */
+    static String[] column(double[] v) {
+        int decimals = 0;
+        for (double x : v) {
+            if (x != 0 && Double.isFinite(x)) decimals = Math.max(decimals, 4 - (int) Math.floor(Math.log10(Math.abs(x))));
+        }
+        decimals = Math.min(decimals, 10);
+        String[] out = new String[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = fmt(v[i], decimals);
+        return out;
+    }
+
     /** A p-value as R prints it: 3 significant digits, "< 2e-16" below that. */
     static String pvalue(double p) {
         if (Double.isNaN(p)) return "NA";
@@ -184,7 +226,7 @@ public final class FitSummaryText {
     }
 
     /** Columns padded to equal width; the first {@code leftColumns} left-aligned, the rest right-aligned. */
-    static String table(String[][] rows, int leftColumns) {
+    public static String table(String[][] rows, int leftColumns) {
         int cols = rows[0].length;
         int[] w = new int[cols];
         for (String[] r : rows) for (int j = 0; j < cols; j++) w[j] = Math.max(w[j], r[j] == null ? 0 : r[j].length());

@@ -20,14 +20,26 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class StudySimulator {
 
-    /** The study's size and shape. */
+    /**
+     * The study's size and shape. {@code nullShare} is the probability that each of a feature's
+     * age, sex, lab and batch effects is absent (its true fraction exactly 0), independently; the
+     * patient effect and the residual are always present. Features with absent effects are the
+     * known nulls against which tests are calibrated.
+     */
     public record Spec(int patients, int samplesPerPatient, int labs, int batchesPerLab, int features,
-                       String[] assays, double missing, long seed) {
+                       String[] assays, double missing, long seed, double nullShare) {
         public Spec {
             if (patients < 2 || samplesPerPatient < 1 || labs < 2 || batchesPerLab < 1 || features < 1 || assays.length < 1) {
                 throw new IllegalArgumentException("a study needs at least 2 patients, 2 labs, 1 batch per lab, 1 feature and 1 assay");
             }
             if (!(missing >= 0 && missing < 0.5)) throw new IllegalArgumentException("missing must be in [0, 0.5), got " + missing);
+            if (!(nullShare >= 0 && nullShare <= 1)) throw new IllegalArgumentException("nullShare must be in [0, 1], got " + nullShare);
+        }
+
+        /** A study where every effect is present. */
+        public Spec(int patients, int samplesPerPatient, int labs, int batchesPerLab, int features,
+                    String[] assays, double missing, long seed) {
+            this(patients, samplesPerPatient, labs, batchesPerLab, features, assays, missing, seed, 0.0);
         }
 
         public int samples() {
@@ -94,6 +106,13 @@ public final class StudySimulator {
                 double vP = 2 * Math.pow(rnd.nextDouble(), 2), vL = 0.5 * Math.pow(rnd.nextDouble(), 3);
                 double vB = 0.6 * Math.pow(rnd.nextDouble(), 2), vE = 0.3 + rnd.nextDouble();
                 double bAge = rnd.nextGaussian() * 0.015, bSex = rnd.nextGaussian() * 0.4;
+                if (s.nullShare() > 0) {
+                    // drawn only for such studies, so that other studies keep their values for a seed
+                    if (rnd.nextDouble() < s.nullShare()) bAge = 0;
+                    if (rnd.nextDouble() < s.nullShare()) bSex = 0;
+                    if (rnd.nextDouble() < s.nullShare()) vL = 0;
+                    if (rnd.nextDouble() < s.nullShare()) vB = 0;
+                }
                 double[] eP = new double[s.patients()], eL = new double[s.labs()], eB = new double[nb];
                 for (int p = 0; p < eP.length; p++) eP[p] = Math.sqrt(vP) * rnd.nextGaussian();
                 for (int l = 0; l < eL.length; l++) eL[l] = Math.sqrt(vL) * rnd.nextGaussian();
@@ -118,7 +137,7 @@ public final class StudySimulator {
                 String[] comp = {"patient", "lab", "batch", "age", "sex", "Residuals"};
                 double[] v = {vP, vL, vB, va, vs, vE};
                 for (int c = 0; c < comp.length; c++) {
-                    truth.write(String.format(Locale.ROOT, "%s\t%s\t%s\t%.6f%n", name, id, comp[c], v[c] / total));
+                    truth.write(String.format(Locale.ROOT, "%s\t%s\t%s\t%.6g%n", name, id, comp[c], v[c] / total));
                 }
             }
         }

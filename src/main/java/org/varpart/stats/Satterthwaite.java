@@ -39,6 +39,10 @@ public final class Satterthwaite {
 
     public Satterthwaite(Design design, FitResult fit, boolean reml) {
         this.model = new LmmModel(design);
+        // r² is the square of L's last diagonal entry, which loses about log10(yᵀy / r²) digits to
+        // cancellation, enough to roughen second differences of D. The response less the fitted
+        // fixed part has the same r² at every θ (β absorbs the shift) and a far smaller yᵀy.
+        model.setResponse(lessFixedPart(design, fit.beta()));
         this.reml = reml;
         this.n = design.n();
         this.p = design.p();
@@ -52,6 +56,14 @@ public final class Satterthwaite {
         this.a = twiceInverseHessian();
         this.jacobian = vcovJacobian();
         model.setTheta(fit.theta());
+    }
+
+    private static double[] lessFixedPart(Design d, double[] beta) {
+        double[] y = d.y().clone();
+        for (int j = 0; j < beta.length; j++) {
+            for (int i = 0; i < y.length; i++) y[i] -= d.x(i, j) * beta[j];
+        }
+        return y;
     }
 
     /** D(φ) of lmerTest's {@code devfun_vp}. */

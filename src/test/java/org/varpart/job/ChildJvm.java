@@ -32,19 +32,29 @@ final class ChildJvm {
         return pb.start();
     }
 
-    /**
-     * A SPARK_HOME whose jars/ links every jar of the test classpath (Spark, Hadoop, Scala...), as
-     * spark-submit and a standalone worker expect to find them.
-     */
-    static Path sparkHome(Path dir) throws IOException {
-        Path home = dir.resolve("spark-home");
-        Path jars = Files.createDirectories(home.resolve("jars"));
+    /** The jars of the test classpath (Spark, Hadoop, Scala, varpart's dependencies), JUnit's left out. */
+    static List<Path> classpathJars() {
+        List<Path> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
-            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !p.getFileName().toString().startsWith("junit")) {
-                Path link = jars.resolve(p.getFileName());
-                if (!Files.exists(link)) Files.createSymbolicLink(link, p.toAbsolutePath());
-            }
+            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !p.getFileName().toString().startsWith("junit")) out.add(p);
+        }
+        return out;
+    }
+
+    /**
+     * A SPARK_HOME whose jars/ links the jars of the test classpath, as spark-submit and a
+     * standalone worker expect to find them; jars whose names start with one of {@code leaveOut}
+     * are not linked.
+     */
+    static Path sparkHome(Path dir, String... leaveOut) throws IOException {
+        Path home = dir.resolve("spark-home");
+        Path jars = Files.createDirectories(home.resolve("jars"));
+        for (Path p : classpathJars()) {
+            String name = p.getFileName().toString();
+            if (List.of(leaveOut).stream().anyMatch(name::startsWith)) continue;
+            Path link = jars.resolve(name);
+            if (!Files.exists(link)) Files.createSymbolicLink(link, p.toAbsolutePath());
         }
         return home;
     }

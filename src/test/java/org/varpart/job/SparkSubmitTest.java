@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -22,18 +23,21 @@ import org.varpart.simulate.StudySimulator;
 
 /**
  * The application jar through Spark's real submit path: a SPARK_HOME whose jars/ holds the
- * Maven dependencies (Spark, Hadoop, Scala...), varpart's classes packed into a jar of their own
- * (Spark stays "provided"), and {@code org.apache.spark.deploy.SparkSubmit --master local[2]
+ * Maven dependencies (Spark, Hadoop, Scala...) but not varpart's own compile-scope ones, which a
+ * cluster's Spark lacks; varpart's classes packed into a jar with those (JFreeChart, for the
+ * report), as the shade plugin packs the real jar (Spark stays "provided"); and {@code org.apache.spark.deploy.SparkSubmit --master local[2]
  * --class org.varpart.cli.Main app.jar run ...} in a separate JVM, as spark-submit runs it.
  */
 class SparkSubmitTest {
 
     @Test
     void theJarRunsThroughSparkSubmit(@TempDir Path dir) throws Exception {
-        Path sparkHome = ChildJvm.sparkHome(dir);
+        Path sparkHome = ChildJvm.sparkHome(dir, "jfreechart");
         Path jars = sparkHome.resolve("jars");
+        List<Path> bundled = ChildJvm.classpathJars().stream().filter(p -> p.getFileName().toString().startsWith("jfreechart")).toList();
         Path app = dir.resolve("varpart-app.jar");
-        packClasses(Path.of("target/classes"), app);
+        assertEquals(1, bundled.size(), "JFreeChart is a compile-scope dependency: " + bundled);
+        packClasses(Path.of("target/classes"), bundled, app);
         Path study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(12, 5, 3, 2, 15, new String[] {"rna"}, 0.02, 5), study);
         Path out = dir.resolve("out");
@@ -53,10 +57,13 @@ class SparkSubmitTest {
         assertTrue(log.contains("varpart: 15 features in"), log);
         assertTrue(Files.exists(out.resolve("_SUCCESS")), log);
         assertTrue(Files.readString(out.resolve("run.json")).contains("\"master\": \"local[*]\""), "the config is recorded");
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("data:image/png;base64,") && !report.contains("could not be drawn"),
+                "the report's plots are drawn by the jar's JFreeChart, without a display: " + log);
     }
 
-    /** A jar of varpart's own classes and resources, with no Spark in it. */
-    static void packClasses(Path classes, Path jar) throws IOException {
+    /** A jar of varpart's own classes and resources and the classes of {@code bundled} jars, with no Spark in it. */
+    static void packClasses(Path classes, List<Path> bundled, Path jar) throws IOException {
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.varpart.cli.Main");
@@ -66,6 +73,16 @@ class SparkSubmitTest {
                 j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
                 j.write(Files.readAllBytes(f));
                 j.closeEntry();
+            }
+            for (Path b : bundled) {
+                try (java.util.jar.JarFile in = new java.util.jar.JarFile(b.toFile())) {
+                    for (JarEntry e : (Iterable<JarEntry>) in.stream()::iterator) {
+                        if (e.isDirectory() || e.getName().startsWith("META-INF/")) continue;
+                        j.putNextEntry(new JarEntry(e.getName()));
+                        j.write(in.getInputStream(e).readAllBytes());
+                        j.closeEntry();
+                    }
+                }
             }
         }
         assertTrue(Files.size(jar) < 5_000_000, "the application jar carries no Spark: " + Files.size(jar) + " bytes");

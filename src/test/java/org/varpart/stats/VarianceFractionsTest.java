@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.varpart.Fixtures;
 import org.varpart.design.DataTable;
 import org.varpart.design.Design;
@@ -42,6 +44,29 @@ class VarianceFractionsTest {
         assertEquals(0.40974491, f.get("Days"), 1e-5);
         assertEquals(0.29688822, f.get("Residuals"), 1e-5);
         assertEquals(1.0, f.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
+    }
+
+    /**
+     * variancePartition's fractions (calcVarPart of fitExtractVarPartModel, written out in
+     * {@code make_fraction_fixtures.R}) on lme4's tight optimum, for every model whose fixed
+     * terms have one column each (there the per-column and per-term definitions agree): random
+     * intercepts (crossed, nested, with missing values), a random slope, numeric covariates,
+     * transformations and a two-level factor; ML as fitExtractVarPartModel fits, and REML.
+     * Tolerance 1e-6 absolute on each fraction.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"dyestuff, ML", "penicillin, ML", "pastes, ML", "transforms, ML", "crossed_missing, ML",
+            "omics_one, ML", "sleepstudy, ML", "sleepstudy, REML"})
+    void equalVariancePartitionsFractionsOfLme4sFit(String model, String criterion) {
+        Fixtures.Model m = Fixtures.model(model);
+        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(m.dataPath()));
+        FitResult r = MixedModel.fit(d, criterion.equals("ML") ? FitOptions.mlDefaults() : FitOptions.remlDefaults());
+        Map<String, Double> expected = Fixtures.Fixture.read(Fixtures.ROOT.resolve("fixtures")
+                .resolve(model + "." + criterion + ".fractions.tsv")).all("vp_fraction");
+        Map<String, Double> actual = VarianceFractions.compute(d, r).stream()
+                .collect(Collectors.toMap(VarianceFractions.Component::name, VarianceFractions.Component::fraction));
+        assertEquals(expected.keySet(), actual.keySet(), "components");
+        expected.forEach((c, f) -> assertEquals(f, actual.get(c), 1e-6, c));
     }
 
     @Test

@@ -1,0 +1,201 @@
+package org.varpart.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Reads an output directory's tables with Spark and reduces them to {@link ReportData}: counts
+ * per bin, per status, per group, and a bounded number of example features. Nothing collected to
+ * the driver grows with the number of features (at most {@link Charts#DENSITY_BINS} bins per
+ * component, one bin per 0.01 of −log₁₀ p per test, {@code top} features per component and a few
+ * examples per status).
+ */
+public final class ReportTables {
+    /** Features shown per component in the percent bars. */
+    public static final int TOP_PER_COMPONENT = 5;
+    /** Example features shown per unusual status. */
+    public static final int EXAMPLES_PER_STATUS = 3;
+
+    private ReportTables() {}
+
+    /**
+     * The report data of every assay in {@code dir}, in the order of {@code assayOrder} (assays
+     * the tables hold beyond it come after, by name).
+     */
+    public static List<ReportData.Assay> read(SparkSession spark, Path dir, List<String> assayOrder) {
+        Dataset<Row> fits = spark.read().parquet(new Path(dir, "fits").toString());
+        Dataset<Row> fractions = spark.read().parquet(new Path(dir, "fractions").toString());
+        // the summary's features: fitted ok or singular
+        Dataset<Row> usable = fractions.join(fits.filter(col("status").isin("ok", "singular")).select("assay", "feature"),
+                scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "feature")).toSeq(), "left_semi")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return read(spark, dir, assayOrder, fits, usable);
+        } finally {
+            usable.unpersist();
+        }
+    }
+
+    private static List<ReportData.Assay> read(SparkSession spark, Path dir, List<String> assayOrder, Dataset<Row> fits,
+                                               Dataset<Row> usable) {
+        Map<String, Map<String, Row>> summary = byAssay(spark.read().parquet(new Path(dir, "summary").toString()).collectAsList(), 1);
+        Map<String, Map<String, Row>> spread = byAssay(usable.groupBy("assay", "component").agg(
+                functions.stddev_samp("fraction").as("sd"), functions.min("fraction").as("min"), functions.max("fraction").as("max"))
+                .collectAsList(), 1);
+        Map<String, long[]> bins = new HashMap<>();
+        UDF1<Double, Integer> densityBin = f -> FractionDensity.bin(f, Charts.DENSITY_BINS);
+        for (Row r : usable.groupBy(col("assay"), col("component"), functions.udf(densityBin, DataTypes.IntegerType).apply(col("fraction")).as("bin"))
+                .count().collectAsList()) {
+            bins.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[Charts.DENSITY_BINS])[r.getInt(2)] = r.getLong(3);
+        }
+
+        Map<String, List<ReportData.StatusRow>> statuses = statuses(fits);
+        Set<String> assays = new LinkedHashSet<>(assayOrder);
+        statuses.keySet().stream().sorted().forEach(assays::add);
+        Map<String, List<ReportData.FeatureBar>> top = topFeatures(usable);
+        Map<String, List<Row>> tests = testBins(spark, dir);
+
+        List<ReportData.Assay> out = new ArrayList<>();
+        for (String a : assays) {
+            List<ReportData.Component> comps = new ArrayList<>();
+            for (Row s : summary.getOrDefault(a, Map.of()).values()) {
+                String c = s.getAs("component");
+                Row sp = spread.getOrDefault(a, Map.of()).get(c);
+                comps.add(new ReportData.Component(c, s.<Long>getAs("n_features"), d(s, "mean"), d(s, "median"), d(s, "q05"),
+                        d(s, "q25"), d(s, "q75"), d(s, "q95"), sp == null || sp.isNullAt(2) ? 0 : sp.getDouble(2),
+                        sp == null ? d(s, "q05") : sp.getDouble(3), sp == null ? d(s, "q95") : sp.getDouble(4),
+                        bins.getOrDefault(a + "\u0000" + c, new long[Charts.DENSITY_BINS]), s.getAs("n_significant"), s.getAs("lambda")));
+            }
+            comps.sort(PLOT_ORDER);
+            List<String> order = comps.stream().map(ReportData.Component::name).toList();
+            List<ReportData.FeatureBar> bars = new ArrayList<>(top.getOrDefault(a, List.of()));
+            bars.sort(Comparator.comparingInt(b -> order.indexOf(b.chosenFor())));
+            out.add(new ReportData.Assay(a, comps, bars, testSeries(tests.getOrDefault(a, List.of()), summary.getOrDefault(a, Map.of()), order),
+                    statuses.getOrDefault(a, List.of())));
+        }
+        return out;
+    }
+
+    /** Largest median first (then mean, then name), {@code Residuals} last. */
+    static final Comparator<ReportData.Component> PLOT_ORDER = Comparator
+            .comparing((ReportData.Component c) -> c.name().equals(ReportData.RESIDUALS))
+            .thenComparing(Comparator.comparingDouble(ReportData.Component::median).reversed())
+            .thenComparing(Comparator.comparingDouble(ReportData.Component::mean).reversed())
+            .thenComparing(ReportData.Component::name);
+
+    private static double d(Row r, String column) {
+        Double v = r.getAs(column);
+        return v == null ? Double.NaN : v;
+    }
+
+    /** Rows grouped by their first column (the assay), keyed by the column {@code key}, in order. */
+    private static Map<String, Map<String, Row>> byAssay(List<Row> rows, int key) {
+        Map<String, Map<String, Row>> m = new LinkedHashMap<>();
+        for (Row r : rows) m.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).put(r.getString(key), r);
+        return m;
+    }
+
+    /** Counts per status, with the first few features of each status but ok (by feature ID) as examples. */
+    private static Map<String, List<ReportData.StatusRow>> statuses(Dataset<Row> fits) {
+        Map<String, List<ReportData.Example>> examples = new HashMap<>();
+        for (Row r : fits.filter(col("status").notEqual("ok"))
+                .withColumn("rank", functions.row_number().over(Window.partitionBy("assay", "status").orderBy("feature")))
+                .filter(col("rank").leq(EXAMPLES_PER_STATUS)).select("assay", "status", "feature", "message").collectAsList()) {
+            examples.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new ArrayList<>())
+                    .add(new ReportData.Example(r.getString(2), r.isNullAt(3) ? "" : r.getString(3)));
+        }
+        examples.values().forEach(l -> l.sort(Comparator.comparing(ReportData.Example::feature)));
+        Map<String, List<ReportData.StatusRow>> out = new HashMap<>();
+        for (Row r : fits.groupBy("assay", "status").count().collectAsList()) {
+            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new ReportData.StatusRow(r.getString(1), r.getLong(2),
+                    examples.getOrDefault(r.getString(0) + "\u0000" + r.getString(1), List.of())));
+        }
+        return out;
+    }
+
+    /** Per assay, the {@link #TOP_PER_COMPONENT} features with the largest fraction of each component but the residuals. */
+    private static Map<String, List<ReportData.FeatureBar>> topFeatures(Dataset<Row> usable) {
+        Dataset<Row> chosen = usable.filter(col("component").notEqual(ReportData.RESIDUALS))
+                .withColumn("rank", functions.row_number().over(Window.partitionBy("assay", "component")
+                        .orderBy(col("fraction").desc(), col("feature"))))
+                .filter(col("rank").leq(TOP_PER_COMPONENT))
+                .select(col("assay"), col("feature"), col("component").as("chosen_for"), col("rank"));
+        List<Row> rows = usable.join(functions.broadcast(chosen), scala.collection.JavaConverters
+                .asScalaBuffer(List.of("assay", "feature")).toSeq())
+                .select("assay", "chosen_for", "rank", "feature", "component", "fraction").collectAsList();
+        Map<String, Map<String, Map<String, Double>>> bars = new LinkedHashMap<>();
+        Map<String, Integer> rank = new HashMap<>();
+        for (Row r : rows) {
+            String key = r.getString(1) + "\u0000" + r.getString(3);
+            bars.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new LinkedHashMap<>())
+                    .put(r.getString(4), r.getDouble(5));
+            rank.put(r.getString(0) + "\u0000" + key, r.getInt(2));
+        }
+        Map<String, List<ReportData.FeatureBar>> out = new HashMap<>();
+        bars.forEach((assay, m) -> {
+            List<ReportData.FeatureBar> list = new ArrayList<>();
+            m.forEach((key, fr) -> {
+                String[] parts = key.split("\u0000", 2);
+                list.add(new ReportData.FeatureBar(parts[0], parts[1], fr));
+            });
+            list.sort(Comparator.comparing(ReportData.FeatureBar::chosenFor)
+                    .thenComparingInt(b -> rank.get(assay + "\u0000" + b.chosenFor() + "\u0000" + b.feature())));
+            out.put(assay, list);
+        });
+        return out;
+    }
+
+    /** Counts of −log₁₀ p per bin of {@link QqPoints}, per assay and test: rows (name, random, bin, count). */
+    private static Map<String, List<Row>> testBins(SparkSession spark, Path dir) {
+        Dataset<Row> p = spark.read().parquet(new Path(dir, "term_tests").toString())
+                .select(col("assay"), col("term").as("name"), lit(false).as("random"), col("p_value"))
+                .union(spark.read().parquet(new Path(dir, "component_tests").toString())
+                        .select(col("assay"), col("component").as("name"), lit(true).as("random"), col("p_value")))
+                .filter(col("p_value").isNotNull());
+        UDF1<Double, Long> qqBin = QqPoints::bin;
+        Map<String, List<Row>> out = new HashMap<>();
+        for (Row r : p.groupBy(col("assay"), col("name"), col("random"), functions.udf(qqBin, DataTypes.LongType).apply(col("p_value")).as("bin"))
+                .count().filter(col("bin").geq(0)).collectAsList()) {
+            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    /** One series per test, in the components' plot order, with λ and the count significant from the summary. */
+    private static List<ReportData.TestSeries> testSeries(List<Row> rows, Map<String, Row> summary, List<String> order) {
+        Map<String, List<Row>> byTest = new LinkedHashMap<>();
+        for (Row r : rows) byTest.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r);
+        List<ReportData.TestSeries> out = new ArrayList<>();
+        byTest.forEach((name, rs) -> {
+            long[] b = new long[rs.size()], c = new long[rs.size()];
+            for (int i = 0; i < rs.size(); i++) {
+                b[i] = rs.get(i).getLong(3);
+                c[i] = rs.get(i).getLong(4);
+            }
+            Row s = summary.get(name);
+            out.add(new ReportData.TestSeries(name, rs.get(0).getBoolean(2), b, c,
+                    s == null ? null : s.<Long>getAs("n_significant"), s == null ? null : s.<Double>getAs("lambda")));
+        });
+        out.sort(Comparator.comparingInt((ReportData.TestSeries t) -> order.contains(t.name()) ? order.indexOf(t.name()) : order.size())
+                .thenComparing(ReportData.TestSeries::name));
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package org.varpart.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The page from plain data: what it says about the run, escaping, and runs without tests or fits. */
+class HtmlReportTest {
+    static final String RUN_JSON = """
+            {"varpart_version": "1.2.3", "spark_version": "3.5.7", "java_version": "17",
+             "started": "2026-01-02T10:11:12.345Z", "finished": "2026-01-02T10:12:13.9Z", "wall_seconds": 61.5,
+             "config": {"formula": "~ age + (1 | patient)", "method": "REML", "tests": "false", "fdr": "0.1",
+                        "samples": "s3a://bucket/samples.tsv", "sample_id_column": "id", "output": "s3a://bucket/results/study<1>"},
+             "assays": [{"name": "rna", "path": "s3a://bucket/rna.tsv", "samples": 90, "features": 123},
+                        {"name": "empty", "path": "e.tsv", "samples": 10, "features": 2}],
+             "status_counts": {"ok": 121, "failed": 4}}
+            """;
+
+    @Test
+    void runJsonIsReadWithItsConfigInputsAndTimings() throws IOException {
+        RunInfo run = RunInfo.parse(RUN_JSON);
+        assertEquals(0.1, run.fdr());
+        assertFalse(run.tests());
+        assertEquals(61.5, run.wallSeconds());
+        assertEquals(List.of(new RunInfo.AssayInput("rna", "s3a://bucket/rna.tsv", 90, 123), new RunInfo.AssayInput("empty", "e.tsv", 10, 2)),
+                run.assays());
+        assertEquals(Map.of("ok", 121L, "failed", 4L), run.statusCounts());
+        RunInfo old = RunInfo.parse("{}");
+        assertEquals(0.05, old.fdr(), "the default FDR when run.json has none");
+        assertTrue(old.tests() && Double.isNaN(old.wallSeconds()));
+    }
+
+    @Test
+    void aRunWithoutTestsAndAnAssayWithoutFitsStillReadsWell() throws IOException {
+        RunInfo run = RunInfo.parse(RUN_JSON);
+        ReportData.Component patient = ChartsTest.component("patient", 0.3, 0.1, 200, 1);
+        ReportData.Component residuals = ChartsTest.component(ReportData.RESIDUALS, 0.7, 0.1, 200, 2);
+        ReportData.Assay rna = new ReportData.Assay("rna", List.of(patient, residuals),
+                List.of(new ReportData.FeatureBar("patient", "<gene&1>", Map.of("patient", 0.9, ReportData.RESIDUALS, 0.1))), List.of(),
+                List.of(new ReportData.StatusRow("ok", 121, List.of()),
+                        new ReportData.StatusRow("failed", 2, List.of(new ReportData.Example("g<b>", "value 'x<y' is not a number")))));
+        ReportData.Assay empty = new ReportData.Assay("empty", List.of(), List.of(), List.of(),
+                List.of(new ReportData.StatusRow("failed", 2, List.of())));
+        HtmlReport.Page page = HtmlReport.build("study<1>", run, List.of(rna, empty));
+        String html = page.html();
+        assertEquals(List.of(), page.problems());
+        assertTrue(html.contains("<title>varpart report: study&lt;1&gt;</title>"));
+        assertTrue(html.contains("<code>g&lt;b&gt;</code>: value &#39;x&lt;y&#39; is not a number"), "examples are escaped");
+        assertFalse(html.contains("<gene&1>") || html.contains("g<b>"), "no raw feature names in the markup");
+        assertTrue(html.contains("The run made no tests (tests = false)."));
+        assertFalse(html.contains("significant at FDR"), "no significance columns without tests");
+        assertTrue(html.contains("not computed (tests = false)"));
+        assertTrue(html.contains("2026-01-02 10:11:12 UTC; finished 2026-01-02 10:12:13 UTC"));
+        assertTrue(html.contains("61.5 s"));
+        assertTrue(html.contains("REML"));
+        assertTrue(html.contains("ok 121 · failed 2"), "the statuses per input");
+        assertTrue(html.contains("No feature of this assay was fitted ok or singular: nothing to plot."));
+        assertEquals(2, html.split("data:image/png;base64,", -1).length - 1, "violins and bars of rna; nothing for the empty assay");
+        assertTrue(html.contains("id=\"a-empty\""));
+    }
+}
