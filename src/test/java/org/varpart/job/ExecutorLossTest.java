@@ -47,7 +47,8 @@ class ExecutorLossTest {
                 args.toArray(new String[0]));
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (KillAndResumeTest.chunks(work).isEmpty() && driver.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+            // both executors are fitting once two partitions have committed a chunk (a task has 15)
+            while (partitionsStarted(work) < 2 && driver.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
             List<ProcessHandle> executors = executors(driver);
             assertTrue(driver.isAlive(), "the run was going when fitting began:\n" + Files.readString(log));
             assertEquals(2, executors.size(), "two executor JVMs");
@@ -83,6 +84,11 @@ class ExecutorLossTest {
             driver.descendants().forEach(ProcessHandle::destroyForcibly);
             driver.destroyForcibly();
         }
+    }
+
+    /** The number of partitions that have committed a chunk: names are a000-pPPPPPP-cCCCCC.bin. */
+    static long partitionsStarted(Path work) throws java.io.IOException {
+        return KillAndResumeTest.chunks(work).stream().map(p -> p.getFileName().toString().substring(0, 12)).distinct().count();
     }
 
     /** The executor JVMs the workers of the driver's local cluster have started. */
