@@ -212,13 +212,6 @@ public final class JobConfig implements Serializable {
         return out;
     }
 
-    /** Every setting as given, credentials included: for the run itself, never for printing. */
-    Map<String, String> raw() {
-        Map<String, String> out = new LinkedHashMap<>();
-        assays.forEach((k, v) -> out.put(ASSAY + k, v));
-        out.putAll(values);
-        return out;
-    }
 
     /** The documented keys, for the template and --help. */
     public static String documentation() {

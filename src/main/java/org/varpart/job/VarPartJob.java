@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +40,6 @@ import org.varpart.design.InputException;
 import org.varpart.design.ReTerm;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.AssayReader;
-import org.varpart.io.FeatureRow;
 import org.varpart.io.Json;
 import org.varpart.io.OutputSchemas;
 import org.varpart.io.ResultFile;
@@ -50,9 +49,11 @@ import scala.Tuple2;
 
 /**
  * The driver of a variance-partition run: validates everything it can before any Spark job,
- * fits every feature of every assay in {@code mapPartitions}, writes the Parquet tables, the
- * summary and {@code run.json} to a temporary directory beside the output, and renames it into
- * place last, so that a run that dies leaves nothing that looks complete.
+ * fits every feature of every assay in {@code mapPartitions}, committing the results chunk by
+ * chunk to a work directory beside the output (see {@link WorkDir}; a killed run is continued
+ * from there with {@code resume}), writes the Parquet tables, the summary and {@code run.json}
+ * inside it, and renames them into place last, so that a run that dies leaves nothing that looks
+ * complete.
  */
 public final class VarPartJob {
     /** The response's name in the model: each feature's values. */
@@ -489,20 +490,12 @@ public final class VarPartJob {
         }
     }
 
-    /** Moves the finished temporary directory into place (replacing the old output when asked). */
+    /** Moves the finished output directory into place (replacing the old output when asked). */
     static void commit(FileSystem fs, Path tmp, Path out, boolean overwrite) throws IOException {
         if (fs.exists(out)) {
             if (!overwrite) throw new InputException("The output " + out + " appeared while the run was going; the results are left in " + tmp + ".");
             fs.delete(out, true);
         }
         if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
-    }
-
-    private static void deleteQuietly(FileSystem fs, Path p) {
-        try {
-            fs.delete(p, true);
-        } catch (IOException | RuntimeException ignored) {
-            // best effort: a leftover temporary directory is hidden and never looks complete
-        }
     }
 }
