@@ -136,7 +136,7 @@ public final class FormulaParser {
                 if (t.text.equals("(")) {
                     next++;
                     Expr inner = expression(2);
-                    expect(")", "a closing ')' for the '(' at position " + (t.pos + 1));
+                    expect(")", "a closing ')' for the '(' of '" + opening(t.pos) + "'");
                     return new Expr.Paren(inner, t.pos);
                 }
                 throw FormulaException.at(src, t.pos, "Unexpected '" + t.text + "' in the formula; expected a variable, a number or '('.");
@@ -165,6 +165,12 @@ public final class FormulaParser {
             expect(")", "',' or ')' to close " + fn.text + "(");
             return args;
         }
+    }
+
+    /** The source from an opening parenthesis, up to 16 characters, to name it in a message. */
+    private String opening(int pos) {
+        String rest = src.substring(pos).strip();
+        return rest.length() <= 16 ? rest : rest.substring(0, 16) + "...";
     }
 
     private void expect(String op, String what) {

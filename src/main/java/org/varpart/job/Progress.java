@@ -36,7 +36,7 @@ final class Progress extends Thread {
                 return;
             }
             long n = done.value();
-            if (n != last && !stopped) log.println(line(n));
+            if (n != last && n < total && !stopped) log.println(line(n)); // the driver prints the last line
             last = n;
         }
     }

@@ -38,6 +38,7 @@ import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.design.InputException;
 import org.varpart.design.ReTerm;
+import org.varpart.formula.FormulaException;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.AssayReader;
 import org.varpart.io.Json;
@@ -182,7 +183,12 @@ public final class VarPartJob {
             throw new InputException("formula: give the right-hand side only, starting with '~' (the response is each feature), e.g. ~ age + (1 | patient); found '" + formula + "'.");
         }
         // each feature is the response; its name is never looked up in the sheet
-        ModelSpec spec = ModelSpec.parse(RESPONSE + " " + formula);
+        ModelSpec spec;
+        try {
+            spec = ModelSpec.parse(RESPONSE + " " + formula);
+        } catch (FormulaException e) {
+            throw e.withoutPrefix(RESPONSE + " ");
+        }
         DataTable sheet = AssayReader.readTable(hadoop, cfg.get("samples"), "sample sheet");
         for (String c : spec.columns().subList(1, spec.columns().size())) {
             if (!sheet.has(c)) {

@@ -88,7 +88,11 @@ class ModelSpecTest {
         assertTrue(e.getMessage().endsWith("\n          ^"), e.getMessage());
 
         e = assertThrows(FormulaException.class, () -> ModelSpec.parse("y ~ x + (1 | g"));
-        assertTrue(e.getMessage().startsWith("Expected a closing ')'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Expected a closing ')' for the '(' of '(1 | g'"), e.getMessage());
+        // the Spark job parses "feature ~ ..." but shows the right-hand side the user wrote
+        FormulaException shown = e.withoutPrefix("y ");
+        assertEquals("Expected a closing ')' for the '(' of '(1 | g' but found the end of the formula.\n  ~ x + (1 | g\n              ^",
+                shown.getMessage());
 
         e = assertThrows(FormulaException.class, () -> ModelSpec.parse("y ~ x $ z"));
         assertTrue(e.getMessage().contains("'$'"), e.getMessage());
