@@ -275,6 +275,23 @@ public final class DataTable implements java.io.Serializable {
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
+    /**
+     * A digest of the table's content, cell by cell (text as read; numbers by value): equal
+     * tables have equal digests, and an accidental change of a cell all but surely changes it (it
+     * is not a cryptographic hash).
+     */
+    public String digest() {
+        long h = rows;
+        for (String name : names) {
+            Column c = columns.get(name);
+            h = h * 1_000_003L + name.hashCode();
+            for (int i = 0; i < rows; i++) {
+                h = h * 1_000_003L + (c.text() != null ? java.util.Objects.hashCode(c.text()[i]) : Double.hashCode(c.numbers()[i]));
+            }
+        }
+        return rows + " rows, " + names.size() + " columns, digest " + Long.toHexString(h);
+    }
+
     @Override
     public String toString() {
         return source + " (" + rows + " rows: " + Arrays.toString(names.toArray()) + ")";

@@ -42,8 +42,10 @@ public final class AssayReader {
      * the partitions, so that parsing runs in parallel.
      *
      * @param featureCount the number of features, when the driver's check counted them (text), else -1
+     * @param digest a digest of the file's content, when the driver's check read it whole (text), else null
      */
-    public record Assay(String name, String path, List<String> samples, JavaRDD<Object> records, Parser parser, long featureCount)
+    public record Assay(String name, String path, List<String> samples, JavaRDD<Object> records, Parser parser, long featureCount,
+                        String digest)
             implements java.io.Serializable {
         public FeatureRow parse(Object record) {
             return parser.parse(record);
@@ -134,7 +136,8 @@ public final class AssayReader {
         JavaRDD<Object> lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path)
                 .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
                 .map(line -> (Object) line);
-        return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features());
+        return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features(),
+                checked.digest());
     }
 
     /** Sample IDs must be present and unique; {@code text}: the IDs are the header of a delimited file (line 1). */
@@ -182,7 +185,7 @@ public final class AssayReader {
             for (int j = 0; j < k; j++) v[j] = r.isNullAt(j + 1) ? Double.NaN : r.getDouble(j + 1);
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, new Parsed(), -1);
+        return new Assay(name, path, samples, rows, new Parsed(), -1, null);
     }
 
     /**
@@ -221,7 +224,7 @@ public final class AssayReader {
             }
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, new Parsed(), -1);
+        return new Assay(name, path, samples, rows, new Parsed(), -1, null);
     }
 
     /** A column of values must hold numbers: a text column would turn every value into "missing". */

@@ -23,8 +23,12 @@ import org.varpart.design.LineReader;
 public final class DelimitedMatrix {
     private DelimitedMatrix() {}
 
-    /** What the pass found: the header's sample IDs, the header line itself and the number of features. */
-    public record Checked(List<String> samples, String header, long features) {}
+    /**
+     * What the pass found: the header's sample IDs, the header line itself, the number of
+     * features, and a digest of every line's text (to notice, on resume, a file whose content
+     * changed while its size and time did not).
+     */
+    public record Checked(List<String> samples, String header, long features, String digest) {}
 
     /**
      * A problem with one data line.
@@ -45,7 +49,9 @@ public final class DelimitedMatrix {
         LineReader lines = new LineReader(path, AssayReader.openText(conf, path, "assay file"));
         try (lines) {
             String header = lines.next();
+            long digest = header == null ? 0 : header.hashCode();
             if (header == null) throw new InputException(path + " is empty; it needs a header line of sample IDs and one line per feature.");
+            checkNoCarriageReturn(path, 1, header, delim);
             if (header.startsWith("\uFEFF")) header = header.substring(1);
             if (header.isBlank()) {
                 throw new InputException(path + " line 1 is blank; the first line must be the header: the feature-ID column's name, then one sample ID per column.");
@@ -63,6 +69,8 @@ public final class DelimitedMatrix {
             long features = 0;
             String line;
             while ((line = lines.next()) != null) {
+                digest = digest * 1_000_003L + line.hashCode();
+                checkNoCarriageReturn(path, lines.number(), line, delim);
                 if (line.isBlank()) continue;
                 long no = lines.number();
                 if (line.strip().equals(header.strip())) {
@@ -80,7 +88,7 @@ public final class DelimitedMatrix {
                 features++;
             }
             if (features == 0) throw new InputException(path + " has a header but no data lines; an assay needs at least one feature.");
-            return new Checked(samples, header, features);
+            return new Checked(samples, header, features, lines.number() + " lines, text digest " + Long.toHexString(digest));
         } catch (EOFException e) {
             throw new InputException(path + ": the compressed file ends unexpectedly" + where(lines)
                     + "; it is truncated or damaged. Copy or compress it again.", e);
@@ -88,6 +96,19 @@ public final class DelimitedMatrix {
             throw new InputException("Cannot read " + path + ": " + e.getMessage() + where(lines)
                     + "; is the file damaged, or not what its name says (a .gz that is not gzip)?", e);
         }
+    }
+
+    /**
+     * A '\r' inside a line (not before its '\n') would end the line for Spark's reader, which
+     * takes '\r' alone as a line break too: refused here, where the line and column can be named.
+     */
+    private static void checkNoCarriageReturn(String path, long no, String line, char delim) {
+        int cr = line.indexOf('\r');
+        if (cr < 0) return;
+        int column = 1;
+        for (int i = 0; i < cr; i++) if (line.charAt(i) == delim) column++;
+        throw new InputException(path + " line " + no + ", column " + column + ": a carriage return (\\r) inside the line; lines must end"
+                + " with \\n or \\r\\n only (was the file edited on an old Mac, or does a cell hold a line break?).");
     }
 
     private static String where(LineReader lines) {

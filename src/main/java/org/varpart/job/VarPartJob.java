@@ -90,7 +90,7 @@ public final class VarPartJob {
         WorkDir work;
         try {
             fs = out.getFileSystem(hadoop);
-            work = WorkDir.open(fs, out, fingerprint(cfg, hadoop), cfg.flag("resume"), log);
+            work = WorkDir.open(fs, out, fingerprint(cfg, plan, hadoop), cfg.flag("resume"), log);
         } catch (IOException e) {
             throw new InputException("Cannot write beside the output " + out + ": " + e.getMessage(), e);
         }
@@ -114,10 +114,12 @@ public final class VarPartJob {
             double seconds = (System.nanoTime() - t0) / 1e9;
             writeRunRecord(fs, new Path(tmp, "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             org.varpart.report.Report.write(spark, tmp, log);
-            try (OutputStream o = fs.create(new Path(tmp, "_SUCCESS"), true)) {
+            commit(fs, tmp, out, cfg.flag("overwrite"));
+            // written after the rename: on object stores a directory is renamed file by file, so
+            // only _SUCCESS, written alone and last, says that the output is complete
+            try (OutputStream o = fs.create(new Path(out, "_SUCCESS"), true)) {
                 o.flush();
             }
-            commit(fs, tmp, out, cfg.flag("overwrite"));
             work.delete();
             return new Outcome(out.toString(), total, counts, seconds, resumed);
         } catch (IOException e) {
@@ -130,17 +132,24 @@ public final class VarPartJob {
         }
     }
 
-    /** What the per-feature results depend on: the result settings, each input file's size and time, varpart's version. */
-    static Map<String, String> fingerprint(JobConfig cfg, Configuration hadoop) {
+    /**
+     * What the per-feature results depend on: the result settings, varpart's version, each input
+     * file's size and time, and the content of the sample sheet and of text assays (a digest
+     * taken as the driver checks them), so that a file rewritten with the same size and time is
+     * noticed too. Parquet assays are known by size and time only.
+     */
+    static Map<String, String> fingerprint(JobConfig cfg, Plan plan, Configuration hadoop) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("varpart_version", Version.get());
         for (String k : RESULT_KEYS) f.put(k, cfg.get(k));
         f.put("file of samples", describeFile(cfg.get("samples"), hadoop));
-        cfg.assays().forEach((name, path) -> {
-            f.put(JobConfig.ASSAY + name, path);
-            f.put(JobConfig.FORMAT + name, cfg.format(name));
-            f.put("file of " + JobConfig.ASSAY + name, describeFile(path, hadoop));
-        });
+        f.put("content of samples", plan.sheet().digest());
+        for (AssayReader.Assay a : plan.assays()) {
+            f.put(JobConfig.ASSAY + a.name(), a.path());
+            f.put(JobConfig.FORMAT + a.name(), cfg.format(a.name()));
+            f.put("file of " + JobConfig.ASSAY + a.name(), describeFile(a.path(), hadoop));
+            if (a.digest() != null) f.put("content of " + JobConfig.ASSAY + a.name(), a.digest());
+        }
         return f;
     }
 
@@ -362,14 +371,16 @@ public final class VarPartJob {
     static Dataset<Row> committedResults(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<String> paths = new ArrayList<>();
-        for (WorkDir.Chunk c : WorkDir.chunks(work.fs, work.root)) paths.add(c.path().toString());
+        for (Path p : work.resultFiles()) paths.add(p.toString());
         JavaRDD<Row> rows = jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), 4 * jsc.defaultParallelism()))).flatMap(p -> {
             Path path = new Path(p);
             try (InputStream in = path.getFileSystem(conf.value().get()).open(path)) {
                 return ResultFile.rows(in).iterator();
             }
         });
-        return spark.createDataFrame(rows, OutputSchemas.FEATURE);
+        // a feature fitted twice (a killed driver's task that committed after the resumed run had
+        // listed the chunks) has the same result both times: keep one
+        return spark.createDataFrame(rows, OutputSchemas.FEATURE).dropDuplicates("assay", "feature");
     }
 
     /** Every feature of every assay has exactly one result; anything else is a fault, never written as output. */

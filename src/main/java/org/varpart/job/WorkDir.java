@@ -26,10 +26,16 @@ import org.varpart.io.ResultFile;
 
 /**
  * A run's work directory, beside its output and hidden: {@code .NAME.varpart-work/} holds
- * {@code fingerprint} (the settings and inputs the results depend on), {@code results/run-NNNN/}
- * (per-feature results, committed chunk by chunk while the run goes, one directory per attempt)
- * and {@code output/} (the tables being written, renamed to NAME last). It is deleted once the
- * output is in place; a run that dies leaves it, and {@code --resume} continues from it.
+ * {@code fingerprint} (the settings and inputs the results depend on),
+ * {@code results/run-NNNN-TOKEN/} (per-feature results, committed chunk by chunk while the run
+ * goes, one directory per attempt) and {@code output-TOKEN/} (the tables being written, renamed
+ * to NAME last). It is deleted once the output is in place; a run that dies leaves it, and
+ * {@code --resume} continues from it.
+ *
+ * <p>An attempt reads only the chunks that were there when it opened the directory and those it
+ * committed itself, and writes its tables in a directory of its own: a task of a killed driver
+ * that is still finishing, or a second run started on the same output, may add chunks or tables
+ * of its own, but they never mix into this attempt's output.
  * Directory and file names are made by varpart alone: no name from the input (assay, feature or
  * sample) ever becomes part of a path.
  */
@@ -42,12 +48,18 @@ final class WorkDir {
     final Path run;
     /** The features of each assay committed by earlier attempts. */
     final Map<String, Set<String>> done;
+    /** The chunks of earlier attempts that this attempt takes over. */
+    private final List<Path> accepted;
+    /** This attempt's own name, unique among attempts. */
+    private final String token;
 
-    private WorkDir(FileSystem fs, Path root, Path run, Map<String, Set<String>> done) {
+    private WorkDir(FileSystem fs, Path root, Path run, Map<String, Set<String>> done, List<Path> accepted, String token) {
         this.fs = fs;
         this.root = root;
         this.run = run;
         this.done = done;
+        this.accepted = accepted;
+        this.token = token;
     }
 
     static Path of(Path output) {
@@ -76,27 +88,46 @@ final class WorkDir {
             log.println("varpart: --resume: there is no earlier run to continue (" + root + "); starting from the beginning");
         }
         Map<String, Set<String>> done = new HashMap<>();
+        List<Path> accepted = new ArrayList<>();
         int runs = 0;
         if (exists) {
             compare(readFingerprint(fs, new Path(root, FINGERPRINT)), fingerprint, root);
-            for (Chunk c : chunks(fs, root)) done.computeIfAbsent(c.index().assay(), k -> new HashSet<>()).addAll(c.index().ids());
+            for (Chunk c : chunks(fs, root)) {
+                done.computeIfAbsent(c.index().assay(), k -> new HashSet<>()).addAll(c.index().ids());
+                accepted.add(c.path());
+            }
             runs = fs.exists(new Path(root, RESULTS)) ? fs.listStatus(new Path(root, RESULTS)).length : 0;
         } else {
             fs.mkdirs(root);
             writeAtomically(fs, new Path(root, FINGERPRINT), fingerprintText(fingerprint));
         }
-        Path run = new Path(new Path(root, RESULTS), String.format(java.util.Locale.ROOT, "run-%04d", runs));
+        String token = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Path run = new Path(new Path(root, RESULTS), String.format(java.util.Locale.ROOT, "run-%04d-%s", runs, token));
         fs.mkdirs(run);
-        return new WorkDir(fs, root, run, done);
+        return new WorkDir(fs, root, run, done, accepted, token);
+    }
+
+    /**
+     * The result files this attempt's output is made of: the chunks taken over at the start and
+     * the chunks this attempt committed (whole by construction: each is renamed into place once
+     * written, so only their names are listed).
+     */
+    List<Path> resultFiles() throws IOException {
+        List<Path> out = new ArrayList<>(accepted);
+        for (FileStatus f : fs.listStatus(run)) {
+            String name = f.getPath().getName();
+            if (f.isFile() && !name.startsWith(".") && name.endsWith(".bin")) out.add(f.getPath());
+        }
+        return out;
     }
 
     long doneCount() {
         return done.values().stream().mapToLong(Set::size).sum();
     }
 
-    /** Where the output is written before it is renamed into place. */
+    /** Where this attempt writes the output before it is renamed into place. */
     Path output() {
-        return new Path(root, OUTPUT);
+        return new Path(root, OUTPUT + "-" + token);
     }
 
     void delete() throws IOException {

@@ -151,6 +151,14 @@ class BadInputTest {
     }
 
     @Test
+    void aCarriageReturnInsideALine() throws IOException {
+        String[] c = cells(6);
+        c[2] = c[2] + "\r";
+        Path bad = file("carriage-return.tsv", withLine(6, String.join("\t", c)));
+        fails("a carriage return inside a line", config(bad), 0, bad + " line 6, column 3: a carriage return (\\r) inside the line");
+    }
+
+    @Test
     void aCellThatIsNotANumber() throws IOException {
         String[] c = cells(4);
         c[10] = "1,25";

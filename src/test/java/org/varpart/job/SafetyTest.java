@@ -100,6 +100,7 @@ class SafetyTest {
         secrets.put("spark.authenticate.secret", "spark-secret-6666");
         secrets.put("spark.ssl.keyStorePassword", "keystore-7777");
         secrets.put("spark.databricks.credentials", "dbx-8888");
+        secrets.put("spark.hadoop.fs.azure.sas.results.myaccount.blob.core.windows.net", "sv=2024&sig=azure-sas-9999");
         Map<String, String> c = StudyRuns.config(study, dir.resolve("out"), 2, "rna=rna.tsv.gz");
         c.put("progress_seconds", "1");
         c.put("spark.executor.memory", "1g");
@@ -127,6 +128,9 @@ class SafetyTest {
         assertEquals("s3a://***@bucket/study/rna.tsv.gz", Redaction.text("s3a://AKIA9999:s3cr3t@bucket/study/rna.tsv.gz"));
         assertEquals("The assay file s3a://***@b/x does not exist.", Redaction.text("The assay file s3a://k:s@b/x does not exist."));
         assertEquals("hdfs://namenode:8020/study/rna.tsv.gz", Redaction.text("hdfs://namenode:8020/study/rna.tsv.gz"));
+        // Azure's URIs name the container before the '@': not a credential, and needed to tell paths apart
+        assertEquals("abfss://study@acct.dfs.core.windows.net/rna.tsv", Redaction.text("abfss://study@acct.dfs.core.windows.net/rna.tsv"));
+        assertEquals("wasbs://study@acct.blob.core.windows.net/x", Redaction.text("wasbs://study@acct.blob.core.windows.net/x"));
         assertEquals("s3a://***@b/x", JobConfig.of(Map.of("samples", "s3a://k:s@b/s.tsv", "assay.rna", "s3a://k:s@b/x", "formula", "~ (1|g)",
                 "output", "o"), "test").recorded().get("assay.rna"));
         for (String k : List.of("samples", "formula", "fs.s3a.endpoint", "spark.hadoop.fs.s3a.endpoint", "feature_id_column", "chunk_features")) {
