@@ -112,10 +112,15 @@ public final class AssayReader {
             FileSystem fs = p.getFileSystem(conf);
             if (!fs.exists(p)) throw new InputException("The " + what + " " + path + " does not exist.");
             if (fs.getFileStatus(p).isDirectory()) throw new InputException("The " + what + " " + path + " is a directory; give the file.");
-            InputStream in = fs.open(p);
-            CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
-            if (codec != null) in = codec.createInputStream(in);
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            InputStream raw = fs.open(p);
+            try {
+                CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
+                InputStream in = codec == null ? raw : codec.createInputStream(raw);
+                return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new InputException("Cannot read the " + what + " " + path + ": " + e.getMessage(), e);
         }

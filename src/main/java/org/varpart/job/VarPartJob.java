@@ -92,7 +92,7 @@ public final class VarPartJob {
             fs = out.getFileSystem(hadoop);
             work = WorkDir.open(fs, out, fingerprint(cfg, plan, hadoop), cfg.flag("resume"), log);
         } catch (IOException e) {
-            throw new InputException("Cannot write beside the output " + out + ": " + e.getMessage(), e);
+            throw new InputException("Cannot use the work directory beside the output " + out + " (" + WorkDir.of(out) + "): " + e.getMessage(), e);
         }
         long resumed = work.doneCount();
         if (resumed > 0) log.println("varpart: resuming: the results of " + resumed + " features fitted by the interrupted run are kept; the others are fitted now");
