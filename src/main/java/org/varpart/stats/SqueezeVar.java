@@ -107,7 +107,7 @@ public final class SqueezeVar {
         }
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         double[] s = v.clone();
         java.util.Arrays.sort(s);
         int h = s.length / 2;
