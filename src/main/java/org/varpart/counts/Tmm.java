@@ -35,30 +35,36 @@ public final class Tmm {
         int ref = referenceColumn(x, libSize);
         double[] refCol = column(x, ref);
         for (int j = 0; j < ns; j++) f[j] = factor(column(x, j), refCol, libSize[j], libSize[ref]);
-        double meanLog = 0;
-        for (double v : f) meanLog += Math.log(v);
-        meanLog /= ns;
-        double g = Math.exp(meanLog);
-        for (int j = 0; j < ns; j++) f[j] /= g;
-        return f;
+        return normalise(f);
     }
 
-    /** edgeR's choice of the reference sample. */
+    /** edgeR's choice of the reference sample, from the counts of the features that are not all zero. */
     static int referenceColumn(double[][] x, double[] libSize) {
         int ns = libSize.length;
-        double[] f75 = new double[ns];
-        for (int j = 0; j < ns; j++) f75[j] = quantile7(column(x, j), 0.75) / libSize[j];
+        double[] f75 = new double[ns], sqrtSums = new double[ns];
+        for (int j = 0; j < ns; j++) {
+            double[] col = column(x, j);
+            f75[j] = upperQuartileFactor(col, libSize[j]);
+            for (double v : col) sqrtSums[j] += Math.sqrt(v);
+        }
+        return chooseReference(f75, sqrtSums);
+    }
+
+    /** A sample's upper-quartile factor: the 75th percentile (type 7) of its counts over its library size. */
+    public static double upperQuartileFactor(double[] column, double libSize) {
+        return quantile7(column, 0.75) / libSize;
+    }
+
+    /**
+     * The reference sample from each sample's upper-quartile factor and Σ√count: the factor closest
+     * to the mean of the factors (the first on ties), or the largest Σ√count when the median
+     * factor is below 10⁻²⁰.
+     */
+    public static int chooseReference(double[] f75, double[] sqrtCountSums) {
+        int ns = f75.length;
         if (FilterByExpr.median(f75) < 1e-20) {
             int best = 0;
-            double bestSum = -1;
-            for (int j = 0; j < ns; j++) {
-                double s = 0;
-                for (double[] r : x) s += Math.sqrt(r[j]);
-                if (s > bestSum) {
-                    bestSum = s;
-                    best = j;
-                }
-            }
+            for (int j = 1; j < ns; j++) if (sqrtCountSums[j] > sqrtCountSums[best]) best = j;
             return best;
         }
         double mean = 0;
@@ -69,8 +75,21 @@ public final class Tmm {
         return best;
     }
 
-    /** The TMM factor of one sample against the reference. */
-    static double factor(double[] obs, double[] ref, double nO, double nR) {
+    /** The factors divided by their geometric mean. */
+    public static double[] normalise(double[] f) {
+        double meanLog = 0;
+        for (double v : f) meanLog += Math.log(v);
+        double g = Math.exp(meanLog / f.length);
+        double[] out = new double[f.length];
+        for (int j = 0; j < f.length; j++) out[j] = f[j] / g;
+        return out;
+    }
+
+    /**
+     * The TMM factor (before normalising) of one sample against the reference, over the features
+     * that are not all zero, in the same order in both columns.
+     */
+    public static double factor(double[] obs, double[] ref, double nO, double nR) {
         int n0 = obs.length, n = 0;
         double[] logR = new double[n0], absE = new double[n0], v = new double[n0];
         for (int i = 0; i < n0; i++) {

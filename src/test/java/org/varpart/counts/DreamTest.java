@@ -25,9 +25,9 @@ import org.varpart.stats.VarianceFractions;
  * the engine's own lmerTest tests state); d₀, s₀² and s̃² 1e-6 relative; moderated t 1e-6
  * relative; moderated df 1e-3 relative (the Satterthwaite df in it); p-values 1e-4 relative;
  * fractions 1e-6 absolute.
- * <p>θ̂ is compared at 1e-5 relative to max(θ̂, 1): where the criterion is flat (gene010, its batch
- * variance on the boundary) the two optimisers agree on the criterion to 1e-11 while θ̂ moves by
- * 1.6e-6. P-values below 1e-8 are compared at 1e-3 relative: their relative error is the error of
+ * <p>θ̂ is compared at 1e-5 relative to max(θ̂, 1), an absolute 1e-5 for the small θ̂ that sit
+ * next to a boundary, where lme4 stopping short of the bound (below) moves them by up to 1.6e-6.
+ * P-values below 1e-8 are compared at 1e-3 relative: their relative error is the error of
  * the numerically differentiated df times |∂ log p/∂df|, which grows with −log p (the engine's
  * lmerTest tests make the same allowance).
  * <p>Where lme4 stops short of a bound (a θ̂ strictly between 0 and 1e-6, varpart's at 0 with a
