@@ -3,7 +3,7 @@ package org.varpart.counts;
 import org.varpart.design.InputException;
 
 /**
- * Checks of a raw count matrix at the boundary, before any fitting: every count must be a
+ * Checks of a raw count matrix (and of a precision-weight matrix) at the boundary, before any fitting: every count must be a
  * finite, non-negative whole number (edgeR refuses missing, negative and fractional counts; so
  * does varpart). A failure is a whole-run error that names the file, the line, the column and
  * the value, so the user can find it.
@@ -43,6 +43,17 @@ public final class CountChecks {
      */
     public static void checkRow(String file, long line, int firstColumn, String feature, String[] samples, double[] values) {
         for (int j = 0; j < values.length; j++) checkValue(file, line, firstColumn + j, samples[j], feature, values[j]);
+    }
+
+    /**
+     * Throws an {@link InputException} unless {@code w} is a usable precision weight (finite and
+     * positive), for a {@code weights.<name>} file given beside a log-scale assay.
+     */
+    public static void checkWeight(String file, long line, int column, String sample, String feature, double w) {
+        if (Double.isFinite(w) && w > 0) return;
+        throw new InputException(file + ", line " + line + ", column " + column + " (sample " + sample + ", feature "
+                + feature + "): the weight " + format(w) + " is not a positive finite number; precision weights"
+                + " must be above 0 (lme4 divides the residual variance by them)");
     }
 
     private static String format(double v) {

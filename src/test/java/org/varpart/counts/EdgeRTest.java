@@ -64,5 +64,9 @@ class EdgeRTest {
         assertTrue(frac.getMessage().contains("line 9, column 4") && frac.getMessage().contains("2.5 is not a whole number"), frac.getMessage());
         InputException na = assertThrows(InputException.class, () -> CountChecks.checkValue("c.csv", 2, 2, "s1", "g", Double.NaN));
         assertTrue(na.getMessage().contains("NA is a missing value"), na.getMessage());
+        CountChecks.checkWeight("w.tsv", 3, 2, "s1", "g", 0.25);
+        InputException w = assertThrows(InputException.class, () -> CountChecks.checkWeight("w.tsv", 3, 5, "s4", "g", 0));
+        assertTrue(w.getMessage().startsWith("w.tsv, line 3, column 5 (sample s4, feature g): the weight 0 is not a positive finite number"),
+                w.getMessage());
     }
 }
