@@ -33,6 +33,7 @@ public final class VoomTrend implements java.io.Serializable {
      * @param use whether the feature enters the trend (false for all-zero counts and failed fits)
      */
     public static VoomTrend fit(double[] sx, double[] sqrtSd, boolean[] use, double span) {
+        if (!(span > 0) || !Double.isFinite(span)) throw new IllegalArgumentException("the lowess span must be a positive number, got " + span);
         int m = 0;
         for (boolean u : use) if (u) m++;
         if (m < 2) throw new IllegalArgumentException("the mean-variance trend needs at least two features, got " + m);
