@@ -5,7 +5,7 @@
 #
 # References: edgeR (filterByExpr, calcNormFactors with TMM), limma (voom for a fixed-effects
 # formula, squeezeVar), lme4 and lmerTest (weighted fits, Satterthwaite tests), stats (lowess,
-# approxfun, p.adjust). variancePartition itself is not installable here, so its
+# approxfun, p.adjust). variancePartition is not packaged for Debian and is not used, so its
 # voomWithDreamWeights(), dream() + eBayes() and the weighted variance fractions of
 # fitExtractVarPartModel() are transcribed below from its published algorithm (the package's
 # R/voomWithDreamWeights.R, R/fitMixedModel.R, R/dream.R, R/rdf_functions.R, R/calcVarPart.R and
