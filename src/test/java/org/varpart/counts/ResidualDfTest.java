@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.varpart.design.Design;
+import org.varpart.design.DesignBuilder;
+import org.varpart.formula.ModelSpec;
 
 /**
  * Definition tests of the residual df: the Schur and dense routes against n − 2 tr(H) + ΣH²
  * from the explicit n × n hat matrix H = C M⁻¹ Cᵀ, C = [ZΛ X], on the counts study with random
- * weights and several θ (one on the boundary), 1e-9 relative.
+ * weights and several θ (one on the boundary), 1e-9 relative; and the dense route for a vector
+ * term first ({@code (1 + age | patient)}), which the Schur route does not take.
  */
 class ResidualDfTest {
     @Test
@@ -29,19 +32,33 @@ class ResidualDfTest {
             CountsFixtures.relative(expected, ResidualDf.dense(d, theta), 1e-9, "dense route at " + theta[0] + ", " + theta[1]);
         }
         assertEquals(n - d.p(), ResidualDf.of(d, new double[] {0, 0}), 1e-9, "no random effects left: n - p");
+        double[] age = new double[n];
+        for (int i = 0; i < n; i++) age[i] = (f.sheet.column("age").numbers()[i] - 50) / 10;
+        Design slopes = DesignBuilder.build(ModelSpec.parse("y ~ treatment + a + (1 + a | patient) + (1 | batch)"),
+                f.sheet.withNumeric("a", age), "y", y);
+        Design scaled = WeightedFit.scaled(slopes, y, WeightedFit.rescale(w));
+        double[] theta = {0.8, 0.3, 0.5, 0.6};
+        CountsFixtures.relative(explicit(scaled, theta), ResidualDf.of(scaled, theta), 1e-9, "dense route, vector term first");
     }
 
-    /** n − 2 tr(H) + ΣH² with H formed explicitly (scalar terms only). */
+    /** n − 2 tr(H) + ΣH² with H formed explicitly; θ lists each term's lower triangle column by column. */
     private static double explicit(Design d, double[] theta) {
         int n = d.n(), p = d.p(), q = 0;
         for (var t : d.terms()) q += t.q();
         int dim = q + p;
         double[][] c = new double[n][dim];
         for (int i = 0; i < n; i++) {
-            int off = 0;
+            int off = 0, th = 0;
             for (int j = 0; j < d.terms().size(); j++) {
                 var t = d.terms().get(j);
-                c[i][off + t.code(i)] = t.z(i, 0) * theta[j];
+                int cols = t.columns();
+                double[][] tm = new double[cols][cols];
+                for (int b = 0; b < cols; b++) for (int a = b; a < cols; a++) tm[a][b] = theta[th++];
+                for (int b = 0; b < cols; b++) {
+                    double v = 0;
+                    for (int a = 0; a < cols; a++) v += t.z(i, a) * tm[a][b];
+                    c[i][off + t.code(i) * cols + b] = v;
+                }
                 off += t.q();
             }
             for (int j = 0; j < p; j++) c[i][q + j] = d.x(i, j);
