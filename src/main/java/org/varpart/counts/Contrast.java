@@ -8,7 +8,8 @@ import org.varpart.design.InputException;
 /**
  * A linear combination of fixed-effect coefficients, written as the user writes it:
  * {@code treatmentdrug - treatmentplacebo}, {@code 0.5*doseHigh + 0.5*doseLow - control},
- * {@code 2 * age}. Terms are coefficient names, each optionally multiplied by a number
+ * {@code 2 * age}. Terms are coefficient names (kept in the order written, so an error names the
+ * first unknown one), each optionally multiplied by a number
  * ({@code c*name} or {@code name*c}), joined by {@code +} and {@code -}. A name that holds spaces or
  * the characters + - * is written between backquotes, as R writes it: {@code `dose-high` - control}.
  */
@@ -49,7 +50,7 @@ public record Contrast(String label, String text, Map<String, Double> weights) i
             sign = op == '-' ? -1 : 1;
             p.skip();
         }
-        return new Contrast(label, text, Map.copyOf(w));
+        return new Contrast(label, text, java.util.Collections.unmodifiableMap(w));
     }
 
     /**
