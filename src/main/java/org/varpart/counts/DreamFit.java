@@ -1,0 +1,57 @@
+package org.varpart.counts;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.varpart.design.Design;
+import org.varpart.lmm.FitOptions;
+import org.varpart.lmm.FitResult;
+import org.varpart.stats.Satterthwaite;
+
+/**
+ * One feature's dream fit: the weighted mixed model (REML by default, as {@code dream}), the
+ * Satterthwaite t test of every coefficient and of every contrast (lmerTest's {@code contest} on
+ * the weighted fit), and the residual degrees of freedom {@link ResidualDf} that the moderation
+ * needs. Never throws for a problem of the data: a fit without estimates comes back with no tests.
+ */
+public final class DreamFit {
+    /** A test of a coefficient ({@code contrast} false) or of a contrast. */
+    public record Test(String name, boolean contrast, double estimate, double stdError, double df, double t, double p) {}
+
+    /** The fit, its tests and its residual df (NaN without estimates). */
+    public record Result(FitResult fit, List<Test> tests, double residualDf) {}
+
+    private DreamFit() {}
+
+    /**
+     * @param d the design on the original scale
+     * @param y the feature's log-CPM values
+     * @param w its precision weights (rescaled to mean 1 here)
+     */
+    public static Result fit(Design d, double[] y, double[] w, List<Contrast> contrasts, FitOptions options) {
+        double[] wr = WeightedFit.rescale(w);
+        if (wr == null) return new Result(WeightedFit.fit(d, y, w, options), List.of(), Double.NaN);
+        Design scaled = WeightedFit.scaled(d, y, wr);
+        FitResult scaledFit = org.varpart.lmm.MixedModel.fit(scaled, options);
+        FitResult fit = WeightedFit.onOriginalScale(scaledFit, y, wr);
+        if (!fit.status().hasEstimates()) return new Result(fit, List.of(), Double.NaN);
+        Satterthwaite sat = new Satterthwaite(scaled, scaledFit, options.reml());
+        List<Test> tests = new ArrayList<>();
+        for (Satterthwaite.TTest t : sat.coefficientTests(fit.fixedNames())) {
+            tests.add(new Test(t.name(), false, t.estimate(), t.stdError(), t.df(), t.t(), t.p()));
+        }
+        for (Contrast c : contrasts) tests.add(contrastTest(c, fit, sat));
+        return new Result(fit, tests, ResidualDf.of(scaled, fit.theta()));
+    }
+
+    private static Test contrastTest(Contrast c, FitResult fit, Satterthwaite sat) {
+        double[] l = c.vector(fit.fixedNames());
+        int p = l.length;
+        double est = 0, v = 0;
+        for (int i = 0; i < p; i++) {
+            est += l[i] * fit.beta()[i];
+            for (int j = 0; j < p; j++) v += l[i] * fit.vcov()[j * p + i] * l[j];
+        }
+        double se = Math.sqrt(v), df = sat.df(l), t = est / se;
+        return new Test(c.label(), true, est, se, df, t, org.varpart.stats.ModeratedT.twoSidedP(t, df));
+    }
+}
