@@ -76,8 +76,10 @@ public final class FractionBootstrap {
      * @param usable the replicates whose refit had estimates (the intervals' basis)
      * @param draws each replicate's fractions, replicate by replicate in the components' order
      *     (NaN for a replicate without estimates)
+     * @param evaluations the objective evaluations of all refits together
      */
-    public record Result(List<String> components, double[] fractions, int replicates, int usable, double[][] draws) {
+    public record Result(List<String> components, double[] fractions, int replicates, int usable, double[][] draws,
+                         long evaluations) {
 
         /** The intervals at the given level, one per component (NaN bounds with fewer than two usable replicates). */
         public List<Interval> intervals(double level, Method method) {
@@ -156,9 +158,11 @@ public final class FractionBootstrap {
         Normal normal = new Normal(new SplittableRandom(seed));
         double[][] draws = new double[replicates][];
         int usable = 0;
+        long evaluations = 0;
         for (int r = 0; r < replicates; r++) {
             double[] y = simulate(d, mean, factors, Math.sqrt(fit.sigma2()), normal);
             FitResult rf = fitter.fit("replicate " + (r + 1), y);
+            evaluations += rf.evaluations();
             draws[r] = new double[k];
             if (!rf.status().hasEstimates()) {
                 Arrays.fill(draws[r], Double.NaN);
@@ -170,7 +174,7 @@ public final class FractionBootstrap {
         }
         List<String> names = own.stream().map(VarianceFractions.Component::name).toList();
         double[] fractions = own.stream().mapToDouble(VarianceFractions.Component::fraction).toArray();
-        return new Result(names, fractions, replicates, usable, draws);
+        return new Result(names, fractions, replicates, usable, draws, evaluations);
     }
 
     /** Xβ, per observation. */
