@@ -106,6 +106,7 @@ public final class IntervalChart {
         plot.setOrientation(PlotOrientation.HORIZONTAL);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
+        plot.setInsets(new org.jfree.chart.ui.RectangleInsets(8, 4, 4, 16));
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinePaint(new Color(0xE3E3E3));
         for (org.jfree.chart.axis.Axis a : List.of(features, percent)) {

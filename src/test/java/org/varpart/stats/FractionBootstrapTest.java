@@ -165,14 +165,17 @@ class FractionBootstrapTest {
      * 0.181, 0.095, 0.362). For each of 300 features drawn from the truth, 95% intervals from 100
      * replicates (ML, as the job). With 300 features the Monte-Carlo standard error of a
      * coverage of 0.95 is √(0.95·0.05/300) = 0.0126; the test accepts 0.95 ± 3 standard errors,
-     * [0.912, 0.988], and prints every coverage.
+     * [0.912, 0.988], and prints every coverage of both methods.
      *
-     * <p>The logit-scale basic interval is calibrated for every component. The percentile
-     * interval is for patient (60 levels), age and the residuals, but not for batch: a variance
-     * from 8 levels is estimated low with a skewed spread, the percentile interval inherits that
-     * and covers batch's true fraction in about 0.82 of the features here (0.84 with 16 batches)
-     * — the measured reason the job should report the logit-scale interval. That shortfall is
-     * printed, not asserted.
+     * <p>The logit-scale basic interval is calibrated for every component, and that is asserted.
+     * The percentile interval is not, and its coverage is printed, not asserted: a variance from
+     * 8 levels is estimated low with a spread that shrinks with it, the percentile interval
+     * inherits both and covers batch's true fraction in about 0.82 of the features (300 × 100
+     * and 1,000 × 200 alike; 0.84 with 16 batches); over 1,000 features its coverage of age
+     * (0.929) and the residuals (0.911) falls short as well. That is the measured reason the
+     * job should report the logit-scale interval. Run with
+     * {@code -Dvarpart.bootstrap.features=1000 -Dvarpart.bootstrap.replicates=200} for the
+     * issue's 1,000 features (the tolerance then narrows to [0.929, 0.971]).
      */
     @Test
     void coverageOnASimulatedStudyWithKnownTruth() {
@@ -188,7 +191,8 @@ class FractionBootstrapTest {
             covered.put(m, new LinkedHashMap<>());
             truth.keySet().forEach(k -> covered.get(m).put(k, 0));
         }
-        int fitted = 0, unbounded = 0;
+        int fitted = 0;
+        Map<String, Integer> unbounded = new LinkedHashMap<>();
         long fitNanos = 0, bootNanos = 0;
         for (int f = 0; f < features; f++) {
             double[] y = feature(d, rnd);
@@ -204,7 +208,7 @@ class FractionBootstrapTest {
             for (FractionBootstrap.Method m : FractionBootstrap.Method.values()) {
                 for (FractionBootstrap.Interval iv : r.intervals(0.95, m)) {
                     assertTrue(iv.lower() <= iv.upper(), iv.toString());
-                    if (iv.upper() == 1) unbounded++;
+                    if (m == FractionBootstrap.Method.LOGIT_BASIC && iv.upper() == 1) unbounded.merge(iv.component(), 1, Integer::sum);
                     double t = truth.get(iv.component());
                     if (iv.lower() <= t && t <= iv.upper()) covered.get(m).merge(iv.component(), 1, Integer::sum);
                 }
@@ -218,18 +222,15 @@ class FractionBootstrapTest {
                 sb.append(String.format(Locale.ROOT, " %s (true %.3f) %.3f;", e.getKey(), e.getValue(), m.getValue().get(e.getKey()) / (double) fitted));
             }
         }
-        sb.append(String.format(Locale.ROOT, "%n  intervals with upper bound 1 (a quantile at 0): %d", unbounded));
+        sb.append(String.format(Locale.ROOT, "%n  logit-basic intervals with upper bound 1 (a quantile at 0), by component: %s", unbounded));
         sb.append(String.format(Locale.ROOT, "%n  %.3f ms per fit, %.3f ms per replicate (refit and fractions)",
                 fitNanos / 1e6 / fitted, bootNanos / 1e6 / fitted / replicates));
         System.out.println(sb);
         assertEquals(features, fitted);
         double se = Math.sqrt(0.95 * 0.05 / fitted);
-        for (var m : covered.entrySet()) {
-            for (var e : m.getValue().entrySet()) {
-                if (m.getKey() == FractionBootstrap.Method.PERCENTILE && e.getKey().equals("batch")) continue;
-                double c = e.getValue() / (double) fitted;
-                assertTrue(Math.abs(c - 0.95) <= 3 * se, m.getKey() + " " + e.getKey() + " coverage " + c + " outside 0.95 ± " + 3 * se + ": " + sb);
-            }
+        for (var e : covered.get(FractionBootstrap.Method.LOGIT_BASIC).entrySet()) {
+            double c = e.getValue() / (double) fitted;
+            assertTrue(Math.abs(c - 0.95) <= 3 * se, "LOGIT_BASIC " + e.getKey() + " coverage " + c + " outside 0.95 ± " + 3 * se + ": " + sb);
         }
     }
 }
