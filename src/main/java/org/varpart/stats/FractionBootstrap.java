@@ -45,8 +45,8 @@ public final class FractionBootstrap {
      *
      * @param component as in {@link VarianceFractions}: {@code patient}, {@code age}, {@code Residuals}
      * @param fraction the fit's own fraction
-     * @param lower the lower percentile of the replicates (NaN with fewer than two usable replicates)
-     * @param upper the upper percentile
+     * @param lower the interval's lower bound by its {@link Method} (NaN with fewer than two usable replicates)
+     * @param upper its upper bound
      */
     public record Interval(String component, double fraction, double lower, double upper) {}
 

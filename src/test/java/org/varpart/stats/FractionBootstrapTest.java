@@ -130,6 +130,31 @@ class FractionBootstrapTest {
     }
 
     /**
+     * Both readings of one set of replicates: 5 replicates of a component estimated at 0.2, at
+     * level 0.5 the type-7 quantiles are q_lo = 0.1 and q_hi = 0.3; the logit-basic interval is
+     * logit⁻¹(2 logit 0.2 − logit q) for q = 0.3 and 0.1. Edge rules: a lower quantile of 0
+     * reflects to 1; an estimate of 0 keeps the percentile interval; failed replicates are left out.
+     */
+    @Test
+    void intervalReadings() {
+        double[][] draws = {{0.1, 0.0}, {0.2, 0.0}, {Double.NaN, Double.NaN}, {0.3, 0.1}, {0.05, 0.0}, {0.4, 0.2}};
+        FractionBootstrap.Result r = new FractionBootstrap.Result(List.of("a", "b"), new double[] {0.2, 0.0}, 6, 5, draws, 0);
+        var p = r.intervals(0.5, FractionBootstrap.Method.PERCENTILE);
+        assertEquals(0.1, p.get(0).lower(), 1e-15);
+        assertEquals(0.3, p.get(0).upper(), 1e-15);
+        var b = r.intervals(0.5, FractionBootstrap.Method.LOGIT_BASIC);
+        double e = Math.log(0.2 / 0.8);
+        assertEquals(1 / (1 + Math.exp(-(2 * e - Math.log(0.3 / 0.7)))), b.get(0).lower(), 1e-15);
+        assertEquals(1 / (1 + Math.exp(-(2 * e - Math.log(0.1 / 0.9)))), b.get(0).upper(), 1e-15);
+        assertEquals(p.get(1), b.get(1), "an estimate of 0: the percentile interval");
+        assertEquals(1.0, FractionBootstrap.reflect(0.2, 0.0), 0);
+        assertEquals(0.0, FractionBootstrap.reflect(0.2, 1.0), 0);
+        assertTrue(Double.isNaN(FractionBootstrap.reflect(0.0, 0.1)));
+        FractionBootstrap.Result one = new FractionBootstrap.Result(List.of("a"), new double[] {0.2}, 1, 1, new double[][] {{0.3}}, 0);
+        assertTrue(Double.isNaN(one.intervals(0.95, FractionBootstrap.Method.PERCENTILE).get(0).lower()), "one replicate: no interval");
+    }
+
+    /**
      * The simulation draws from the estimates: over many replicates of one fit, the mean
      * squared level effect and residual match σ̂²·TTᵀ and σ̂² (checked on the fixed-part-free
      * response y* − Xβ̂ by the moments of a balanced one-way layout).
