@@ -188,7 +188,7 @@ public final class FractionBootstrap {
 
     /**
      * Each term's relative factor T (c × c lower triangular, column-major) from θ, which lists
-     * term by term the lower triangle of T column by column (ALGORITHMS.md §1).
+     * term by term the lower triangle of T column by column, as lme4 lays it out.
      */
     static double[][] relativeFactors(Design d, double[] theta) {
         List<ReTerm> terms = d.terms();
