@@ -72,13 +72,14 @@ public final class CollinearityHeatMap {
         return new ArrayList<>(vars);
     }
 
-    /** One sentence per pair above the threshold. */
+    /** One sentence per pair above the threshold, its value to five decimals rounded down. */
     static List<String> warnings(List<Cell> cells) {
         List<String> out = new ArrayList<>();
         for (Cell c : cells) {
             if (c.value() != null && c.value() > WARN_ABOVE) {
-                out.add(String.format(Locale.ROOT, "The model cannot separate %s and %s (%s): the split of variance between them is arbitrary.",
-                        c.variable1(), c.variable2(), label(c.value())));
+                String v = c.value() >= 1 - 1e-12 ? "1" : String.format(Locale.ROOT, "%.5f", Math.floor(c.value() * 1e5) / 1e5);
+                out.add(String.format(Locale.ROOT, "The model cannot separate %s and %s (canonical correlation %s): "
+                        + "the split of variance between them is arbitrary.", c.variable1(), c.variable2(), v));
             }
         }
         return out;

@@ -70,7 +70,8 @@ class CollinearityHeatMapTest {
         String html = CollinearityHeatMap.html(nested());
         List<String> w = CollinearityHeatMap.warnings(nested());
         assertEquals(3, w.size(), w.toString());
-        assertTrue(w.get(2).startsWith("The model cannot separate rin and dose (0.99)"), w.get(2));
+        assertTrue(w.get(2).startsWith("The model cannot separate rin and dose (canonical correlation 0.99989)"), w.get(2));
+        assertTrue(w.get(0).startsWith("The model cannot separate age and patient (canonical correlation 1)"), w.get(0));
         for (String s : w) assertTrue(html.contains(Html.esc(s)));
         // three pairs, each outlined in both triangles
         assertEquals(6, html.split("outline:3px").length - 1);
