@@ -2,6 +2,7 @@ package org.varpart.stats;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +30,12 @@ import org.varpart.formula.TermList;
  * <pre>
  *   √(mean ρ²) = ‖Q_AᵀQ_B‖_F / √min(a, b),
  * </pre>
- * which is |r| for two numeric columns and Cramér's V for two factors. 1 means one variable is a
- * linear function of the other (for factors: one is nested in the other); above
+ * which is |r| for two numeric columns and Cramér's V for two factors. 1 means one variable is
+ * a linear function of the other (for factors: one is nested in the other); above
  * {@link #WARN_ABOVE} the split of variance between the two is arbitrary. A pair with no
  * variation left in one variable (fewer than two rows, or a constant) has the value NaN, as
- * {@code canCorPairs} gives NA.
+ * {@code canCorPairs} gives NA. A grouping factor's indicator columns are never formed: its
+ * projection is a mean per level, so a factor with thousands of levels costs a pass over the rows.
  */
 public final class Collinearity {
     /** variancePartition warns about a pair above this value. */
@@ -66,8 +68,15 @@ public final class Collinearity {
         }
     }
 
-    /** A variable's model-matrix columns over every table row (NaN where the variable is missing). */
-    record Columns(String name, boolean[] present, double[][] columns) {}
+    /**
+     * A variable over every table row: numeric model-matrix columns (NaN where missing), or for
+     * a grouping factor each row's level (−1 where missing) standing for its indicator columns.
+     */
+    record Columns(String name, boolean[] present, double[][] columns, int[] codes) {
+        boolean factor() {
+            return codes != null;
+        }
+    }
 
     /** The pairs of the formula's variables, in formula order, over the table's rows. */
     public static List<Pair> pairs(ModelSpec spec, DataTable samples) {
@@ -101,7 +110,7 @@ public final class Collinearity {
         Design d = buildOrNull(one, samples);
         int rows = samples.rows();
         boolean[] present = new boolean[rows];
-        if (d == null) return new Columns(term.label(), present, new double[0][]);
+        if (d == null) return new Columns(term.label(), present, new double[0][], null);
         List<double[]> cols = new ArrayList<>();
         for (int j = 0; j < d.p(); j++) {
             if (d.fixedTerms().get(d.assign(j)).equals("(Intercept)")) continue;
@@ -111,10 +120,10 @@ public final class Collinearity {
             cols.add(c);
         }
         for (int i = 0; i < d.n(); i++) present[d.row(i)] = true;
-        return new Columns(term.label(), present, cols.toArray(new double[0][]));
+        return new Columns(term.label(), present, cols.toArray(new double[0][]), null);
     }
 
-    /** One indicator column per level of a random term's grouping factor (levels as the model forms them). */
+    /** Each row's level of a random term's grouping factor, the levels as the model forms them. */
     static Columns groupColumns(RandomTerm rt, DataTable samples) {
         RandomTerm intercept = new RandomTerm(new TermList(true, List.of()), rt.groupVariables(), rt.groupName());
         ModelSpec one = new ModelSpec("~ (1 | " + rt.groupName() + ")", null, new TermList(true, List.of()),
@@ -122,17 +131,16 @@ public final class Collinearity {
         Design d = buildOrNull(one, samples);
         int rows = samples.rows();
         boolean[] present = new boolean[rows];
-        if (d == null) return new Columns(rt.groupName(), present, new double[0][]);
-        ReTerm g = d.terms().get(0);
-        double[][] cols = new double[g.levels()][rows];
-        for (double[] c : cols) Arrays.fill(c, Double.NaN);
-        for (int i = 0; i < d.n(); i++) {
-            int r = d.row(i);
-            present[r] = true;
-            for (double[] c : cols) c[r] = 0;
-            cols[g.code(i)][r] = 1;
+        int[] codes = new int[rows];
+        Arrays.fill(codes, -1);
+        if (d != null) {
+            ReTerm g = d.terms().get(0);
+            for (int i = 0; i < d.n(); i++) {
+                present[d.row(i)] = true;
+                codes[d.row(i)] = g.code(i);
+            }
         }
-        return new Columns(rt.groupName(), present, cols);
+        return new Columns(rt.groupName(), present, null, codes);
     }
 
     private static Design buildOrNull(ModelSpec spec, DataTable samples) {
@@ -150,12 +158,29 @@ public final class Collinearity {
         for (int r = 0; r < rows; r++) if (a.present()[r] && b.present()[r]) n++;
         int[] keep = new int[n];
         for (int r = 0, k = 0; r < rows; r++) if (a.present()[r] && b.present()[r]) keep[k++] = r;
-        return new Pair(a.name(), b.name(), value(restrict(a.columns(), keep), restrict(b.columns(), keep)), n);
+        double v;
+        if (a.factor() && b.factor()) {
+            v = value(restrictCodes(a.codes(), keep), restrictCodes(b.codes(), keep));
+        } else if (a.factor() || b.factor()) {
+            Columns f = a.factor() ? a : b, x = a.factor() ? b : a;
+            v = value(restrictCodes(f.codes(), keep), restrict(x.columns(), keep));
+        } else {
+            v = value(restrict(a.columns(), keep), restrict(b.columns(), keep));
+        }
+        return new Pair(a.name(), b.name(), v, n);
     }
 
     private static double[][] restrict(double[][] cols, int[] keep) {
         double[][] out = new double[cols.length][keep.length];
         for (int j = 0; j < cols.length; j++) for (int k = 0; k < keep.length; k++) out[j][k] = cols[j][keep[k]];
+        return out;
+    }
+
+    /** The codes on the kept rows, renumbered 0 … g−1 over the levels present there. */
+    private static int[] restrictCodes(int[] codes, int[] keep) {
+        Map<Integer, Integer> index = new HashMap<>();
+        int[] out = new int[keep.length];
+        for (int k = 0; k < keep.length; k++) out[k] = index.computeIfAbsent(codes[keep[k]], c -> index.size());
         return out;
     }
 
@@ -173,7 +198,66 @@ public final class Collinearity {
                 f += d * d;
             }
         }
-        return Math.min(1.0, Math.sqrt(f / Math.min(qa.length, qb.length)));
+        return finish(f, Math.min(qa.length, qb.length));
+    }
+
+    /**
+     * The same for a factor (level codes 0 … g−1, its indicator columns) and numeric columns,
+     * without forming the indicators: the factor's centred projection P takes a vector to its
+     * level means less its overall mean, so with Q the numeric columns' centred orthonormal basis,
+     * ‖P Q‖²_F = Σⱼ (Σ_l s_lj²/n_l − (Σᵢ qᵢⱼ)²/n), s_lj the sum of column j over level l.
+     */
+    static double value(int[] codes, double[][] columns) {
+        double[][] q = centredBasis(columns);
+        int g = levels(codes);
+        if (g < 2 || q.length == 0) return Double.NaN;
+        int[] count = new int[g];
+        for (int c : codes) count[c]++;
+        double f = 0;
+        for (double[] col : q) {
+            double[] sum = new double[g];
+            double total = 0;
+            for (int i = 0; i < codes.length; i++) {
+                sum[codes[i]] += col[i];
+                total += col[i];
+            }
+            for (int l = 0; l < g; l++) f += sum[l] * sum[l] / count[l];
+            f -= total * total / codes.length;
+        }
+        return finish(f, Math.min(g - 1, q.length));
+    }
+
+    /**
+     * The same for two factors, from their contingency table n_ab with margins n_a, n_b:
+     * ‖P_A P_B‖²_F = Σ n_ab²/(n_a n_b) − 1 over min(g_A, g_B) − 1 dimensions (Cramér's V²).
+     */
+    static double value(int[] a, int[] b) {
+        int ga = levels(a), gb = levels(b);
+        if (ga < 2 || gb < 2) return Double.NaN;
+        int[] na = new int[ga], nb = new int[gb];
+        Map<Long, Integer> nab = new HashMap<>();
+        for (int i = 0; i < a.length; i++) {
+            na[a[i]]++;
+            nb[b[i]]++;
+            nab.merge((long) a[i] * gb + b[i], 1, Integer::sum);
+        }
+        double f = -1;
+        for (Map.Entry<Long, Integer> e : nab.entrySet()) {
+            double c = e.getValue();
+            f += c * c / ((double) na[(int) (e.getKey() / gb)] * nb[(int) (e.getKey() % gb)]);
+        }
+        return finish(f, Math.min(ga, gb) - 1);
+    }
+
+    private static int levels(int[] codes) {
+        int g = 0;
+        for (int c : codes) g = Math.max(g, c + 1);
+        return g;
+    }
+
+    /** √(trace / dimensions), kept inside [0, 1] against rounding. */
+    private static double finish(double trace, int dimensions) {
+        return Math.min(1.0, Math.sqrt(Math.max(0.0, trace) / dimensions));
     }
 
     /**

@@ -95,6 +95,31 @@ class CollinearityTest {
         assertFalse(labBatch.collinear());
     }
 
+    /** A factor given by its codes gives what its indicator columns give, against numbers and against another factor. */
+    @Test
+    void factorCodesAgreeWithIndicatorColumns() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        int n = 300;
+        int[] f = new int[n], g = new int[n];
+        double[][] x = new double[2][n];
+        for (int i = 0; i < n; i++) {
+            f[i] = i % 7;
+            g[i] = rnd.nextInt(5);
+            x[0][i] = f[i] * 0.3 + rnd.nextDouble();
+            x[1][i] = rnd.nextDouble();
+        }
+        double[][] fi = indicators(f, 7), gi = indicators(g, 5);
+        assertEquals(Collinearity.value(fi, x), Collinearity.value(f, x), 1e-13);
+        assertEquals(Collinearity.value(fi, gi), Collinearity.value(f, g), 1e-13);
+        assertEquals(1.0, Collinearity.value(f, f), 1e-13);
+    }
+
+    static double[][] indicators(int[] codes, int levels) {
+        double[][] out = new double[levels][codes.length];
+        for (int i = 0; i < codes.length; i++) out[codes[i]][i] = 1;
+        return out;
+    }
+
     /** Definitions: |r| for two numeric columns, Cramér's V for two factors, NaN for a constant. */
     @Test
     void reducesToCorrelationAndCramersV() {
