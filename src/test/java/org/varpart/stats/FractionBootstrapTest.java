@@ -185,6 +185,66 @@ class FractionBootstrapTest {
     }
 
     /**
+     * The same bootstrap as lme4's: {@code bootMer(fit, fractions, nsim = 2000, use.u = FALSE,
+     * type = "parametric")} on two features of the example study (one complete, one with its own
+     * missingness pattern), from {@code src/test/resources/bootstrap/make_bootstrap_fixtures.R}.
+     * The random streams differ, so the replicates' distributions are compared within their
+     * Monte-Carlo error, 2000 replicates on each side: means within 4 standard errors
+     * √(sd²/2000 + sd²/2000); standard deviations within 4 standard errors of a standard
+     * deviation, sd·√((κ − 1)/(4n)) on each side with κ the replicates' kurtosis; R's 2.5% and
+     * 97.5% quantiles inside varpart's order statistics of rank np ± 4√(2np(1−p)). The fits'
+     * own fractions agree to 1e-4 (lme4's default optimiser stops within that of the optimum).
+     */
+    @Test
+    void sameDistributionAsBootMer() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("src/test/resources/bootstrap");
+        DataTable samples = DataTable.read(java.nio.file.Path.of("examples/study/samples.tsv"));
+        DataTable values = DataTable.read(dir.resolve("features.tsv"));
+        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("bootmer.tsv"));
+        ModelSpec spec = ModelSpec.parse("y ~ age + sex + (1 | patient) + (1 | lab) + (1 | batch)");
+        StringBuilder report = new StringBuilder("varpart vs bootMer, 2000 replicates each (mean, sd):");
+        for (String feature : values.names().subList(1, values.names().size())) {
+            Design d = DesignBuilder.build(spec, samples, feature, values.column(feature).numbers());
+            BlockFitter fitter = new BlockFitter(d, ML);
+            FitResult fit = fitter.fit(feature, d.y());
+            FractionBootstrap.Result r = FractionBootstrap.run(fitter, fit, 2000, FractionBootstrap.seed(1, feature));
+            int checked = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split("\t");
+                if (!f[0].equals(feature)) continue;
+                int j = r.components().indexOf(f[1]);
+                double[] x = new double[r.usable()];
+                int m = 0;
+                for (double[] row : r.draws()) if (!Double.isNaN(row[j])) x[m++] = row[j];
+                java.util.Arrays.sort(x);
+                int n = x.length, nr = Integer.parseInt(f[7]);
+                double mean = java.util.Arrays.stream(x).average().orElseThrow();
+                double var = 0, m4 = 0;
+                for (double v : x) {
+                    var += (v - mean) * (v - mean) / n;
+                    m4 += Math.pow(v - mean, 4) / n;
+                }
+                double sd = Math.sqrt(var), kurtosis = m4 / (var * var);
+                double rMean = Double.parseDouble(f[3]), rSd = Double.parseDouble(f[4]);
+                String what = feature + " " + f[1];
+                report.append(String.format(Locale.ROOT, "%n  %s: varpart %.4f %.4f, bootMer %.4f %.4f", what, mean, sd, rMean, rSd));
+                assertEquals(Double.parseDouble(f[2]), r.fractions()[j], 1e-4, what + " fraction");
+                assertEquals(rMean, mean, 4 * Math.sqrt(sd * sd / n + rSd * rSd / nr), what + " mean");
+                assertEquals(rSd, sd, 4 * sd * Math.sqrt((kurtosis - 1) / (4.0 * n) + (kurtosis - 1) / (4.0 * nr)), what + " sd");
+                for (int q = 0; q < 2; q++) {
+                    double p = q == 0 ? 0.025 : 0.975, rq = Double.parseDouble(f[5 + q]);
+                    double half = 4 * Math.sqrt(2 * n * p * (1 - p));
+                    double lo = x[Math.max(0, (int) Math.floor(n * p - half))], hi = x[Math.min(n - 1, (int) Math.ceil(n * p + half))];
+                    assertTrue(lo <= rq && rq <= hi, what + " quantile " + p + ": bootMer " + rq + " outside [" + lo + ", " + hi + "]");
+                }
+                checked++;
+            }
+            assertEquals(r.components().size(), checked, feature + ": every component compared");
+        }
+        System.out.println(report);
+    }
+
+    /**
      * Calibration on a study with known fractions: 60 patients × 4 samples, 8 batches crossed,
      * age per sample; patient 1.0, batch 0.5, age slope 0.03, residual 1.0 (fractions 0.362,
      * 0.181, 0.095, 0.362). For each of 300 features drawn from the truth, 95% intervals from 100
