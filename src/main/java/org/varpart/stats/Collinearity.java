@@ -9,8 +9,10 @@ import java.util.Map;
 import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
-import org.varpart.design.InputException;
+import org.varpart.design.Evaluator;
 import org.varpart.design.ReTerm;
+import org.varpart.design.Variable;
+import org.varpart.formula.Expr;
 import org.varpart.formula.ModelSpec;
 import org.varpart.formula.RandomTerm;
 import org.varpart.formula.Term;
@@ -107,7 +109,7 @@ public final class Collinearity {
     /** The columns of a term as {@code ~ term} codes them, without the intercept. */
     static Columns fixedColumns(Term term, DataTable samples) {
         ModelSpec one = new ModelSpec("~ " + term.label(), null, new TermList(true, List.of(term)), List.of(), List.of());
-        Design d = buildOrNull(one, samples);
+        Design d = buildOrNull(one, samples, term.variables());
         int rows = samples.rows();
         boolean[] present = new boolean[rows];
         if (d == null) return new Columns(term.label(), present, new double[0][], null);
@@ -128,7 +130,7 @@ public final class Collinearity {
         RandomTerm intercept = new RandomTerm(new TermList(true, List.of()), rt.groupVariables(), rt.groupName());
         ModelSpec one = new ModelSpec("~ (1 | " + rt.groupName() + ")", null, new TermList(true, List.of()),
                 List.of(intercept), List.of());
-        Design d = buildOrNull(one, samples);
+        Design d = buildOrNull(one, samples, rt.groupVariables());
         int rows = samples.rows();
         boolean[] present = new boolean[rows];
         int[] codes = new int[rows];
@@ -143,12 +145,20 @@ public final class Collinearity {
         return new Columns(rt.groupName(), present, null, codes);
     }
 
-    private static Design buildOrNull(ModelSpec spec, DataTable samples) {
-        try {
-            return DesignBuilder.build(spec, samples, "(none)", new double[samples.rows()]);
-        } catch (InputException e) {
-            return null; // no row has the variable: every pair with it is undefined
+    /**
+     * The design of a one-variable model, or null when no row has all of the variable's parts (so
+     * that every pair with it is undefined); any other problem of the formula or data throws.
+     */
+    private static Design buildOrNull(ModelSpec spec, DataTable samples, List<Expr> parts) {
+        Evaluator ev = new Evaluator(samples, spec.formula());
+        List<Variable> vs = parts.stream().map(ev::variable).toList();
+        boolean any = false;
+        for (int i = 0; i < samples.rows() && !any; i++) {
+            boolean all = true;
+            for (Variable v : vs) all &= !v.missing(i);
+            any = all;
         }
+        return any ? DesignBuilder.build(spec, samples, "(none)", new double[samples.rows()]) : null;
     }
 
     /** The value of one pair on the rows where both variables are present. */

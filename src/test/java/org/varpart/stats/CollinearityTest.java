@@ -95,6 +95,24 @@ class CollinearityTest {
         assertFalse(labBatch.collinear());
     }
 
+    /** A variable missing on every row makes its pairs undefined; a formula naming no column is an error, not a NaN. */
+    @Test
+    void undefinedPairsAndBadFormulas() {
+        DataTable t = DataTable.fromText("t", List.of("a", "b", "g"), List.of(
+                new String[] {"1", "2", "3", "4"}, new String[] {"NA", "NA", "NA", "NA"}, new String[] {"x", "y", "x", "y"}));
+        List<Collinearity.Pair> p = Collinearity.pairs(ModelSpec.parse("~ a + b + (1 | g)"), t);
+        assertEquals(3, p.size());
+        assertTrue(Double.isNaN(p.get(0).value()), p.get(0).toString());
+        assertEquals(0, p.get(0).nObs());
+        assertTrue(Double.isNaN(p.get(2).value()), p.get(2).toString());
+        // a = 1, 2, 3, 4 against g = x, y, x, y: |r| of a with g's indicator, 1/√5
+        assertEquals("g", p.get(1).variable2());
+        assertEquals(1 / Math.sqrt(5), p.get(1).value(), 1e-14);
+        assertEquals(4, p.get(1).nObs());
+        org.junit.jupiter.api.Assertions.assertThrows(org.varpart.design.InputException.class,
+                () -> Collinearity.pairs(ModelSpec.parse("~ a + nope + (1 | g)"), t));
+    }
+
     /** A factor given by its codes gives what its indicator columns give, against numbers and against another factor. */
     @Test
     void factorCodesAgreeWithIndicatorColumns() {
