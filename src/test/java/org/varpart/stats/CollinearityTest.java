@@ -109,8 +109,9 @@ class CollinearityTest {
         assertEquals("g", p.get(1).variable2());
         assertEquals(1 / Math.sqrt(5), p.get(1).value(), 1e-14);
         assertEquals(4, p.get(1).nObs());
-        org.junit.jupiter.api.Assertions.assertThrows(org.varpart.design.InputException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.varpart.formula.FormulaException.class,
                 () -> Collinearity.pairs(ModelSpec.parse("~ a + nope + (1 | g)"), t));
+        assertTrue(e.getMessage().contains("The column 'nope' is not in t"), e.getMessage());
     }
 
     /** A factor given by its codes gives what its indicator columns give, against numbers and against another factor. */
