@@ -1,0 +1,88 @@
+package org.varpart.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.varpart.design.Design;
+import org.varpart.design.DesignBuilder;
+import org.varpart.formula.ModelSpec;
+import org.varpart.lmm.BlockFitter;
+import org.varpart.lmm.FitOptions;
+import org.varpart.lmm.FitResult;
+import org.varpart.stats.FractionBootstrap;
+
+/**
+ * Times the parametric bootstrap of the fractions on one core on the reference design (400
+ * samples, ML): a single fit per feature against one replicate (simulate, refit, fractions), in
+ * the thread's CPU time (so that other load on the machine does not count), and projects the
+ * cost of intervals for 20,000 features × 200 replicates.
+ */
+public final class BootstrapBenchmark {
+
+    /**
+     * The figures of one run.
+     *
+     * @param fitMs milliseconds per single fit
+     * @param replicateMs milliseconds per replicate
+     * @param fitEvaluations objective evaluations per single fit
+     * @param replicateEvaluations objective evaluations per replicate
+     */
+    public record Figures(int samples, int features, int replicates, double fitMs, double replicateMs,
+                          double fitEvaluations, double replicateEvaluations) {
+
+        /** Core-minutes for {@code features} × {@code replicates} replicates at this speed. */
+        public double coreMinutes(long features, long replicates) {
+            return features * replicates * replicateMs / 60_000.0;
+        }
+
+        public String describe() {
+            return String.format(Locale.ROOT,
+                    "  %d samples, %d features x %d replicates: %.3f ms per fit (%.0f evaluations), %.3f ms per replicate "
+                            + "(%.0f evaluations), %.2f fits' worth; %.0f replicates/s per core; 20,000 features x 200 "
+                            + "replicates: %.1f core-minutes%n",
+                    samples, features, replicates, fitMs, fitEvaluations, replicateMs, replicateEvaluations,
+                    replicateMs / fitMs, 1000 / replicateMs, coreMinutes(20_000, 200));
+        }
+    }
+
+    private BootstrapBenchmark() {}
+
+    /** Runs the benchmark on {@code patients} × 5 samples after a warm-up on the first features. */
+    public static Figures run(int patients, int features, int replicates, long seed, PrintStream log) {
+        ReferenceDesign rd = new ReferenceDesign(patients, seed);
+        double[][] y = rd.features(features);
+        Design d = DesignBuilder.build(ModelSpec.parse("y " + ReferenceDesign.FORMULA), rd.samples(), "y", y[0]);
+        BlockFitter fitter = new BlockFitter(d, FitOptions.mlDefaults().withoutConditionalVariances());
+        int warm = Math.min(features, 20);
+        for (int f = 0; f < warm; f++) {
+            FitResult fit = fitter.fit("warm", y[f]);
+            if (fit.status().hasEstimates()) FractionBootstrap.run(fitter, fit, Math.min(replicates, 20), f);
+        }
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long fitNanos = 0, repNanos = 0, fitEvals = 0, repEvals = 0;
+        int fitted = 0;
+        for (int f = 0; f < features; f++) {
+            long t0 = cpu.getCurrentThreadCpuTime();
+            FitResult fit = fitter.fit("f" + f, y[f]);
+            long t1 = cpu.getCurrentThreadCpuTime();
+            if (!fit.status().hasEstimates()) continue;
+            FractionBootstrap.Result r = FractionBootstrap.run(fitter, fit, replicates, FractionBootstrap.seed(seed, "f" + f));
+            long t2 = cpu.getCurrentThreadCpuTime();
+            fitNanos += t1 - t0;
+            repNanos += t2 - t1;
+            fitEvals += fit.evaluations();
+            repEvals += r.evaluations();
+            fitted++;
+        }
+        if (log != null) log.printf(Locale.ROOT, "  bootstrap benchmark: %d of %d features fitted%n", fitted, features);
+        return new Figures(rd.n(), fitted, replicates, fitNanos / 1e6 / fitted, repNanos / 1e6 / fitted / replicates,
+                fitEvals / (double) fitted, repEvals / (double) fitted / replicates);
+    }
+
+    /** {@code java -cp ... org.varpart.bench.BootstrapBenchmark [features] [replicates]}. */
+    public static void main(String[] args) {
+        int features = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int replicates = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        System.out.println("varpart bootstrap benchmark, one core (" + Runtime.getRuntime().availableProcessors() + " cores here)");
+        System.out.print(run(80, features, replicates, 1, System.out).describe());
+    }
+}

@@ -1,0 +1,109 @@
+package org.varpart.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.varpart.design.DataTable;
+import org.varpart.design.DesignBuilder;
+import org.varpart.formula.ModelSpec;
+import org.varpart.lmm.BlockFitter;
+import org.varpart.lmm.FitOptions;
+import org.varpart.lmm.FitResult;
+import org.varpart.simulate.StudySimulator;
+import org.varpart.stats.FractionBootstrap;
+
+/**
+ * Measures the coverage of the fractions' 95% bootstrap intervals on a study written by
+ * {@link StudySimulator}, whose {@code truth.tsv} gives each feature's true fractions: for each
+ * component, over the features whose true fraction is at least 0.05, the share of intervals that
+ * contain it, for both interval readings. The study has no missing values, so one design serves
+ * every feature; fits by ML, as the job.
+ */
+public final class BootstrapCoverage {
+
+    /** Coverage of one component: features counted, and the share covered by each reading. */
+    public record Coverage(String component, int features, double percentile, double logitBasic) {}
+
+    private BootstrapCoverage() {}
+
+    /**
+     * @param patients patients of five samples each
+     * @param labs labs, each with {@code batchesPerLab} batches nested in it
+     */
+    public static List<Coverage> run(int patients, int labs, int batchesPerLab, int features, int replicates, long seed)
+            throws IOException {
+        Path dir = Files.createTempDirectory("varpart-coverage");
+        try {
+            StudySimulator.write(new StudySimulator.Spec(patients, 5, labs, batchesPerLab, features, new String[] {"rna"}, 0.0, seed), dir);
+            return measure(dir, replicates);
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+    }
+
+    private static List<Coverage> measure(Path dir, int replicates) throws IOException {
+        DataTable samples = DataTable.read(dir.resolve("samples.tsv"));
+        Map<String, Map<String, Double>> truth = new HashMap<>();
+        List<String> lines = Files.readAllLines(dir.resolve("truth.tsv"));
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split("\t");
+            truth.computeIfAbsent(f[1], k -> new HashMap<>()).put(f[2], Double.parseDouble(f[3]));
+        }
+        ModelSpec spec = ModelSpec.parse("y " + StudySimulator.FORMULA);
+        FitOptions options = FitOptions.mlDefaults().withoutConditionalVariances();
+        BlockFitter fitter = null;
+        Map<String, int[]> counts = new TreeMap<>(); // component: features, covered (percentile), covered (logit basic)
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(dir.resolve("rna.tsv.gz"))), StandardCharsets.UTF_8))) {
+            r.readLine();
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String[] f = line.split("\t");
+                double[] y = new double[f.length - 1];
+                for (int i = 1; i < f.length; i++) y[i - 1] = Double.parseDouble(f[i]);
+                if (fitter == null) fitter = new BlockFitter(DesignBuilder.build(spec, samples, "y", y), options);
+                FitResult fit = fitter.fit(f[0], y);
+                if (!fit.status().hasEstimates()) continue;
+                FractionBootstrap.Result b = FractionBootstrap.run(fitter, fit, replicates, FractionBootstrap.seed(1, f[0]));
+                List<FractionBootstrap.Interval> p = b.intervals(0.95, FractionBootstrap.Method.PERCENTILE);
+                List<FractionBootstrap.Interval> q = b.intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC);
+                for (int j = 0; j < p.size(); j++) {
+                    double t = truth.get(f[0]).get(p.get(j).component());
+                    if (t < 0.05) continue;
+                    int[] c = counts.computeIfAbsent(p.get(j).component(), k -> new int[3]);
+                    c[0]++;
+                    if (p.get(j).lower() <= t && t <= p.get(j).upper()) c[1]++;
+                    if (q.get(j).lower() <= t && t <= q.get(j).upper()) c[2]++;
+                }
+            }
+        }
+        return counts.entrySet().stream().map(e -> new Coverage(e.getKey(), e.getValue()[0],
+                e.getValue()[1] / (double) e.getValue()[0], e.getValue()[2] / (double) e.getValue()[0])).toList();
+    }
+
+    /** {@code java -cp ... org.varpart.bench.BootstrapCoverage patients labs batchesPerLab features replicates}. */
+    public static void main(String[] args) throws IOException {
+        int[] a = {40, 4, 2, 300, 100};
+        for (int i = 0; i < Math.min(args.length, a.length); i++) a[i] = Integer.parseInt(args[i]);
+        PrintStream out = System.out;
+        out.printf(Locale.ROOT, "%d patients x 5 samples, %d labs x %d batches, %d features x %d replicates; 95%% intervals,"
+                + " components with true fraction >= 0.05:%n", a[0], a[1], a[2], a[3], a[4]);
+        for (Coverage c : run(a[0], a[1], a[2], a[3], a[4], 7)) {
+            out.printf(Locale.ROOT, "  %-10s %4d features: percentile %.3f, logit basic %.3f%n", c.component(), c.features(),
+                    c.percentile(), c.logitBasic());
+        }
+    }
+}
