@@ -53,14 +53,20 @@ final class ThetaOptimizer {
         String warning = null;
         if (!hitLimit && (qn || opt.checkConvergence())) {
             Convergence.Derivatives der = Convergence.derivatives(counted::apply, x, lower);
-            if (opt.checkConvergence()) warning = Convergence.assess(der);
-            if (qn) { // a Newton step takes the finite-difference BFGS optimum to full precision
-                double[] y = Convergence.newtonStep(der, x, lower);
-                if (y != null && counted.apply(y) < der.value()) {
-                    x = y;
-                    // the check speaks of the point returned: where the quasi-Newton point failed
-                    // it, the Newton step has usually cured it, so check again there
-                    if (warning != null) warning = Convergence.assess(Convergence.derivatives(counted::apply, x, lower));
+            if (qn) { // Newton steps take the finite-difference BFGS optimum to full precision
+                der = Convergence.newtonIterations(counted::apply, der, x, lower);
+                x = der.x();
+            }
+            warning = opt.checkConvergence() ? Convergence.assess(der) : null;
+            // Never stop short where lme4 would not: when the check fails, or a vector-valued
+            // term ends on its boundary, polish and restart without derivatives and keep the best.
+            if (start.length > 1 && counted.count < opt.maxEvaluations()
+                    && (warning != null || Restarts.vectorTermOnBoundary(x, lower, squared))) {
+                double[] y = Restarts.improve(counted, x, lower, opt.maxEvaluations());
+                if (counted.apply(y) < der.value()) {
+                    der = Convergence.newtonIterations(counted::apply, Convergence.derivatives(counted::apply, y, lower), y, lower);
+                    x = der.x();
+                    warning = opt.checkConvergence() ? Convergence.assess(der) : null;
                 }
             }
         }
