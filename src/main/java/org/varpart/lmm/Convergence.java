@@ -26,23 +26,33 @@ public final class Convergence {
     record Derivatives(double[] x, int[] free, double value, double[] gradient, double[][] hessian, double[][] cholesky) {}
 
     /** At most this many Newton steps after the quasi-Newton search. */
-    static final int MAX_NEWTON_STEPS = 4;
+    static final int MAX_NEWTON_STEPS = 8;
 
     /**
-     * Newton steps x ← x − H⁻¹g on finite-difference derivatives while they lower f, until the
-     * decrease is below 1e-11·max(1, |f|) (after that the remaining error is far below what the
-     * differences resolve). Returns the derivatives at the last point accepted, whose {@code x()}
-     * is that point.
+     * Newton steps x ← x − αH⁻¹g on finite-difference derivatives (α = 1, else ½ or ¼: the
+     * differences' Hessian is not exact), while they lower f, until the decrease is below
+     * 1e-14·max(1, |f|), the rounding of f itself. Returns the derivatives at the last point
+     * accepted, whose {@code x()} is that point.
      */
     static Derivatives newtonIterations(ToDoubleFunction<double[]> f, Derivatives der, double[] x, double[] lower) {
         for (int step = 0; step < MAX_NEWTON_STEPS; step++) {
-            double[] y = newtonStep(der, der.x(), lower);
+            double[] full = newtonStep(der, der.x(), lower);
+            if (full == null) break;
+            double[] y = null;
+            double fy = Double.NaN;
+            for (double alpha = 1; alpha >= 0.25 && y == null; alpha /= 2) {
+                double[] t = new double[full.length];
+                for (int i = 0; i < t.length; i++) t[i] = der.x()[i] + alpha * (full[i] - der.x()[i]);
+                double ft = f.applyAsDouble(t);
+                if (ft < der.value()) {
+                    y = t;
+                    fy = ft;
+                }
+            }
             if (y == null) break;
-            double fy = f.applyAsDouble(y);
-            if (!(fy < der.value())) break;
             double decrease = der.value() - fy;
             der = derivatives(f, y, lower, fy);
-            if (decrease <= 1e-11 * Math.max(1, Math.abs(fy))) break;
+            if (decrease <= 1e-14 * Math.max(1, Math.abs(fy))) break;
         }
         return der;
     }
