@@ -29,17 +29,31 @@ public final class Convergence {
     static final int MAX_NEWTON_STEPS = 8;
 
     /**
-     * Newton steps x ← x − αH⁻¹g on finite-difference derivatives (α = 1, else ½ or ¼: the
-     * differences' Hessian is not exact), while they lower f, until the decrease is below
-     * 1e-14·max(1, |f|), the rounding of f itself. Returns the derivatives at the last point
-     * accepted, whose {@code x()} is that point.
+     * The point that Newton iterations end at, its value, and the derivatives lme4's check is
+     * judged on: taken at {@code x} itself, or, when the last step lowered f by less than
+     * {@link #NEGLIGIBLE} relative, at the point that step started from (such a step changes the
+     * scaled gradient by far less than the check's tolerance, and taking the derivatives again
+     * would cost (m + 1)² evaluations for nothing).
      */
-    static Derivatives newtonIterations(ToDoubleFunction<double[]> f, Derivatives der, double[] x, double[] lower) {
+    record Refined(double[] x, double value, Derivatives checked) {}
+
+    /** A full Newton step that lowers f by less than this (relative) ends the iterations. */
+    static final double NEGLIGIBLE = 1e-9;
+
+    /**
+     * Newton steps x ← x − αH⁻¹g on finite-difference derivatives (α = 1, else ½ or ¼: the
+     * differences' Hessian is not exact), while they lower f. After a full step whose decrease
+     * is below {@link #NEGLIGIBLE}·max(1, |f|) the error left is of the order of the rounding of
+     * f itself and the iterations stop; otherwise the derivatives are taken again at the new
+     * point, up to {@link #MAX_NEWTON_STEPS} times.
+     */
+    static Refined newtonIterations(ToDoubleFunction<double[]> f, Derivatives der, double[] lower) {
         for (int step = 0; step < MAX_NEWTON_STEPS; step++) {
             double[] full = newtonStep(der, der.x(), lower);
             if (full == null) break;
             double[] y = null;
             double fy = Double.NaN;
+            boolean fullStep = false;
             for (double alpha = 1; alpha >= 0.25 && y == null; alpha /= 2) {
                 double[] t = new double[full.length];
                 for (int i = 0; i < t.length; i++) t[i] = der.x()[i] + alpha * (full[i] - der.x()[i]);
@@ -47,14 +61,15 @@ public final class Convergence {
                 if (ft < der.value()) {
                     y = t;
                     fy = ft;
+                    fullStep = alpha == 1;
                 }
             }
             if (y == null) break;
             double decrease = der.value() - fy;
+            if (fullStep && decrease <= NEGLIGIBLE * Math.max(1, Math.abs(fy))) return new Refined(y, fy, der);
             der = derivatives(f, y, lower, fy);
-            if (decrease <= 1e-14 * Math.max(1, Math.abs(fy))) break;
         }
-        return der;
+        return new Refined(der.x(), der.value(), der);
     }
 
     static Derivatives derivatives(ToDoubleFunction<double[]> f, double[] x, double[] lower) {

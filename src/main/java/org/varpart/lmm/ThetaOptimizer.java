@@ -53,9 +53,12 @@ final class ThetaOptimizer {
         String warning = null;
         if (!hitLimit && (qn || opt.checkConvergence())) {
             Convergence.Derivatives der = Convergence.derivatives(counted::apply, x, lower);
+            double fx = der.value();
             if (qn) { // Newton steps take the finite-difference BFGS optimum to full precision
-                der = Convergence.newtonIterations(counted::apply, der, x, lower);
-                x = der.x();
+                Convergence.Refined r = Convergence.newtonIterations(counted::apply, der, lower);
+                x = r.x();
+                fx = r.value();
+                der = r.checked();
             }
             warning = opt.checkConvergence() ? Convergence.assess(der) : null;
             // Never stop short where lme4 would not: when the check fails, or a vector-valued
@@ -63,10 +66,11 @@ final class ThetaOptimizer {
             if (start.length > 1 && counted.count < opt.maxEvaluations()
                     && (warning != null || Restarts.vectorTermOnBoundary(x, lower, squared))) {
                 double[] y = Restarts.improve(counted, x, lower, opt.maxEvaluations());
-                if (counted.apply(y) < der.value()) {
-                    der = Convergence.newtonIterations(counted::apply, Convergence.derivatives(counted::apply, y, lower), y, lower);
-                    x = der.x();
-                    warning = opt.checkConvergence() ? Convergence.assess(der) : null;
+                if (counted.apply(y) < fx) {
+                    Convergence.Refined r = Convergence.newtonIterations(counted::apply,
+                            Convergence.derivatives(counted::apply, y, lower), lower);
+                    x = r.x();
+                    warning = opt.checkConvergence() ? Convergence.assess(r.checked()) : null;
                 }
             }
         }
