@@ -90,6 +90,8 @@ final class ThetaOptimizer {
         }
 
         double apply(double[] x) {
+            // the best point is asked for again at the end of every phase: no need to evaluate it
+            if (best != null && Arrays.equals(x, best)) return bestValue;
             count++;
             double v = f.applyAsDouble(x);
             if (v < bestValue) {
