@@ -150,7 +150,7 @@ public final class Convergence {
 
     /** The number of θ from i on that form one column: a bounded one and the unbounded ones after it (0 if i is unbounded). */
     private static int runLength(double[] lower, int i) {
-        if (lower[i] != 0) return 0;
+        if (i >= lower.length || lower[i] != 0) return 0;
         int j = i + 1;
         while (j < lower.length && lower[j] != 0) j++;
         return j - i;
