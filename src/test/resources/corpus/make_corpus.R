@@ -1,6 +1,6 @@
 # The corpus of real models that CorpusTest fits: public data sets that ship with R packages
-# (lme4, nlme, lmerTest, MASS, datasets), each model fitted by REML and by ML with lme4 1.1 and
-# lmerTest. The tests do not need R; this script writes what they read:
+# (lme4, nlme, lmerTest, MASS, datasets), plus three omics-like features simulated here with a
+# very large batch variance, each model fitted by REML and by ML with lme4 1.1 and lmerTest. The tests do not need R; this script writes what they read:
 #
 #   cd src/test/resources/corpus && Rscript make_corpus.R
 #
@@ -223,6 +223,23 @@ write_data(data.frame(protein = Milk$protein, Time = Milk$Time, Diet = as.charac
 write_data(data.frame(logweight = log(Soybean$weight), Time = Soybean$Time, Variety = as.character(Soybean$Variety),
                       Plot = as.character(Soybean$Plot)), "soybean.csv")
 
+# Omics-like features on the reference design of varpart's benchmark (400 samples: 80 patients
+# x 5, 4 labs, 16 batches nested in labs), simulated here with R's generator: the batch variance
+# is 66 times the residual one (θ of order 8), where large θ must be as safe as small θ.
+set.seed(20261201)
+om <- data.frame(patient = rep(sprintf("P%02d", 1:80), each = 5))
+om$lab <- sprintf("L%d", (seq_len(400) - 1) %% 4 + 1)
+om$batch <- paste0(om$lab, "B", (seq_len(400) - 1) %/% 4 %% 4 + 1)
+om$age <- round(rep(runif(80, 20, 80), each = 5), 1)
+om$sex <- rep(sample(c("F", "M"), 80, replace = TRUE), each = 5)
+for (j in 1:3) {
+  pe <- rnorm(80, 0, 2.1)[as.integer(factor(om$patient))]
+  le <- rnorm(4, 0, 1.5)[as.integer(factor(om$lab))]
+  be <- rnorm(16, 0, sqrt(66))[as.integer(factor(om$batch))]
+  om[[paste0("y", j)]] <- round(5 + 0.01 * om$age + 0.3 * (om$sex == "M") + pe + le + be + rnorm(400), 6)
+}
+write_data(om, "omics_large_theta.csv")
+
 # --- models -------------------------------------------------------------------------------------
 run_model("sleepstudy_slope", "sleepstudy.csv", "Reaction ~ Days + (Days | Subject)")
 run_model("sleepstudy_uncorr", "sleepstudy.csv", "Reaction ~ Days + (Days || Subject)")
@@ -261,6 +278,8 @@ run_model("gun", "gun.csv", "rounds ~ Method + (1 | Team)")
 run_model("grouseticks", "grouseticks.csv", "logticks ~ YEAR + HEIGHT + (1 | BROOD) + (1 | LOCATION)")
 run_model("milk", "milk.csv", "protein ~ Diet * Time + (Time | Cow)")
 run_model("soybean", "soybean.csv", "logweight ~ Time * Variety + (Time | Plot)")
+for (j in 1:3) run_model(paste0("omics_large_theta_", j), "omics_large_theta.csv",
+                         paste0("y", j, " ~ age + sex + (1 | patient) + (1 | lab) + (1 | batch)"))
 
 write.table(models, "models.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
 writeLines(c(paste("R", getRversion()), paste("lme4", packageVersion("lme4")),

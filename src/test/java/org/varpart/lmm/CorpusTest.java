@@ -29,7 +29,8 @@ import org.varpart.stats.Satterthwaite;
 
 /**
  * The corpus of real models ({@code src/test/resources/corpus}, written by {@code make_corpus.R}):
- * public data sets shipped with R packages, every model fitted by REML and by ML, against lme4's
+ * public data sets shipped with R packages and three omics-like features with a very large batch
+ * variance simulated by the script, every model fitted by REML and by ML, against lme4's
  * best over its optimisers (bobyqa, Nelder_Mead, nloptwrap, each from lme4's default start).
  * <ul>
  *   <li>criterion: at most the reference + δ, δ = 1e-8·max(1, |reference|);</li>
