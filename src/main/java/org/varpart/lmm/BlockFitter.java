@@ -68,7 +68,6 @@ public final class BlockFitter {
                 objective = th -> model.objective(th, reml);
             }
             FitResult r = MixedModel.fit(objective, model, options, start.start(y, model.start()));
-            model.setResponse(y); // the model's response is the feature's again for whoever reads it next
             return shift.restore(r, b0);
         } catch (RuntimeException e) {
             return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
