@@ -13,14 +13,15 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
  * What the optimiser does when its first answer is doubtful: when lme4's convergence check fails
  * there, or when a vector-valued term ends on the boundary (a zero on the diagonal of its
  * Cholesky factor T, where the criterion is even in that entry and a gradient method can stall
- * on a saddle or settle in a boundary basin). It runs two derivative-free searches (Powell's
- * BOBYQA, lme4's default): a polish from the point found, and a restart from lme4's default
- * start (1 on the diagonal of each T, 0 off it), and keeps the lowest criterion seen by any
- * search, the first included. The ordinary fit (interior optimum, check passed) never comes here.
+ * on a saddle or settle in a boundary basin). It runs derivative-free searches (Powell's
+ * BOBYQA, lme4's default): a polish from the point found when the check failed there, and a
+ * restart from lme4's default start (1 on the diagonal of each T, 0 off it), and keeps the
+ * lowest criterion seen by any search, the first included. The ordinary fit (interior optimum,
+ * check passed) never comes here.
  */
 final class Restarts {
-    /** BOBYQA's final trust-region radius in θ. */
-    static final double RHO_END = 1e-9;
+    /** BOBYQA's final trust-region radius in θ (Newton iterations take the best point further). */
+    static final double RHO_END = 1e-7;
 
     private Restarts() {}
 
@@ -44,14 +45,19 @@ final class Restarts {
     }
 
     /**
-     * Polishes from x and restarts from lme4's start; returns the best point the counter has
-     * seen. Needs at least two coordinates (BOBYQA's minimum).
+     * Restarts from lme4's start and, when asked (the check failed at x), first polishes from x;
+     * returns the best point the counter has seen. A point that passed the check but ended on the
+     * boundary of a vector term is not polished: over the corpus, leaving that polish out changed
+     * no criterion by more than 1e-8 relative and saved a quarter to a third of the restarts'
+     * evaluations. Needs at least two coordinates (BOBYQA's minimum).
      */
-    static double[] improve(ThetaOptimizer.Counter f, double[] x, double[] lower, int maxEvaluations) {
-        double[] fromHere = x.clone();
-        // a point on the bound is moved in a little so that the polish can leave it either way
-        for (int i = 0; i < fromHere.length; i++) if (lower[i] == 0 && fromHere[i] < 1e-3) fromHere[i] = 1e-3;
-        run(f, fromHere, lower, 0.1 * Math.max(1, maxAbs(fromHere)), maxEvaluations);
+    static double[] improve(ThetaOptimizer.Counter f, double[] x, double[] lower, boolean polish, int maxEvaluations) {
+        if (polish) {
+            double[] fromHere = x.clone();
+            // a point on the bound is moved in a little so that the polish can leave it either way
+            for (int i = 0; i < fromHere.length; i++) if (lower[i] == 0 && fromHere[i] < 1e-3) fromHere[i] = 1e-3;
+            run(f, fromHere, lower, 0.1 * Math.max(1, maxAbs(fromHere)), maxEvaluations);
+        }
         run(f, lme4Start(lower), lower, 0.25, maxEvaluations);
         return f.best.clone();
     }

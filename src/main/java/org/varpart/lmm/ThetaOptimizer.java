@@ -70,7 +70,7 @@ final class ThetaOptimizer {
             // term ends on its boundary, polish and restart without derivatives and keep the best.
             if (start.length > 1 && counted.count < opt.maxEvaluations()
                     && (warning != null || Restarts.vectorTermOnBoundary(x, lower, squared))) {
-                double[] y = Restarts.improve(counted, x, lower, opt.maxEvaluations());
+                double[] y = Restarts.improve(counted, x, lower, warning != null, opt.maxEvaluations());
                 if (counted.apply(y) < fx) {
                     Convergence.Refined r = Convergence.newtonIterations(counted::apply,
                             Convergence.derivatives(counted::apply, y, lower), lower);

@@ -65,7 +65,7 @@ class OptimizerPartsTest {
         };
         ThetaOptimizer.Counter counter = new ThetaOptimizer.Counter(f);
         double[] lower = {0, 0};
-        double[] best = Restarts.improve(counter, new double[] {4, 4}, lower, 10_000);
+        double[] best = Restarts.improve(counter, new double[] {4, 4}, lower, true, 10_000);
         assertEquals(1, best[0], 1e-6);
         assertEquals(1, best[1], 1e-6);
         assertTrue(counter.count > 0 && counter.count < 10_000, "evaluations counted: " + counter.count);
