@@ -43,6 +43,7 @@ final class BenchCommand {
         int rFeatures = a.has("no-r") ? 0 : Integer.parseInt(a.values.getOrDefault("r-features", "500"));
         long seed = Long.parseLong(a.values.getOrDefault("seed", "1"));
         out.println("varpart bench: per-feature fitting on one core (" + Runtime.getRuntime().availableProcessors() + " cores here)");
+        out.println("  linear algebra: " + org.varpart.lmm.BlasBackend.describe());
         out.print(FittingBenchmark.run(80, features, rFeatures, seed, out).describe());
         if (!a.has("no-large")) {
             FittingBenchmark.Figures large = FittingBenchmark.run(800, Math.max(50, features / 4), rFeatures / 10, seed, out);

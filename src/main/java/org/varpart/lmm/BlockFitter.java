@@ -19,6 +19,7 @@ public final class BlockFitter {
     private final LmmModel model;
     private final SchurObjective schur;
     private final MomentStart start;
+    private final ResponseShift shift;
 
     /** @param design the shared design; its own response is only a default */
     public BlockFitter(Design design, FitOptions options) {
@@ -28,6 +29,7 @@ public final class BlockFitter {
         this.model = designProblem == null ? new LmmModel(design) : null;
         this.schur = designProblem == null ? SchurObjective.forDesign(design) : null;
         this.start = designProblem == null ? new MomentStart(design) : null;
+        this.shift = designProblem == null ? new ResponseShift(design) : null;
     }
 
     /**
@@ -54,16 +56,19 @@ public final class BlockFitter {
         String scale = scaleProblem(y);
         if (scale != null) return FitResult.without(FitStatus.FAILED, scale, crit, design.n());
         try {
-            model.setResponse(y);
+            double[] b0 = shift.coefficients(y);
+            double[] yShifted = shift.shifted(y, b0);
+            model.setResponse(yShifted);
             boolean reml = options.reml();
             ToDoubleFunction<double[]> objective;
             if (schur != null) {
-                schur.setResponse(y);
+                schur.setResponse(yShifted);
                 objective = th -> schur.objective(th, reml);
             } else {
                 objective = th -> model.objective(th, reml);
             }
-            return MixedModel.fit(objective, model, options, start.start(y, model.start()));
+            FitResult r = MixedModel.fit(objective, model, options, start.start(y, model.start()));
+            return shift.restore(r, b0);
         } catch (RuntimeException e) {
             return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
         }

@@ -81,7 +81,10 @@ public final class ModelComparison {
         FitOptions used = (refitted ? options.withReml(false) : options).withoutConditionalVariances();
         Model m1 = model(label1, d1, used), m2 = model(label2, d2, used);
         Model s = firstSmaller ? m1 : m2, l = firstSmaller ? m2 : m1;
-        double chisq = Math.max(0, s.deviance() - l.deviance());
+        // a difference below 1e-11 of the criterion is rounding (both optima are converged far
+        // tighter than that matters), so it is 0 on every machine rather than ±noise
+        double chisq = s.deviance() - l.deviance();
+        if (chisq <= 1e-11 * Math.abs(l.deviance())) chisq = 0;
         int df = l.npar() - s.npar();
         return new Result(refitted, used.criterion(), s, l, chisq, df, RandomTermTests.tail(chisq, df));
     }

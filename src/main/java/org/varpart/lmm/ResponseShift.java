@@ -1,0 +1,75 @@
+package org.varpart.lmm;
+
+import java.util.List;
+import org.varpart.design.Design;
+
+/**
+ * Fits y through y′ = y − Xb₀, b₀ the least-squares coefficients of y on X, and adds b₀ back.
+ * For any b₀ the criterion is the same function of θ (β′ = β − b₀ absorbs the shift; the
+ * log-determinants do not involve y), but the penalised residual sum of squares r² is the last
+ * pivot of a Cholesky factor, yᵀy minus what X and Z explain. With y far from zero (log volumes
+ * near 5, say) that is a difference of numbers thousands of times larger than r², whose rounding
+ * then moves the criterion by ~1e-12 relative from one θ to the next and from one BLAS to
+ * another: enough to shift a flat optimum in the seventh digit. y′ is already orthogonal to X,
+ * so yᵀy is of the size of r² and the rounding of every evaluation drops by that factor.
+ */
+final class ResponseShift {
+    private final Design design;
+    private final double[] xtxChol; // Cholesky of XᵀX, lower, column-major; null when singular
+
+    ResponseShift(Design d) {
+        this.design = d;
+        int p = d.p(), n = d.n();
+        double[] xtx = new double[p * p];
+        for (int a = 0; a < p; a++) {
+            for (int b = a; b < p; b++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += d.x(i, a) * d.x(i, b);
+                xtx[a * p + b] = s;
+            }
+        }
+        xtxChol = p > 0 && Dense.cholLower(p, xtx) == 0 ? xtx : null;
+    }
+
+    /** b₀ for y (zeros when XᵀX is singular, i.e. no shift). */
+    double[] coefficients(double[] y) {
+        int n = design.n(), p = design.p();
+        double[] b = new double[p];
+        if (xtxChol == null) return b;
+        for (int j = 0; j < p; j++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += design.x(i, j) * y[i];
+            b[j] = s;
+        }
+        Dense.solveLower(p, xtxChol, 0, p, b, 0);
+        Dense.solveLowerTransposed(p, xtxChol, 0, p, b, 0);
+        return b;
+    }
+
+    /** y − Xb₀. */
+    double[] shifted(double[] y, double[] b0) {
+        double[] out = y.clone();
+        for (int i = 0; i < out.length; i++) {
+            double f = 0;
+            for (int j = 0; j < b0.length; j++) f += design.x(i, j) * b0[j];
+            out[i] -= f;
+        }
+        return out;
+    }
+
+    /** The fit of y from the fit of y − Xb₀: β̂ + b₀ and fitted values + Xb₀ (the rest is unchanged). */
+    FitResult restore(FitResult r, double[] b0) {
+        if (!r.status().hasEstimates()) return r;
+        double[] beta = r.beta().clone();
+        for (int j = 0; j < beta.length; j++) beta[j] += b0[j];
+        double[] fitted = r.fitted().clone();
+        for (int i = 0; i < fitted.length; i++) {
+            double f = 0;
+            for (int j = 0; j < b0.length; j++) f += design.x(i, j) * b0[j];
+            fitted[i] += f;
+        }
+        return new FitResult(r.status(), r.messages(), r.criterion(), r.nObs(), r.objective(), r.logLikelihood(), r.aic(),
+                r.bic(), r.evaluations(), r.converged(), r.singular(), r.theta(), r.fixedNames(), beta, r.vcov(), r.sigma2(),
+                List.copyOf(r.varComps()), List.copyOf(r.randomEffects()), fitted, r.residuals());
+    }
+}
