@@ -46,7 +46,7 @@ public record ModelSpec(String formula, Expr response, TermList fixed, List<Rand
     }
 
     /** All data columns named anywhere in the expression (function names excluded). */
-    static void collectColumns(Expr e, List<String> out) {
+    public static void collectColumns(Expr e, List<String> out) {
         if (e instanceof Expr.Name n) {
             out.add(n.name());
         } else if (e instanceof Expr.Call c) {

@@ -82,7 +82,7 @@ public final class VarPartJob {
         Instant started = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path out = new Path(cfg.get("output"));
-        checkOutput(hadoop, out, cfg.flag("overwrite"));
+        OutputGuard.check(hadoop, out, cfg.flag("overwrite"), inputs(cfg));
         Plan plan = plan(spark, cfg);
         plan.notes().forEach(n -> log.println("varpart: " + Redaction.text(n)));
         plan.warnings().forEach(w -> log.println("varpart: warning: " + Redaction.text(w)));
@@ -114,7 +114,7 @@ public final class VarPartJob {
             double seconds = (System.nanoTime() - t0) / 1e9;
             writeRunRecord(fs, new Path(tmp, "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             org.varpart.report.Report.write(spark, tmp, log);
-            commit(fs, tmp, out, cfg.flag("overwrite"));
+            commit(fs, tmp, out, cfg.flag("overwrite"), hadoop, inputs(cfg));
             // written after the rename: on object stores a directory is renamed file by file, so
             // only _SUCCESS, written alone and last, says that the output is complete
             try (OutputStream o = fs.create(new Path(out, "_SUCCESS"), true)) {
@@ -173,15 +173,12 @@ public final class VarPartJob {
         }
     }
 
-    static void checkOutput(Configuration hadoop, Path out, boolean overwrite) {
-        try {
-            FileSystem fs = out.getFileSystem(hadoop);
-            if (fs.exists(out) && !overwrite) {
-                throw new InputException("The output " + out + " exists; choose another output, or pass --overwrite=true to replace it.");
-            }
-        } catch (IOException e) {
-            throw new InputException("Cannot reach the output location " + out + ": " + e.getMessage(), e);
-        }
+    /** The paths of every input of the run: the sample sheet and the assays. */
+    static List<String> inputs(JobConfig cfg) {
+        List<String> in = new ArrayList<>();
+        in.add(cfg.get("samples"));
+        in.addAll(cfg.assays().values());
+        return in;
     }
 
     /** All the checks that need no Spark job: files, columns, IDs, samples, formula, designs. */
@@ -219,8 +216,13 @@ public final class VarPartJob {
             AssayReader.Assay assay = AssayReader.open(spark, a.getKey(), a.getValue(), cfg.format(a.getKey()), pc);
             notes.add(String.format(Locale.ROOT, "assay %s (%s): %s%d samples, checked in %.1f s", a.getKey(), a.getValue(),
                     assay.featureCount() >= 0 ? assay.featureCount() + " features x " : "", assay.samples().size(), (System.nanoTime() - t0) / 1e9));
-            models.add(assayModel(a.getKey(), a.getValue(), spec, sheet, rowOf, assay.samples(), options,
-                    cfg.flag("tests"), cfg.flag("drop_unmatched_samples"), warnings));
+            AssayModel model = assayModel(a.getKey(), a.getValue(), spec, sheet, rowOf, assay.samples(), options,
+                    cfg.flag("tests"), cfg.flag("drop_unmatched_samples"), warnings);
+            models.add(model);
+            if (model.complete().dropped() > 0) {
+                notes.add("assay " + a.getKey() + ": " + model.complete().dropped() + " of " + model.columns().length
+                        + " samples are left out of every fit for a missing value in a model variable of the sample sheet");
+            }
             assays.add(assay);
             measured.addAll(assay.samples());
         }
@@ -283,11 +285,11 @@ public final class VarPartJob {
         Map<String, Integer> rowOf = new HashMap<>();
         String[] ids = sheet.column(idColumn).text();
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == null) throw new InputException(source + " line " + (i + 2) + ", column " + idColumn + ": the sample ID is missing.");
+            if (ids[i] == null) throw new InputException(source + " line " + sheet.line(i) + ", column " + idColumn + ": the sample ID is missing.");
             Integer prev = rowOf.put(ids[i], i);
             if (prev != null) {
-                throw new InputException(source + " line " + (i + 2) + ", column " + idColumn + ": the sample ID '" + ids[i]
-                        + "' appears twice (first on line " + (prev + 2) + ").");
+                throw new InputException(source + " line " + sheet.line(i) + ", column " + idColumn + ": the sample ID '" + ids[i]
+                        + "' appears twice (first on line " + sheet.line(prev) + ").");
             }
         }
         return rowOf;
@@ -311,8 +313,47 @@ public final class VarPartJob {
                 throw new InputException("assay " + assay + ": the grouping factor '" + t.group() + "' has a single level ("
                         + t.level(0) + ") among the samples used; a random effect needs at least two levels.");
             }
+            if (t.levels() >= d.n()) {
+                throw new InputException("assay " + assay + ": the grouping factor '" + t.group() + "' has " + t.levels() + " levels for "
+                        + d.n() + " observations; its variance cannot be told apart from the residual variance (lme4 refuses it too)."
+                        + " A random effect needs fewer levels than observations.");
+            }
+        }
+        checkComponentNames(d);
+        int params = FeatureFitter.parameters(d);
+        if (d.n() <= params) {
+            throw new InputException("assay " + assay + ": " + d.n() + " observations for " + params + " parameters (" + d.p()
+                    + " fixed-effects coefficients, " + (params - d.p() - 1) + " variance parameters and the residual variance):"
+                    + " no feature can be fitted. The model needs more observations than parameters; simplify the formula.");
         }
         return d;
+    }
+
+    /**
+     * The components of the variance partition must have distinct names: a fixed term, a random
+     * component and {@code Residuals} share the {@code component} column of the tables.
+     */
+    static void checkComponentNames(Design d) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        seen.put(org.varpart.stats.VarianceFractions.RESIDUALS, "the residual variance");
+        for (ReTerm t : d.terms()) {
+            for (String c : t.columnNames()) {
+                String name = c.equals("(Intercept)") ? t.group() : t.group() + "." + c;
+                String prev = seen.putIfAbsent(name, "the random effect of '" + t.group() + "'");
+                if (prev != null) throw componentClash(name, prev, "the random effect of '" + t.group() + "'");
+            }
+        }
+        for (String term : d.fixedTerms()) {
+            if (term.equals("(Intercept)")) continue;
+            String prev = seen.putIfAbsent(term, "the fixed term '" + term + "'");
+            if (prev != null) throw componentClash(term, prev, "the fixed term '" + term + "'");
+        }
+    }
+
+    private static InputException componentClash(String name, String first, String second) {
+        return new InputException("formula: " + second + " and " + first + " would both be the component '" + name
+                + "' of the tables" + (name.equals(org.varpart.stats.VarianceFractions.RESIDUALS) ? " ('" + name + "' is reserved for the residual variance)" : "")
+                + "; rename the column in the sample sheet.");
     }
 
     /**
@@ -491,6 +532,7 @@ public final class VarPartJob {
             AssayReader.Assay a = plan.assays().get(i);
             j.beginObject().field("name", a.name()).field("path", Redaction.text(a.path()))
                     .field("samples", plan.models().get(i).columns().length)
+                    .field("samples_dropped_for_missing_values", plan.models().get(i).complete().dropped())
                     .field("features", features.getOrDefault(a.name(), 0L)).endObject();
         }
         j.endArray();
@@ -508,9 +550,15 @@ public final class VarPartJob {
     }
 
     /** Moves the finished output directory into place (replacing the old output when asked). */
-    static void commit(FileSystem fs, Path tmp, Path out, boolean overwrite) throws IOException {
+    static void commit(FileSystem fs, Path tmp, Path out, boolean overwrite, Configuration hadoop, List<String> inputs) throws IOException {
         if (fs.exists(out)) {
             if (!overwrite) throw new InputException("The output " + out + " appeared while the run was going; the results are left in " + tmp + ".");
+            // checked again: what is there now may not be what was there when the run started
+            try {
+                OutputGuard.check(hadoop, out, true, inputs);
+            } catch (InputException e) {
+                throw new InputException(e.getMessage() + " The results of this run are left in " + tmp + ".", e);
+            }
             fs.delete(out, true);
         }
         if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
