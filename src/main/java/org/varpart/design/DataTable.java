@@ -160,8 +160,8 @@ public final class DataTable implements java.io.Serializable {
     public static DataTable read(Path path) {
         String name = path.toString();
         try (InputStream raw = Files.newInputStream(path);
-             InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+             InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : TextInput.refuseBinary(name, raw);
+             BufferedReader r = new BufferedReader(new InputStreamReader(TextInput.utf8(name, in, (char) 0), StandardCharsets.UTF_8), 1 << 16)) {
             return read(name, r);
         } catch (NoSuchFileException e) {
             throw new InputException("The file " + name + " does not exist.");

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.varpart.design.DataTable;
 import org.varpart.design.InputException;
+import org.varpart.design.TextInput;
 
 /**
  * Reads assay matrices (features × samples) through Spark from any Hadoop path: delimited text
@@ -105,8 +106,17 @@ public final class AssayReader {
         };
     }
 
-    /** Opens a (possibly compressed) Hadoop file, with a clear error when it is missing. */
+    /**
+     * Opens a (possibly compressed) Hadoop file as UTF-8 text, with a clear error when it is
+     * missing, when it is compressed under a plain name, or when a byte is not UTF-8 (see
+     * {@link TextInput}).
+     */
     public static BufferedReader openText(Configuration conf, String path, String what) {
+        return openText(conf, path, what, (char) 0);
+    }
+
+    /** As {@link #openText(Configuration, String, String)}, naming columns by {@code delim} (0: not known). */
+    public static BufferedReader openText(Configuration conf, String path, String what, char delim) {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(conf);
@@ -115,8 +125,8 @@ public final class AssayReader {
             InputStream raw = fs.open(p);
             try {
                 CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
-                InputStream in = codec == null ? raw : codec.createInputStream(raw);
-                return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+                InputStream in = codec == null ? TextInput.refuseBinary(path, raw) : codec.createInputStream(raw);
+                return new BufferedReader(new InputStreamReader(TextInput.utf8(path, in, delim), StandardCharsets.UTF_8), 1 << 16);
             } catch (IOException | RuntimeException e) {
                 raw.close();
                 throw e;
