@@ -129,6 +129,8 @@ public final class VarPartJob {
             log.println("varpart: the run stopped; the features committed so far are kept in " + work.root
                     + ": rerun with --resume to continue from them");
             throw e;
+        } finally {
+            work.release();
         }
     }
 

@@ -26,7 +26,8 @@ import org.varpart.io.ResultFile;
 
 /**
  * A run's work directory, beside its output and hidden: {@code .NAME.varpart-work/} holds
- * {@code fingerprint} (the settings and inputs the results depend on),
+ * {@code fingerprint} (the settings and inputs the results depend on), {@code lock} (the run
+ * writing it, see {@link RunLock}),
  * {@code results/run-NNNN-TOKEN/} (per-feature results, committed chunk by chunk while the run
  * goes, one directory per attempt) and {@code output-TOKEN/} (the tables being written, renamed
  * to NAME last). It is deleted once the output is in place; a run that dies leaves it, and
@@ -52,14 +53,16 @@ final class WorkDir {
     private final List<Path> accepted;
     /** This attempt's own name, unique among attempts. */
     private final String token;
+    private final RunLock lock;
 
-    private WorkDir(FileSystem fs, Path root, Path run, Map<String, Set<String>> done, List<Path> accepted, String token) {
+    private WorkDir(FileSystem fs, Path root, Path run, Map<String, Set<String>> done, List<Path> accepted, String token, RunLock lock) {
         this.fs = fs;
         this.root = root;
         this.run = run;
         this.done = done;
         this.accepted = accepted;
         this.token = token;
+        this.lock = lock;
     }
 
     static Path of(Path output) {
@@ -76,6 +79,7 @@ final class WorkDir {
      */
     static WorkDir open(FileSystem fs, Path output, Map<String, String> fingerprint, boolean resume, PrintStream log) throws IOException {
         Path root = of(output);
+        RunLock.checkFree(fs, root, output);
         // a directory without a fingerprint was cut off before it held any result
         boolean exists = fs.exists(root) && fs.exists(new Path(root, FINGERPRINT));
         if (!exists && fs.exists(root)) fs.delete(root, true);
@@ -90,8 +94,10 @@ final class WorkDir {
         Map<String, Set<String>> done = new HashMap<>();
         List<Path> accepted = new ArrayList<>();
         int runs = 0;
+        RunLock lock = null;
         if (exists) {
             compare(readFingerprint(fs, new Path(root, FINGERPRINT)), fingerprint, root);
+            lock = RunLock.acquire(fs, root);
             for (Chunk c : chunks(fs, root)) {
                 done.computeIfAbsent(c.index().assay(), k -> new HashSet<>()).addAll(c.index().ids());
                 accepted.add(c.path());
@@ -99,12 +105,13 @@ final class WorkDir {
             runs = fs.exists(new Path(root, RESULTS)) ? fs.listStatus(new Path(root, RESULTS)).length : 0;
         } else {
             fs.mkdirs(root);
+            lock = RunLock.acquire(fs, root);
             writeAtomically(fs, new Path(root, FINGERPRINT), fingerprintText(fingerprint));
         }
         String token = java.util.UUID.randomUUID().toString().substring(0, 8);
         Path run = new Path(new Path(root, RESULTS), String.format(java.util.Locale.ROOT, "run-%04d-%s", runs, token));
         fs.mkdirs(run);
-        return new WorkDir(fs, root, run, done, accepted, token);
+        return new WorkDir(fs, root, run, done, accepted, token, lock);
     }
 
     /**
@@ -131,7 +138,13 @@ final class WorkDir {
     }
 
     void delete() throws IOException {
+        lock.release();
         fs.delete(root, true);
+    }
+
+    /** Lets another run use the work directory (this one has stopped); what it committed stays. */
+    void release() {
+        lock.release();
     }
 
     /** A whole committed chunk and what it holds. */
