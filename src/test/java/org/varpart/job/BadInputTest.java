@@ -513,4 +513,22 @@ class BadInputTest {
         assertFalse(shown.contains("\u001b"), "no control character reaches the terminal: " + shown);
         assertTrue(shown.contains("'\\u001b[2J\\u001b[31mred'"), shown);
     }
+
+    @Test
+    void rowsDroppedForAMissingValueInTheSheetAreCounted() throws IOException {
+        List<String> s = sheetWith("age", 4, "NA");
+        String[] f = s.get(9).split("\t", -1);
+        f[1] = "";
+        s.set(9, String.join("\t", f));
+        Map<String, String> c = withSheet("two-missing.tsv", s);
+        VarPartJob.Plan plan = VarPartJob.plan(spark, JobConfig.of(c, "test"));
+        assertTrue(plan.notes().contains("assay rna: 2 of 48 samples are left out of every fit for a missing value in a model variable of the sample sheet"),
+                plan.notes().toString());
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+        Path record = dir.resolve("run-record.json");
+        VarPartJob.writeRunRecord(fs, new org.apache.hadoop.fs.Path(record.toString()), plan, Map.of("rna", 20L), Map.of("ok", 20L),
+                java.time.Instant.now(), 1.0, spark.version(), 0);
+        assertTrue(Files.readString(record).contains("\"samples_dropped_for_missing_values\": 2"), Files.readString(record));
+        REPORT.put("rows with a missing covariate or grouping value", "note: " + plan.notes().get(plan.notes().size() - 1));
+    }
 }

@@ -145,4 +145,32 @@ class FeatureStatusTest {
         }
         assertTrue(found >= 1, "features that converge with the defaults and not within 10 evaluations: " + found);
     }
+
+    @Test
+    void aFeatureWithoutMoreObservationsThanParametersGetsAStatusNotAFit() {
+        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
+        List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
+        ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
+        AssayModel m = VarPartJob.assayModel("rna", "rna.tsv", spec, sheet, VarPartJob.sampleRows(sheet, "sample", "samples.tsv"), ids,
+                FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
+        // (Intercept), age, sexM, three variances and the residual: 7 parameters
+        assertEquals(7, FeatureFitter.parameters(m.complete()));
+        double[] all = values(1);
+        double[] seven = new double[samples], twelve = new double[samples];
+        Arrays.fill(seven, Double.NaN);
+        Arrays.fill(twelve, Double.NaN);
+        for (int k = 0; k < 7; k++) seven[k * 7] = all[k * 7];
+        for (int k = 0; k < 12; k++) twelve[k * 4] = all[k * 4];
+        Row r7 = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("seven", seven, null));
+        assertEquals("skipped_too_few", r7.getString(3), r7.toString());
+        assertEquals("only 7 observations for 7 parameters (3 fixed-effects coefficients, 3 variance parameters and the residual variance);"
+                + " the model is not identifiable", r7.getString(4));
+        assertEquals(7, r7.getInt(2), "n_obs");
+        Row r12 = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("twelve", twelve, null));
+        assertEquals("skipped_too_few", r12.getString(3), r12.toString());
+        assertTrue(r12.getString(4).contains("the grouping factor 'patient' has 12 levels for 12 observations"), r12.getString(4));
+        assertTrue(r7.getList(12).isEmpty() && r12.getList(12).isEmpty(), "no fractions");
+        Row whole = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("whole", all, null));
+        assertTrue(List.of("ok", "singular").contains(whole.getString(3)), whole.toString());
+    }
 }
