@@ -36,7 +36,7 @@ public final class JobConfig implements Serializable {
         key("output", null, "the output directory (refused if it exists, unless overwrite = true)");
         key("method", "ML", "ML (variancePartition's default for fractions) or REML");
         key("partitions", "0", "number of Spark partitions of features; 0 chooses 4 per core of the cluster");
-        key("overwrite", "false", "replace an existing output directory");
+        key("overwrite", "false", "replace an existing output directory, if it is an earlier varpart output or empty (never an input)");
         key("resume", "false", "continue an interrupted run with the same settings and inputs from the features it had finished");
         key("drop_unmatched_samples", "false", "drop assay samples missing from the sample sheet (with a warning) instead of failing");
         key("master", "local[*]", "Spark master, used only when neither spark-submit nor the environment sets one");
