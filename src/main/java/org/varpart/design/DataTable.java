@@ -192,11 +192,11 @@ public final class DataTable implements java.io.Serializable {
             List<String> cells = splitLine(line, delim, source, lines.number());
             if (cells.size() != names.size()) {
                 String hint = cells.size() == names.size() + 1 && lineOf.isEmpty()
-                        ? " The header has one name fewer than the data lines, as R's write.table writes it (no name for the row names):"
+                        ? ". The header has one name fewer than the data lines, as R's write.table writes it (no name for the row names):"
                         + " add a name for the first column at the start of the header, or write the file with row.names = FALSE."
-                        : " Every line needs one value per column.";
+                        : "; every line needs one value per column.";
                 throw new InputException(source + " line " + lines.number() + ": has " + cells.size()
-                        + " fields but the header has " + names.size() + "." + hint);
+                        + " fields but the header has " + names.size() + hint);
             }
             for (int j = 0; j < cells.size(); j++) cols.get(j).add(cells.get(j));
             lineOf.add((int) lines.number());
