@@ -42,8 +42,8 @@ public final class DesignBuilder {
 
     /** Builds the design with the given response values (one per table row, NaN missing). */
     public static Design build(ModelSpec spec, DataTable data, String responseName, double[] response) {
-        checkCovariates(spec, data);
-        checkRandomTerms(spec);
+        ModelChecks.covariates(spec, data);
+        ModelChecks.randomTerms(spec);
         Evaluator ev = new Evaluator(data, spec.formula());
         int n = data.rows();
         Map<String, Variable> vars = new LinkedHashMap<>();
@@ -75,7 +75,7 @@ public final class DesignBuilder {
 
         List<String> messages = new ArrayList<>();
         Columns fx = modelMatrix(spec.fixed(), vars, rows);
-        checkFinite(fx, data, rows);
+        ModelChecks.finite(fx.cols, fx.names, data, rows);
         dropDependentColumns(fx, messages);
         double[] x = new double[kept * fx.cols.size()];
         for (int j = 0; j < fx.cols.size(); j++) System.arraycopy(fx.cols.get(j), 0, x, j * kept, kept);
@@ -93,64 +93,6 @@ public final class DesignBuilder {
         terms.sort(Comparator.comparingInt(ReTerm::levels).reversed());
         return new Design(spec.formula(), responseName, y, x, fx.names.toArray(new String[0]),
                 fx.assign.stream().mapToInt(Integer::intValue).toArray(), fx.termLabels, terms, rows, n - kept, messages);
-    }
-
-    /**
-     * The columns used as covariates (in fixed effects and random slopes; not grouping factors,
-     * and not a column used only through {@code factor()}) must be what they look like: see
-     * {@link DataTable#requireCovariate}.
-     */
-    static void checkCovariates(ModelSpec spec, DataTable data) {
-        Set<String> used = new java.util.LinkedHashSet<>();
-        List<TermList> lists = new ArrayList<>();
-        lists.add(spec.fixed());
-        for (RandomTerm rt : spec.random()) lists.add(rt.effects());
-        for (TermList tl : lists) {
-            for (Term t : tl.terms()) {
-                for (Expr e : t.variables()) {
-                    if (e instanceof Expr.Call c && (c.function().equals("factor") || c.function().equals("as.factor"))) continue;
-                    List<String> names = new ArrayList<>();
-                    ModelSpec.collectColumns(e, names);
-                    used.addAll(names);
-                }
-            }
-        }
-        for (String c : used) if (data.has(c)) data.requireCovariate(c);
-    }
-
-    /** The same random term twice, e.g. {@code (1 | patient) + (1 | patient)}, has no identifiable variances: refused. */
-    static void checkRandomTerms(ModelSpec spec) {
-        Map<String, String> seen = new HashMap<>();
-        for (RandomTerm rt : spec.random()) {
-            for (Term t : rt.effects().terms()) {
-                String key = rt.groupName() + "|" + t.label();
-                if (seen.putIfAbsent(key, t.label()) != null) {
-                    throw new InputException("The formula has the random effect '" + t.label() + "' of '" + rt.groupName()
-                            + "' twice; its two variances could not be told apart. Write each random term once.");
-                }
-            }
-            if (rt.effects().intercept()) {
-                String key = rt.groupName() + "|(Intercept)";
-                if (seen.putIfAbsent(key, "1") != null) {
-                    throw new InputException("The formula has a random intercept of '" + rt.groupName()
-                            + "' twice (e.g. (1 | " + rt.groupName() + ") + (1 | " + rt.groupName() + ")); its two variances could not be told apart."
-                            + " Write each random term once.");
-                }
-            }
-        }
-    }
-
-    /** Fixed-effects columns must be finite where they are used (log(0), 1/0 and the like are not). */
-    private static void checkFinite(Columns fx, DataTable data, int[] rows) {
-        for (int j = 0; j < fx.cols.size(); j++) {
-            double[] c = fx.cols.get(j);
-            for (int k = 0; k < c.length; k++) {
-                if (!Double.isFinite(c[k])) {
-                    throw new InputException(data.source() + " line " + data.line(rows[k]) + ": the fixed-effects column '" + fx.names.get(j)
-                            + "' is " + c[k] + " there; a covariate must be finite (write NA for a missing value).");
-                }
-            }
-        }
     }
 
     private static void collect(TermList tl, Evaluator ev, Map<String, Variable> vars) {
