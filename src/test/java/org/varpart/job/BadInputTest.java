@@ -205,7 +205,7 @@ class BadInputTest {
                 + "): 3 sample(s) are not in the sample sheet: S0046, S0047, S0048", "set drop_unmatched_samples = true");
         // with the option the same run plans with a warning that counts them (the run itself: VarPartJobTest)
         c.put("drop_unmatched_samples", "true");
-        List<String> warnings = VarPartJob.plan(spark, JobConfig.of(c, "test")).warnings();
+        List<String> warnings = Plan.of(spark, JobConfig.of(c, "test")).warnings();
         assertEquals(List.of("assay rna: 3 sample(s) not in the sample sheet are left out: S0046, S0047, S0048"), warnings);
         REPORT.put("matrix samples missing from the sheet, drop_unmatched_samples = true", "warning: " + warnings.get(0));
         // sheet samples that no assay measures: a warning listing them, the run goes on
@@ -217,7 +217,7 @@ class BadInputTest {
         r.put("samples", longSheet.toString());
         int[] started = new int[1];
         List<String> w = new ArrayList<>();
-        started[0] = jobs.during(() -> w.addAll(VarPartJob.plan(spark, JobConfig.of(r, "test")).warnings()));
+        started[0] = jobs.during(() -> w.addAll(Plan.of(spark, JobConfig.of(r, "test")).warnings()));
         assertEquals(List.of("2 sample(s) of the sample sheet " + longSheet + " are in no assay and are not used: S9001, S9002"), w);
         assertEquals(0, started[0], "planning starts no Spark job");
         REPORT.put("sheet samples in no assay", "warning: " + w.get(0).replace(dir.toString(), "DIR"));
@@ -374,7 +374,7 @@ class BadInputTest {
         // the same column is fine as a grouping factor, and a column used through factor() is categorical by the user's word
         Map<String, String> c = withSheet("age-null-unused.tsv", sheetWith("age", 17, "NULL"));
         c.put("formula", "~ factor(age) + (1 | patient) + (1 | lab)");
-        assertEquals(1, VarPartJob.plan(spark, JobConfig.of(c, "test")).models().size());
+        assertEquals(1, Plan.of(spark, JobConfig.of(c, "test")).models().size());
     }
 
     @Test
@@ -470,7 +470,7 @@ class BadInputTest {
         Path withBom = dir.resolve("bom-sheet.tsv");
         Files.write(withBom, ("\uFEFF" + String.join("\n", sheet) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         c.put("samples", withBom.toString());
-        assertEquals(1, VarPartJob.plan(spark, JobConfig.of(c, "test")).models().size());
+        assertEquals(1, Plan.of(spark, JobConfig.of(c, "test")).models().size());
     }
 
     @Test
@@ -521,12 +521,12 @@ class BadInputTest {
         f[1] = "";
         s.set(9, String.join("\t", f));
         Map<String, String> c = withSheet("two-missing.tsv", s);
-        VarPartJob.Plan plan = VarPartJob.plan(spark, JobConfig.of(c, "test"));
+        Plan plan = Plan.of(spark, JobConfig.of(c, "test"));
         assertTrue(plan.notes().contains("assay rna: 2 of 48 samples are left out of every fit for a missing value in a model variable of the sample sheet"),
                 plan.notes().toString());
         org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
         Path record = dir.resolve("run-record.json");
-        VarPartJob.writeRunRecord(fs, new org.apache.hadoop.fs.Path(record.toString()), plan, Map.of("rna", 20L), Map.of("ok", 20L),
+        RunRecord.write(fs, new org.apache.hadoop.fs.Path(record.toString()), plan, Map.of("rna", 20L), Map.of("ok", 20L),
                 java.time.Instant.now(), 1.0, spark.version(), 0);
         assertTrue(Files.readString(record).contains("\"samples_dropped_for_missing_values\": 2"), Files.readString(record));
         REPORT.put("rows with a missing covariate or grouping value", "note: " + plan.notes().get(plan.notes().size() - 1));

@@ -127,7 +127,7 @@ class FeatureStatusTest {
         DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
         List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
-        AssayModel m = VarPartJob.assayModel("rna", "rna.tsv", spec, sheet, VarPartJob.sampleRows(sheet, "sample", "samples.tsv"), ids,
+        AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
                 FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
         // the same model with an optimiser allowed only ten evaluations
         AssayModel limited = new AssayModel(m.assay(), m.spec(), m.samples(), m.columns(), m.complete(),
@@ -151,7 +151,7 @@ class FeatureStatusTest {
         DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
         List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
-        AssayModel m = VarPartJob.assayModel("rna", "rna.tsv", spec, sheet, VarPartJob.sampleRows(sheet, "sample", "samples.tsv"), ids,
+        AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
                 FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
         // (Intercept), age, sexM, three variances and the residual: 7 parameters
         assertEquals(7, FeatureFitter.parameters(m.complete()));

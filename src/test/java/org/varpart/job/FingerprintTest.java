@@ -35,7 +35,7 @@ class FingerprintTest {
 
     static Map<String, String> fingerprint(Map<String, String> c) {
         JobConfig cfg = JobConfig.of(c, "test");
-        return VarPartJob.fingerprint(cfg, VarPartJob.plan(spark, cfg), spark.sparkContext().hadoopConfiguration());
+        return Fingerprint.of(cfg, Plan.of(spark, cfg), spark.sparkContext().hadoopConfiguration());
     }
 
     /** The keys whose values differ. */
