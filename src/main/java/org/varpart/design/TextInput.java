@@ -74,8 +74,12 @@ public final class TextInput {
         @Override
         public int read() throws IOException {
             int b = in.read();
-            if (b < 0) atEnd();
-            else check(b);
+            if (b < 0) {
+                atEnd();
+            } else {
+                check(b, offset);
+                offset++;
+            }
             return b;
         }
 
@@ -83,8 +87,29 @@ public final class TextInput {
         public int read(byte[] buf, int off, int len) throws IOException {
             int n = in.read(buf, off, len);
             if (n < 0) atEnd();
-            for (int i = 0; i < n; i++) check(buf[off + i] & 0xff);
+            for (int i = off; i < off + n; i++) {
+                byte x = buf[i];
+                // ASCII outside a multi-byte character: only line breaks and delimiters are counted
+                if (x >= 0 && pending == 0) {
+                    if (x <= ',') count(x);
+                    continue;
+                }
+                check(x & 0xff, offset + i - off);
+            }
+            if (n > 0) offset += n;
             return n;
+        }
+
+        private void count(int b) {
+            if (b == '\n') {
+                line++;
+                tabs = 0;
+                commas = 0;
+            } else if (b == '\t') {
+                tabs++;
+            } else if (b == ',') {
+                commas++;
+            }
         }
 
         @Override
@@ -95,22 +120,15 @@ public final class TextInput {
         }
 
         private void atEnd() {
-            if (pending > 0) fail(lead);
+            if (pending > 0) fail(lead, offset);
         }
 
-        private void check(int b) {
+        /** Checks byte {@code b}, at byte {@code at} of the stream. */
+        private void check(int b, long at) {
             if (pending == 0) {
                 lead = b;
                 if (b < 0x80) {
-                    if (b == '\n') {
-                        line++;
-                        tabs = 0;
-                        commas = 0;
-                    } else if (b == '\t') {
-                        tabs++;
-                    } else if (b == ',') {
-                        commas++;
-                    }
+                    count(b);
                 } else if (b >= 0xC2 && b <= 0xDF) {
                     expect(1, 0x80, 0xBF);
                 } else if (b == 0xE0) {
@@ -126,15 +144,14 @@ public final class TextInput {
                 } else if (b == 0xF4) {
                     expect(3, 0x80, 0x8F);
                 } else {
-                    fail(b);
+                    fail(b, at);
                 }
             } else {
-                if (b < lo || b > hi) fail(lead);
+                if (b < lo || b > hi) fail(lead, at);
                 pending--;
                 lo = 0x80;
                 hi = 0xBF;
             }
-            offset++;
         }
 
         private void expect(int n, int low, int high) {
@@ -143,8 +160,8 @@ public final class TextInput {
             hi = high;
         }
 
-        private void fail(int b) {
-            if (offset <= 1 && (b == 0xFF || b == 0xFE)) {
+        private void fail(int b, long at) {
+            if (at <= 1 && (b == 0xFF || b == 0xFE)) {
                 throw new InputException(source + " is UTF-16 text (as Excel's 'Unicode text' writes it); varpart reads UTF-8."
                         + " Convert it, e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8, or save it from Excel as 'CSV UTF-8'.");
             }
