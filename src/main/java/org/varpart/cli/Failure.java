@@ -85,7 +85,7 @@ final class Failure {
                 String why = m.contains("No space left on device") ? "No space left on device"
                         : m.contains("Disk quota exceeded") ? "Disk quota exceeded" : firstLine(m);
                 return new Explained("a disk is full (" + why + "): the output location, the work directory beside it, or Spark's"
-                        + " scratch space (spark.local.dir, /tmp by default). The features fitted so far are kept in the work directory"
+                        + " scratch space (spark.local.dir, the system temporary directory by default). The features fitted so far are kept in the work directory"
                         + " beside the output; free some space (or set spark.local.dir to a larger disk) and rerun with --resume to"
                         + " continue from them.", ENVIRONMENT);
             }
