@@ -28,7 +28,7 @@ public final class Redaction {
      * strings ({@code & ; ,}).
      */
     private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-            "(?i)([A-Za-z0-9_.\\-]*(?:secret|password|passwd|pwd|token|credential|signature|private|key|sas|sig)[A-Za-z0-9_.\\-]*\\s*=\\s*)"
+            "(?i)([A-Za-z0-9_.\\-]*(?:secret|password|passwd|pwd|token|credential|signature|private|key|sas|sig)[A-Za-z0-9_.\\-]*=)"
             + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"']+)");
     /** Control characters other than tab and line feed (ANSI escape sequences start with ESC). */
     private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]");

@@ -221,5 +221,7 @@ class SafetyTest {
         assertEquals("jdbc:sqlserver://db;user=sa;password=***;encrypt=true", recorded.get("spark.sql.catalog.y.url"));
         assertEquals("Cannot read s3a://***@b/x: token=***", Redaction.text("Cannot read s3a://k:s@b/x: token=abc"));
         assertEquals("~ (1|g)", recorded.get("formula"), "ordinary values as given");
+        // the messages that merely speak of keys and values keep their words
+        assertEquals("conf line 3: expected 'key = value', found 'x'", Redaction.text("conf line 3: expected 'key = value', found 'x'"));
     }
 }
