@@ -44,9 +44,10 @@ public final class AssayReader {
      *
      * @param featureCount the number of features, when the driver's check counted them (text), else -1
      * @param digest a digest of the file's content, when the driver's check read it whole (text), else null
+     * @param observed how many features have each number of values present (text), else null
      */
     public record Assay(String name, String path, List<String> samples, JavaRDD<Object> records, Parser parser, long featureCount,
-                        String digest)
+                        String digest, long[] observed)
             implements java.io.Serializable {
         public FeatureRow parse(Object record) {
             return parser.parse(record);
@@ -152,7 +153,7 @@ public final class AssayReader {
                 .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
                 .map(line -> (Object) line);
         return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features(),
-                checked.digest());
+                checked.digest(), checked.observed());
     }
 
     /** Sample IDs must be present and unique; {@code text}: the IDs are the header of a delimited file (line 1). */
@@ -200,7 +201,7 @@ public final class AssayReader {
             for (int j = 0; j < k; j++) v[j] = r.isNullAt(j + 1) ? Double.NaN : r.getDouble(j + 1);
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, new Parsed(), -1, null);
+        return new Assay(name, path, samples, rows, new Parsed(), -1, null, null);
     }
 
     /**
@@ -239,7 +240,7 @@ public final class AssayReader {
             }
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, new Parsed(), -1, null);
+        return new Assay(name, path, samples, rows, new Parsed(), -1, null, null);
     }
 
     /** A column of values must hold numbers: a text column would turn every value into "missing". */

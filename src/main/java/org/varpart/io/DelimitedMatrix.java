@@ -26,10 +26,11 @@ public final class DelimitedMatrix {
 
     /**
      * What the pass found: the header's sample IDs, the header line itself, the number of
-     * features, and a digest of every line's text (to notice, on resume, a file whose content
-     * changed while its size and time did not).
+     * features, a digest of every line's text (to notice, on resume, a file whose content
+     * changed while its size and time did not), and how many features have each number of values
+     * present ({@code observed[k]}: features with k values that are not missing).
      */
-    public record Checked(List<String> samples, String header, long features, String digest) {}
+    public record Checked(List<String> samples, String header, long features, String digest, long[] observed) {}
 
     /**
      * A problem with one data line.
@@ -67,6 +68,7 @@ public final class DelimitedMatrix {
             int width = cells.length;
             double[] scratch = new double[width - 1];
             Map<String, Long> firstLine = new HashMap<>();
+            long[] observed = new long[width];
             long features = 0;
             String line;
             while ((line = lines.next()) != null) {
@@ -96,9 +98,12 @@ public final class DelimitedMatrix {
                             + first + "); feature IDs must be unique within an assay.");
                 }
                 features++;
+                int present = 0;
+                for (double v : scratch) if (!Double.isNaN(v)) present++;
+                observed[present]++;
             }
             if (features == 0) throw new InputException(path + " has a header but no data lines; an assay needs at least one feature.");
-            return new Checked(samples, header, features, lines.number() + " lines, text digest " + Long.toHexString(digest));
+            return new Checked(samples, header, features, lines.number() + " lines, text digest " + Long.toHexString(digest), observed);
         } catch (EOFException e) {
             throw new InputException(path + ": the compressed file ends unexpectedly" + where(lines)
                     + "; it is truncated or damaged. Copy or compress it again.", e);

@@ -45,6 +45,26 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
         return in;
     }
 
+    /**
+     * Refuses a text assay most of whose features have no more values present than the model has
+     * parameters: none of them could be fitted. The count of values present is taken over all the
+     * assay's samples, so it never understates a feature's observations; the check is
+     * conservative.
+     */
+    static void checkMostlyIdentifiable(AssayReader.Assay assay, AssayModel model) {
+        if (assay.observed() == null || assay.featureCount() <= 0) return;
+        int params = FeatureFitter.parameters(model.complete());
+        long few = 0;
+        for (int k = 0; k <= Math.min(params, assay.observed().length - 1); k++) few += assay.observed()[k];
+        if (2 * few > assay.featureCount()) {
+            throw new InputException("assay " + assay.name() + " (" + assay.path() + "): " + few + " of its " + assay.featureCount()
+                    + " features have at most " + params + " values present, and the model has " + params + " parameters ("
+                    + model.complete().p() + " fixed-effects coefficients, " + (params - model.complete().p() - 1)
+                    + " variance parameters and the residual variance): most features could not be fitted. Simplify the formula,"
+                    + " or leave out the features with too many missing values.");
+        }
+    }
+
     /** All the checks that need no Spark job: files, columns, IDs, samples, formula, designs. */
     static Plan of(SparkSession spark, JobConfig cfg) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -82,6 +102,7 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
             AssayModel model = assayModel(a.getKey(), a.getValue(), spec, sheet, rowOf, assay.samples(), options,
                     cfg.tests(), cfg.dropUnmatchedSamples(), warnings);
             models.add(model);
+            checkMostlyIdentifiable(assay, model);
             if (model.complete().dropped() > 0) {
                 notes.add("assay " + a.getKey() + ": " + model.complete().dropped() + " of " + model.columns().length
                         + " samples are left out of every fit for a missing value in a model variable of the sample sheet");

@@ -531,4 +531,24 @@ class BadInputTest {
         assertTrue(Files.readString(record).contains("\"samples_dropped_for_missing_values\": 2"), Files.readString(record));
         REPORT.put("rows with a missing covariate or grouping value", "note: " + plan.notes().get(plan.notes().size() - 1));
     }
+
+    @Test
+    void anAssayMostOfWhoseFeaturesHaveTooFewValuesIsRefusedBeforeFitting() throws IOException {
+        // 11 of the 20 features keep only their first 7 values: 7 observations at most, for 7 parameters
+        List<String> sparse = new ArrayList<>(lines);
+        for (int i = 2; i <= 12; i++) {
+            String[] c = cells(i);
+            for (int j = 8; j < c.length; j++) c[j] = "NA";
+            sparse.set(i - 1, String.join("\t", c));
+        }
+        Path file = file("mostly-sparse.tsv", sparse);
+        fails("most features with no more values than parameters", config(file), 0, "assay rna (" + file + "): 11 of its 20 features have at most 7"
+                + " values present, and the model has 7 parameters (3 fixed-effects coefficients, 3 variance parameters and the residual variance)");
+        // fewer than half: the run goes on, and those features get their status
+        Path some = dir.resolve("some-sparse.tsv");
+        List<String> half = new ArrayList<>(sparse.subList(0, 6));
+        half.addAll(lines.subList(6, lines.size()));
+        Files.write(some, half);
+        assertEquals(1, Plan.of(spark, JobConfig.of(config(some), "test")).models().size());
+    }
 }
