@@ -75,18 +75,17 @@ public final class Main {
         } catch (Args.UsageException e) {
             err.println("varpart " + args[0] + ": " + e.getMessage() + " (see varpart " + args[0] + " --help)");
             return 2;
-        } catch (FormulaException | InputException e) {
-            err.println("varpart " + args[0] + ": " + Redaction.text(e.getMessage()));
-            return 2;
-        } catch (java.io.IOException e) {
-            err.println("varpart " + args[0] + ": " + Redaction.text(e.getMessage()));
-            return 2;
+        } catch (FormulaException | InputException | java.io.IOException e) {
+            Failure.Explained known = Failure.known(e);
+            err.println("varpart " + args[0] + ": " + Redaction.text(known != null ? known.message() : e.getMessage()));
+            return known != null ? known.code() : 2;
         } catch (NumberFormatException e) {
             err.println("varpart " + args[0] + ": not a number: " + e.getMessage());
             return 2;
-        } catch (Exception e) {
-            err.println("varpart " + args[0] + ": " + Redaction.text(e.toString()));
-            return 1;
+        } catch (Exception | StackOverflowError e) {
+            Failure.Explained x = Failure.explain(e);
+            err.println("varpart " + args[0] + ": " + Redaction.text(x.message()));
+            return x.code();
         }
     }
 }

@@ -76,7 +76,7 @@ final class RunCommand {
     static SparkSession session(JobConfig cfg) {
         SparkConf conf = new SparkConf();
         conf.setAppName("varpart");
-        if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(cfg.get("master"));
+        if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(cfg.master());
         conf.setIfMissing("spark.ui.showConsoleProgress", "true");
         cfg.sparkSettings().forEach(conf::set);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();

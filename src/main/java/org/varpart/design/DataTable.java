@@ -2,11 +2,6 @@ package org.varpart.design;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A table of named columns read from CSV or TSV, as R's {@code read.csv} sees it: a column whose
  * every present cell is a number is numeric, any other column is text (a factor when a model uses
- * it). The cells {@code NA}, {@code NaN} and the empty cell are missing.
+ * it). The cells {@code NA}, {@code NaN} and the empty cell are missing, and nothing else is.
+ * A text column most of whose present cells are numbers is remembered as such: a model that uses
+ * it as a covariate is refused (see {@link #requireCovariate}), never fitted with a silent factor.
  */
 public final class DataTable implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -30,22 +26,47 @@ public final class DataTable implements java.io.Serializable {
     private final List<String> names;
     private final Map<String, Column> columns;
     private final int rows;
+    /** The file's line of each row (null: row i is on line i + 2, after the header). */
+    private final int[] lines;
 
     /**
      * One column: the cell text of every row (null when missing) and, for a numeric column, the
      * values (NaN when missing).
+     *
+     * @param stray for a text column most of whose present cells are numbers, the first cell that is not one; else null
      */
-    public record Column(String name, String[] text, double[] numbers) implements java.io.Serializable {
+    public record Column(String name, String[] text, double[] numbers, Stray stray) implements java.io.Serializable {
+        public Column(String name, String[] text, double[] numbers) {
+            this(name, text, numbers, null);
+        }
+
         public boolean isNumeric() {
             return numbers != null;
         }
     }
 
+    /**
+     * The first cell of a mostly numeric column that is not a number.
+     *
+     * @param row its row; {@code others} the number of such cells; {@code numbers} the number of cells that are numbers
+     */
+    public record Stray(int row, String value, int others, int numbers) implements java.io.Serializable {}
+
     public DataTable(String source, List<String> names, Map<String, Column> columns, int rows) {
+        this(source, names, columns, rows, null);
+    }
+
+    private DataTable(String source, List<String> names, Map<String, Column> columns, int rows, int[] lines) {
         this.source = source;
         this.names = List.copyOf(names);
         this.columns = columns;
         this.rows = rows;
+        this.lines = lines;
+    }
+
+    /** The line of the file that holds the given row (the header is line 1). */
+    public int line(int row) {
+        return lines == null ? row + 2 : lines[row];
     }
 
     /** Builds a table from columns of text (null or a missing token for missing cells). */
@@ -61,7 +82,7 @@ public final class DataTable implements java.io.Serializable {
     private static Column column(String name, String[] raw) {
         String[] text = new String[raw.length];
         double[] nums = new double[raw.length];
-        boolean numeric = true;
+        int numbers = 0, others = 0, first = -1;
         for (int i = 0; i < raw.length; i++) {
             String s = raw[i] == null ? null : raw[i].trim();
             if (s == null || MISSING.contains(s)) {
@@ -70,13 +91,41 @@ public final class DataTable implements java.io.Serializable {
                 continue;
             }
             text[i] = s;
-            if (numeric) {
-                double v = parseNumber(s);
-                if (Double.isNaN(v)) numeric = false;
-                else nums[i] = v;
+            double v = parseNumber(s);
+            if (Double.isNaN(v)) {
+                if (others++ == 0) first = i;
+            } else {
+                numbers++;
+                nums[i] = v;
             }
         }
-        return new Column(name, text, numeric ? nums : null);
+        if (others == 0) return new Column(name, text, nums);
+        return new Column(name, text, null, numbers > others ? new Stray(first, text[first], others, numbers) : null);
+    }
+
+    /**
+     * Checks a column that a model uses as a covariate (a fixed effect or a random slope, not a
+     * grouping factor): a text column most of whose cells are numbers is refused, naming the first
+     * cell that is not one, and so is a numeric column with an infinite value.
+     */
+    public void requireCovariate(String name) {
+        Column c = column(name);
+        Stray s = c.stray();
+        if (s != null) {
+            throw new InputException(source + " line " + line(s.row()) + ", column " + name + ": the value '" + s.value()
+                    + "' is not a number, though " + s.numbers() + " of the column's other values are" + (s.others() > 1 ? " (" + s.others()
+                    + " values are not numbers)" : "") + ". Missing values are written NA, NaN or as an empty cell, and nothing else;"
+                    + " varpart does not guess whether the column is numeric or categorical: correct the value.");
+        }
+        if (c.isNumeric()) {
+            for (int i = 0; i < rows; i++) {
+                if (Double.isInfinite(c.numbers()[i])) {
+                    throw new InputException(source + " line " + line(i) + ", column " + name + ": the value '" + c.text()[i]
+                            + "' is " + (c.text()[i].toLowerCase(java.util.Locale.ROOT).contains("inf") ? "infinite" : "too large for double precision (it reads as infinite)")
+                            + "; a covariate must be finite. Write NA for a missing value.");
+                }
+            }
+        }
     }
 
     /** Parses a number as R does ({@code Inf}, {@code -Inf} included); NaN when it is not one. */
@@ -101,92 +150,20 @@ public final class DataTable implements java.io.Serializable {
         }
     }
 
-    /** Reads a CSV or TSV file (optionally gzip-compressed); the delimiter is taken from the header. */
+    /** Reads a CSV or TSV file (optionally gzip-compressed); see {@link DelimitedTable}. */
     public static DataTable read(Path path) {
-        String name = path.toString();
-        try (InputStream raw = Files.newInputStream(path);
-             InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-            return read(name, r);
-        } catch (NoSuchFileException e) {
-            throw new InputException("The file " + name + " does not exist.");
-        } catch (java.io.EOFException e) {
-            throw new InputException(name + " ends unexpectedly; the compressed file is truncated or damaged.", e);
-        } catch (IOException e) {
-            throw new InputException("Cannot read " + name + ": " + e.getMessage(), e);
-        }
+        return DelimitedTable.read(path);
     }
 
-    /** Reads delimited text; {@code source} names the input in error messages. */
+    /** Reads delimited text; {@code source} names the input in error messages. See {@link DelimitedTable}. */
     public static DataTable read(String source, BufferedReader r) throws IOException {
-        LineReader lines = new LineReader(source, r);
-        String header = lines.next();
-        while (header != null && header.isBlank()) header = lines.next();
-        if (header == null) throw new InputException(source + " is empty; it needs a header line naming the columns.");
-        if (header.startsWith("\uFEFF")) header = header.substring(1);
-        char delim = header.indexOf('\t') >= 0 ? '\t' : ',';
-        List<String> names = splitLine(header, delim, source, lines.number());
-        for (int j = 0; j < names.size(); j++) names.set(j, names.get(j).trim());
-        checkNames(source, names);
-        List<List<String>> cols = new ArrayList<>();
-        for (int j = 0; j < names.size(); j++) cols.add(new ArrayList<>());
-        String line;
-        while ((line = lines.next()) != null) {
-            if (line.isBlank()) continue;
-            List<String> cells = splitLine(line, delim, source, lines.number());
-            if (cells.size() != names.size()) {
-                throw new InputException(source + " line " + lines.number() + ": has " + cells.size()
-                        + " fields but the header has " + names.size() + "; every line needs one value per column.");
-            }
-            for (int j = 0; j < cells.size(); j++) cols.get(j).add(cells.get(j));
-        }
-        List<String[]> cells = new ArrayList<>();
-        for (List<String> c : cols) cells.add(c.toArray(new String[0]));
-        if (cells.isEmpty() || cells.get(0).length == 0) {
-            throw new InputException(source + " has a header but no data lines.");
-        }
-        return fromText(source, names, cells);
+        return DelimitedTable.read(source, r);
     }
 
-    private static void checkNames(String source, List<String> names) {
-        Set<String> seen = new java.util.HashSet<>();
-        for (int j = 0; j < names.size(); j++) {
-            String n = names.get(j);
-            if (n.isEmpty()) throw new InputException(source + " line 1, column " + (j + 1) + ": the column has no name.");
-            if (!seen.add(n)) throw new InputException(source + " line 1, column " + (j + 1) + ": the column name '" + n + "' appears twice.");
-        }
-    }
-
-    /** Splits one line on the delimiter, honouring double quotes ("" inside quotes is a quote). */
-    static List<String> splitLine(String line, char delim, String source, long lineNo) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cur.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == delim) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        if (quoted) throw new InputException(source + " line " + lineNo + ": a quoted field is not closed.");
-        out.add(cur.toString());
-        return out;
+    /** The table of {@code cells} (as {@link #fromText}) whose row i was read from line {@code lines[i]} of its file. */
+    static DataTable fromText(String source, List<String> names, List<String[]> cells, int[] lines) {
+        DataTable t = fromText(source, names, cells);
+        return new DataTable(source, t.names, t.columns, t.rows, lines);
     }
 
     public String source() {
@@ -226,9 +203,26 @@ public final class DataTable implements java.io.Serializable {
                 t[i] = c.text[rowIndex[i]];
                 if (v != null) v[i] = c.numbers[rowIndex[i]];
             }
-            cols.put(n, new Column(n, t, v));
+            cols.put(n, new Column(n, t, v, c.stray == null ? null : strayAmong(c, rowIndex)));
         }
-        return new DataTable(source, names, cols, rowIndex.length);
+        int[] l = new int[rowIndex.length];
+        for (int i = 0; i < rowIndex.length; i++) l[i] = line(rowIndex[i]);
+        return new DataTable(source, names, cols, rowIndex.length, l);
+    }
+
+    /** The stray cell of a mostly numeric column among the selected rows (their row numbers in the selection). */
+    private static Stray strayAmong(Column c, int[] rowIndex) {
+        int numbers = 0, others = 0, first = -1;
+        for (int i = 0; i < rowIndex.length; i++) {
+            String s = c.text[rowIndex[i]];
+            if (s == null) continue;
+            if (Double.isNaN(parseNumber(s))) {
+                if (others++ == 0) first = i;
+            } else {
+                numbers++;
+            }
+        }
+        return others > 0 && numbers > others ? new Stray(first, c.text[rowIndex[first]], others, numbers) : null;
     }
 
     /** A copy with one more (or a replaced) numeric column. */
@@ -240,7 +234,7 @@ public final class DataTable implements java.io.Serializable {
         cols.put(name, new Column(name, text, values.clone()));
         List<String> nn = new ArrayList<>(names);
         if (!nn.contains(name)) nn.add(name);
-        return new DataTable(source, nn, cols, rows);
+        return new DataTable(source, nn, cols, rows, lines);
     }
 
     /** A copy with one more column of text cells (null or a missing token for missing), typed as {@link #read} types columns. */
@@ -251,7 +245,7 @@ public final class DataTable implements java.io.Serializable {
         cols.put(name, column(name, text));
         List<String> nn = new ArrayList<>(names);
         nn.add(name);
-        return new DataTable(source, nn, cols, rows);
+        return new DataTable(source, nn, cols, rows, lines);
     }
 
     /** The table as CSV text: a header line, then the cells as read, {@code NA} where missing. */

@@ -42,6 +42,8 @@ public final class DesignBuilder {
 
     /** Builds the design with the given response values (one per table row, NaN missing). */
     public static Design build(ModelSpec spec, DataTable data, String responseName, double[] response) {
+        ModelChecks.covariates(spec, data);
+        ModelChecks.randomTerms(spec);
         Evaluator ev = new Evaluator(data, spec.formula());
         int n = data.rows();
         Map<String, Variable> vars = new LinkedHashMap<>();
@@ -73,6 +75,7 @@ public final class DesignBuilder {
 
         List<String> messages = new ArrayList<>();
         Columns fx = modelMatrix(spec.fixed(), vars, rows);
+        ModelChecks.finite(fx.cols, fx.names, data, rows);
         dropDependentColumns(fx, messages);
         double[] x = new double[kept * fx.cols.size()];
         for (int j = 0; j < fx.cols.size(); j++) System.arraycopy(fx.cols.get(j), 0, x, j * kept, kept);
@@ -237,6 +240,11 @@ public final class DesignBuilder {
                 } else {
                     Variable.Factor f = (Variable.Factor) v;
                     String[] lv = levels(f, rows);
+                    if (lv.length < 2) {
+                        throw new InputException("The categorical covariate '" + label + "' has a single level (" + (lv.length == 0 ? "none" : lv[0])
+                                + ") among the observations used; it says nothing about them (R refuses it too: contrasts can be applied"
+                                + " only to factors with 2 or more levels). Leave it out of the formula.");
+                    }
                     boolean contrasts = !(t == fullDummyTerm && label.equals(fullDummy)) && marginPresent(tl, t, label);
                     for (int l = contrasts ? 1 : 0; l < lv.length; l++) {
                         double[] c = new double[n];

@@ -20,8 +20,42 @@ import java.util.Set;
 public record ModelSpec(String formula, Expr response, TermList fixed, List<RandomTerm> random, List<String> columns)
         implements java.io.Serializable {
 
+    /** The most operators ({@code + - * / : ^ |}) a formula may have: far beyond any model, well within what the parser handles. */
+    public static final int MAX_OPERATORS = 1000;
+    /** The deepest nesting of parentheses a formula may have. */
+    public static final int MAX_DEPTH = 100;
+
     /** Parses an lme4 formula such as {@code y ~ age * sex + (1 | patient) + (1 | lab/batch)}. */
     public static ModelSpec parse(String formula) {
+        checkSize(formula);
+        try {
+            return parseChecked(formula);
+        } catch (StackOverflowError e) {
+            throw new FormulaException("The formula is too complex to handle (" + formula.length() + " characters); simplify it.");
+        }
+    }
+
+    /**
+     * Refuses a formula with more than {@link #MAX_OPERATORS} operators or parentheses nested
+     * deeper than {@link #MAX_DEPTH}; the message does not repeat the formula, which may be long.
+     */
+    static void checkSize(String formula) {
+        int operators = 0, depth = 0;
+        for (int i = 0; i < formula.length(); i++) {
+            char c = formula.charAt(i);
+            if ("+-*/:^|".indexOf(c) >= 0 && ++operators > MAX_OPERATORS) {
+                throw new FormulaException("The formula has more than " + MAX_OPERATORS + " operators (" + formula.length()
+                        + " characters); varpart fits models"
+                        + " of at most that size. Use fewer terms (a spline ns(x, df = k) in place of many powers, a factor in place of many indicators).");
+            }
+            if (c == '(' && ++depth > MAX_DEPTH) {
+                throw new FormulaException("The formula nests parentheses more than " + MAX_DEPTH + " deep (at character " + (i + 1) + "); simplify it.");
+            }
+            if (c == ')') depth--;
+        }
+    }
+
+    private static ModelSpec parseChecked(String formula) {
         FormulaParser.Parsed p = FormulaParser.parse(formula);
         TermExpander ex = new TermExpander(formula);
         List<String> columns = new ArrayList<>();
@@ -46,7 +80,7 @@ public record ModelSpec(String formula, Expr response, TermList fixed, List<Rand
     }
 
     /** All data columns named anywhere in the expression (function names excluded). */
-    static void collectColumns(Expr e, List<String> out) {
+    public static void collectColumns(Expr e, List<String> out) {
         if (e instanceof Expr.Name n) {
             out.add(n.name());
         } else if (e instanceof Expr.Call c) {

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.varpart.design.DataTable;
 import org.varpart.design.InputException;
+import org.varpart.design.TextInput;
 
 /**
  * Reads assay matrices (features × samples) through Spark from any Hadoop path: delimited text
@@ -43,9 +44,10 @@ public final class AssayReader {
      *
      * @param featureCount the number of features, when the driver's check counted them (text), else -1
      * @param digest a digest of the file's content, when the driver's check read it whole (text), else null
+     * @param observed how many features have each number of values present (text), else null
      */
     public record Assay(String name, String path, List<String> samples, JavaRDD<Object> records, Parser parser, long featureCount,
-                        String digest)
+                        String digest, long[] observed)
             implements java.io.Serializable {
         public FeatureRow parse(Object record) {
             return parser.parse(record);
@@ -105,8 +107,17 @@ public final class AssayReader {
         };
     }
 
-    /** Opens a (possibly compressed) Hadoop file, with a clear error when it is missing. */
+    /**
+     * Opens a (possibly compressed) Hadoop file as UTF-8 text, with a clear error when it is
+     * missing, when it is compressed under a plain name, or when a byte is not UTF-8 (see
+     * {@link TextInput}).
+     */
     public static BufferedReader openText(Configuration conf, String path, String what) {
+        return openText(conf, path, what, (char) 0);
+    }
+
+    /** As {@link #openText(Configuration, String, String)}, naming columns by {@code delim} (0: not known). */
+    public static BufferedReader openText(Configuration conf, String path, String what, char delim) {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(conf);
@@ -115,8 +126,8 @@ public final class AssayReader {
             InputStream raw = fs.open(p);
             try {
                 CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
-                InputStream in = codec == null ? raw : codec.createInputStream(raw);
-                return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+                InputStream in = codec == null ? TextInput.refuseBinary(path, raw) : codec.createInputStream(raw);
+                return new BufferedReader(new InputStreamReader(TextInput.utf8(path, in, delim), StandardCharsets.UTF_8), 1 << 16);
             } catch (IOException | RuntimeException e) {
                 raw.close();
                 throw e;
@@ -142,7 +153,7 @@ public final class AssayReader {
                 .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
                 .map(line -> (Object) line);
         return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features(),
-                checked.digest());
+                checked.digest(), checked.observed());
     }
 
     /** Sample IDs must be present and unique; {@code text}: the IDs are the header of a delimited file (line 1). */
@@ -190,7 +201,7 @@ public final class AssayReader {
             for (int j = 0; j < k; j++) v[j] = r.isNullAt(j + 1) ? Double.NaN : r.getDouble(j + 1);
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, new Parsed(), -1, null);
+        return new Assay(name, path, samples, rows, new Parsed(), -1, null, null);
     }
 
     /**
@@ -229,7 +240,7 @@ public final class AssayReader {
             }
             return (Object) new FeatureRow(r.getString(0), v, null);
         });
-        return new Assay(name, path, samples, rows, new Parsed(), -1, null);
+        return new Assay(name, path, samples, rows, new Parsed(), -1, null, null);
     }
 
     /** A column of values must hold numbers: a text column would turn every value into "missing". */

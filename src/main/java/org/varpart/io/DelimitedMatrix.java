@@ -16,7 +16,8 @@ import org.varpart.design.LineReader;
  * Delimited assay matrices (TSV or CSV, optionally compressed): the driver's pass over the whole
  * file before any Spark job, and the parsing of one data line, which the executors repeat after
  * the pass. Both read a line the same way: fields split on the delimiter, each stripped of
- * blanks and of one pair of surrounding double quotes; {@code NA}, {@code NaN} and empty cells
+ * blanks and of one pair of surrounding double quotes (the feature ID may be quoted with the
+ * delimiter inside, as R's {@code write.csv} writes it; a value may not); {@code NA}, {@code NaN} and empty cells
  * missing; numbers as R reads them ({@code Inf} and {@code -Inf} included). Lines are numbered
  * from 1, the header being line 1; blank lines are skipped but counted.
  */
@@ -25,10 +26,11 @@ public final class DelimitedMatrix {
 
     /**
      * What the pass found: the header's sample IDs, the header line itself, the number of
-     * features, and a digest of every line's text (to notice, on resume, a file whose content
-     * changed while its size and time did not).
+     * features, a digest of every line's text (to notice, on resume, a file whose content
+     * changed while its size and time did not), and how many features have each number of values
+     * present ({@code observed[k]}: features with k values that are not missing).
      */
-    public record Checked(List<String> samples, String header, long features, String digest) {}
+    public record Checked(List<String> samples, String header, long features, String digest, long[] observed) {}
 
     /**
      * A problem with one data line.
@@ -46,7 +48,7 @@ public final class DelimitedMatrix {
      * run with a message naming the file, line, column and value.
      */
     public static Checked check(Configuration conf, String path, char delim) {
-        LineReader lines = new LineReader(path, AssayReader.openText(conf, path, "assay file"));
+        LineReader lines = new LineReader(path, AssayReader.openText(conf, path, "assay file", delim));
         try (lines) {
             String header = lines.next();
             long digest = header == null ? 0 : header.hashCode();
@@ -66,6 +68,7 @@ public final class DelimitedMatrix {
             int width = cells.length;
             double[] scratch = new double[width - 1];
             Map<String, Long> firstLine = new HashMap<>();
+            long[] observed = new long[width];
             long features = 0;
             String line;
             while ((line = lines.next()) != null) {
@@ -79,6 +82,15 @@ public final class DelimitedMatrix {
                 String id = id(line, delim);
                 if (id.isEmpty()) throw new InputException(path + " line " + no + ", column 1: the feature ID is empty; every line starts with its feature's ID.");
                 Problem p = values(line, delim, width, scratch);
+                if (p != null && p.fields() == width + 1 && features == 0) {
+                    throw new InputException(path + " line " + no + ": the line has " + p.fields() + " fields but the header (line 1) has " + width
+                            + ": the header has no name for the feature-ID column, as R's write.table writes it. Add a name (e.g. feature) at"
+                            + " the start of the header, or write the file with write.table(..., col.names = NA).");
+                }
+                if (p != null && p.fields() != 0 && line.indexOf('"', idEnd(line, delim)) >= 0) {
+                    throw new InputException(path + " line " + no + ", " + describe(p, width, samples) + " The line has a quoted value:"
+                            + " only the feature ID may be quoted with the delimiter inside; values are plain numbers.");
+                }
                 if (p != null) throw new InputException(path + " line " + no + ", " + describe(p, width, samples));
                 Long first = firstLine.putIfAbsent(id, no);
                 if (first != null) {
@@ -86,9 +98,12 @@ public final class DelimitedMatrix {
                             + first + "); feature IDs must be unique within an assay.");
                 }
                 features++;
+                int present = 0;
+                for (double v : scratch) if (!Double.isNaN(v)) present++;
+                observed[present]++;
             }
             if (features == 0) throw new InputException(path + " has a header but no data lines; an assay needs at least one feature.");
-            return new Checked(samples, header, features, lines.number() + " lines, text digest " + Long.toHexString(digest));
+            return new Checked(samples, header, features, lines.number() + " lines, text digest " + Long.toHexString(digest), observed);
         } catch (EOFException e) {
             throw new InputException(path + ": the compressed file ends unexpectedly" + where(lines)
                     + "; it is truncated or damaged. Copy or compress it again.", e);
@@ -115,10 +130,35 @@ public final class DelimitedMatrix {
         return lines.number() == 0 ? " (before its first line)" : " (after line " + lines.number() + ")";
     }
 
-    /** The feature ID of a data line: its first field. */
+    /** The feature ID of a data line: its first field (quoted, it may hold the delimiter, and "" stands for a quote). */
     public static String id(String line, char delim) {
-        int end = line.indexOf(delim);
-        return cell(line, 0, end < 0 ? line.length() : end);
+        int end = idEnd(line, delim);
+        String raw = line.substring(0, end).strip();
+        String s = cell(line, 0, end);
+        return raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"") ? s.replace("\"\"", "\"") : s;
+    }
+
+    /** Where the first field ends: the first delimiter after its closing quote when it is quoted, else the first delimiter (or the line's end). */
+    static int idEnd(String line, char delim) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) == ' ') i++;
+        int from = 0;
+        if (i < line.length() && line.charAt(i) == '"') {
+            int j = i + 1;
+            while (j < line.length()) {
+                if (line.charAt(j) == '"') {
+                    if (j + 1 < line.length() && line.charAt(j + 1) == '"') {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j++;
+            }
+            from = Math.min(j + 1, line.length());
+        }
+        int d = line.indexOf(delim, from);
+        return d < 0 ? line.length() : d;
     }
 
     /** One data line as a feature; a problem with it (possible only if the file changed after the check) becomes the feature's status. */
@@ -135,19 +175,20 @@ public final class DelimitedMatrix {
      * fields costs one scan.
      */
     static Problem values(String line, char delim, int width, double[] out) {
+        int idEnd = idEnd(line, delim);
         int fields = 1;
-        for (int i = line.indexOf(delim); i >= 0; i = line.indexOf(delim, i + 1)) fields++;
+        for (int i = idEnd < line.length() ? idEnd : -1; i >= 0; i = line.indexOf(delim, i + 1)) fields++;
         if (fields != width) {
             String value = "";
             if (fields > width) {
-                int from = 0;
-                for (int c = 0; c < width; c++) from = line.indexOf(delim, from) + 1;
+                int from = idEnd + 1;
+                for (int c = 1; c < width; c++) from = line.indexOf(delim, from) + 1;
                 int end = line.indexOf(delim, from);
                 value = cell(line, from, end < 0 ? line.length() : end);
             }
             return new Problem(fields > width ? width + 1 : fields + 1, value, fields);
         }
-        int from = line.indexOf(delim) + 1;
+        int from = idEnd + 1;
         for (int j = 1; j < width; j++) {
             int end = line.indexOf(delim, from);
             if (end < 0) end = line.length();

@@ -115,6 +115,8 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
             }
             BlockFitter bf = (BlockFitter) fitter;
             Design d = bf.design();
+            String unidentifiable = unidentifiable(d);
+            if (unidentifiable != null) return failed(m, f.id(), FitStatus.SKIPPED_TOO_FEW, unidentifiable, d.n());
             double[] ys = new double[d.n()];
             for (int i = 0; i < ys.length; i++) ys[i] = y[d.row(i)];
             FitResult r = bf.fit(f.id(), ys);
@@ -124,6 +126,32 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
         } catch (RuntimeException e) {
             return failed(m, f.id(), FitStatus.FAILED, "unexpected error: " + e, 0);
         }
+    }
+
+    /** The number of parameters of the model: fixed-effects coefficients, variance parameters θ and the residual variance. */
+    static int parameters(Design d) {
+        int p = d.p() + 1;
+        for (org.varpart.design.ReTerm t : d.terms()) p += t.nTheta();
+        return p;
+    }
+
+    /**
+     * Why the model cannot be identified from this feature's observations, or null: it needs more
+     * observations than parameters, and fewer levels of each grouping factor than observations.
+     */
+    static String unidentifiable(Design d) {
+        int params = parameters(d);
+        if (d.n() <= params) {
+            return "only " + d.n() + " observations for " + params + " parameters (" + d.p() + " fixed-effects coefficients, "
+                    + (params - d.p() - 1) + " variance parameters and the residual variance); the model is not identifiable";
+        }
+        for (org.varpart.design.ReTerm t : d.terms()) {
+            if (t.levels() >= d.n()) {
+                return "the grouping factor '" + t.group() + "' has " + t.levels() + " levels for " + d.n()
+                        + " observations; its variance cannot be told apart from the residual variance";
+            }
+        }
+        return null;
     }
 
     /** The tests of one fit; a numerical problem with them leaves the fit's numbers and drops only the tests. */

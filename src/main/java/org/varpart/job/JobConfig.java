@@ -36,7 +36,7 @@ public final class JobConfig implements Serializable {
         key("output", null, "the output directory (refused if it exists, unless overwrite = true)");
         key("method", "ML", "ML (variancePartition's default for fractions) or REML");
         key("partitions", "0", "number of Spark partitions of features; 0 chooses 4 per core of the cluster");
-        key("overwrite", "false", "replace an existing output directory");
+        key("overwrite", "false", "replace an existing output directory, if it is an earlier varpart output or empty (never an input)");
         key("resume", "false", "continue an interrupted run with the same settings and inputs from the features it had finished");
         key("drop_unmatched_samples", "false", "drop assay samples missing from the sample sheet (with a warning) instead of failing");
         key("master", "local[*]", "Spark master, used only when neither spark-submit nor the environment sets one");
@@ -167,8 +167,70 @@ public final class JobConfig implements Serializable {
         return out;
     }
 
+    /** A setting by its key, as text (null when unknown); the typed accessors below are for use in code. */
     public String get(String key) {
         return values.get(key);
+    }
+
+    public String samples() {
+        return values.get("samples");
+    }
+
+    public String sampleIdColumn() {
+        return values.get("sample_id_column");
+    }
+
+    /** The right-hand side as written, {@code ~ ...}. */
+    public String formula() {
+        return values.get("formula");
+    }
+
+    public String output() {
+        return values.get("output");
+    }
+
+    public String master() {
+        return values.get("master");
+    }
+
+    public boolean overwrite() {
+        return flag("overwrite");
+    }
+
+    public boolean resume() {
+        return flag("resume");
+    }
+
+    public boolean dropUnmatchedSamples() {
+        return flag("drop_unmatched_samples");
+    }
+
+    public boolean tests() {
+        return flag("tests");
+    }
+
+    /** Spark partitions of features; 0 chooses four per core. */
+    public int partitions() {
+        return integer("partitions");
+    }
+
+    public int progressSeconds() {
+        return integer("progress_seconds");
+    }
+
+    public int chunkFeatures() {
+        return integer("chunk_features");
+    }
+
+    /** The false discovery rate of the summary's counts, in (0, 1). */
+    public double fdr() {
+        return Double.parseDouble(values.get("fdr"));
+    }
+
+    /** The column names of Parquet assays. */
+    public org.varpart.io.AssayReader.ParquetColumns parquetColumns() {
+        return new org.varpart.io.AssayReader.ParquetColumns(values.get("feature_id_column"), values.get("long.feature_column"),
+                values.get("long.sample_column"), values.get("long.value_column"));
     }
 
     public boolean flag(String key) {

@@ -3,9 +3,13 @@ package org.varpart.job;
 import java.util.regex.Pattern;
 
 /**
- * Keeps credentials out of everything varpart writes or prints: values of keys that look like
- * credentials become {@code ***}, and so does the user-information part of a URI
- * ({@code s3a://KEY:SECRET@bucket/...}).
+ * Keeps credentials out of everything varpart writes or prints, by key and by value, as Spark's
+ * {@code spark.redaction.regex} does: values of keys that look like credentials become
+ * {@code ***}; inside any value or message, so do the values of credential-like assignments
+ * ({@code -Dfs.s3a.secret.key=…}, {@code -Dhttp.proxyPassword=…}, a JDBC URL's
+ * {@code password=…}, any {@code …key=…} or {@code …token=…}) and the user-information part of a
+ * URI ({@code s3a://KEY:SECRET@bucket/...}). Text shown on a terminal also has its control
+ * characters escaped, so that an input cannot send escape sequences to it.
  */
 public final class Redaction {
     /** Keys whose values are never written: anything about secrets, passwords, tokens, credentials, and the object stores' keys. */
@@ -18,6 +22,16 @@ public final class Redaction {
      * ({@code abfss://container@account.dfs.core.windows.net/}), not a credential, so they keep it.
      */
     private static final Pattern URI_USER_INFO = Pattern.compile("(?<![A-Za-z0-9+.-])((?![Ww][Aa][Ss][Bb][Ss]?://|[Aa][Bb][Ff][Ss][Ss]?://)[A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
+    /**
+     * An assignment whose name looks like a credential, inside a value or a message: the name
+     * (kept) and its value (hidden), which ends at a blank, a quote or a separator of URLs and JDBC
+     * strings ({@code & ; ,}).
+     */
+    private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
+            "(?i)([A-Za-z0-9_.\\-]*(?:secret|password|passwd|pwd|token|credential|signature|private|key|sas|sig)[A-Za-z0-9_.\\-]*=)"
+            + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"']+)");
+    /** Control characters other than tab and line feed (ANSI escape sequences start with ESC). */
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]");
     static final String HIDDEN = "***";
 
     private Redaction() {}
@@ -26,13 +40,25 @@ public final class Redaction {
         return SECRET_KEY.matcher(key).matches();
     }
 
-    /** The value as it may be shown: hidden for a credential-like key, URIs without user information otherwise. */
+    /** The value as it may be shown: hidden for a credential-like key, else with its credential-like parts hidden. */
     public static String value(String key, String value) {
         return isSecretKey(key) ? HIDDEN : text(value);
     }
 
-    /** Any text (a message, a path) with the user information of its URIs hidden. */
+    /**
+     * Any text (a message, a path, a setting) as it may be shown: credential-like assignments and
+     * the user information of URIs hidden, control characters escaped (ESC becomes a backslash, u and 001b).
+     */
     public static String text(String s) {
-        return s == null ? null : URI_USER_INFO.matcher(s).replaceAll("$1" + HIDDEN + "@");
+        if (s == null) return null;
+        String t = URI_USER_INFO.matcher(s).replaceAll("$1" + HIDDEN + "@");
+        t = SECRET_ASSIGNMENT.matcher(t).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1) + HIDDEN));
+        return escapeControls(t);
+    }
+
+    /** Control characters (other than tab and line feed) written as a backslash, u and four hex digits, so that a terminal shows them instead of obeying them. */
+    public static String escapeControls(String s) {
+        if (s == null) return null;
+        return CONTROL.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(String.format(java.util.Locale.ROOT, "\\u%04x", (int) m.group().charAt(0))));
     }
 }

@@ -127,9 +127,9 @@ public class VariancePartition extends Transformer {
             throw new IllegalStateException("set the formula, the sample sheet and the samples before transform()");
         }
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + formula.strip());
-        Map<String, Integer> rowOf = VarPartJob.sampleRows(sheet, sampleIdColumn, "the sample sheet");
+        Map<String, Integer> rowOf = Plan.sampleRows(sheet, sampleIdColumn, "the sample sheet");
         FitOptions options = (reml ? FitOptions.remlDefaults() : FitOptions.mlDefaults()).withoutConditionalVariances();
-        AssayModel model = VarPartJob.assayModel(assay, "input", spec, sheet, rowOf, samples, options, tests, false, new ArrayList<>());
+        AssayModel model = Plan.assayModel(assay, "input", spec, sheet, rowOf, samples, options, tests, false, new ArrayList<>());
         SparkSession spark = features.sparkSession();
         Broadcast<AssayModel> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
         String id = idCol, values = valuesCol;

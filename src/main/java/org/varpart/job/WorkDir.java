@@ -1,32 +1,25 @@
 package org.varpart.job;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.varpart.design.InputException;
 import org.varpart.io.ResultFile;
 
 /**
  * A run's work directory, beside its output and hidden: {@code .NAME.varpart-work/} holds
- * {@code fingerprint} (the settings and inputs the results depend on),
+ * {@code fingerprint} (the settings and inputs the results depend on), {@code lock} (the run
+ * writing it, see {@link RunLock}),
  * {@code results/run-NNNN-TOKEN/} (per-feature results, committed chunk by chunk while the run
  * goes, one directory per attempt) and {@code output-TOKEN/} (the tables being written, renamed
  * to NAME last). It is deleted once the output is in place; a run that dies leaves it, and
@@ -52,14 +45,16 @@ final class WorkDir {
     private final List<Path> accepted;
     /** This attempt's own name, unique among attempts. */
     private final String token;
+    private final RunLock lock;
 
-    private WorkDir(FileSystem fs, Path root, Path run, Map<String, Set<String>> done, List<Path> accepted, String token) {
+    private WorkDir(FileSystem fs, Path root, Path run, Map<String, Set<String>> done, List<Path> accepted, String token, RunLock lock) {
         this.fs = fs;
         this.root = root;
         this.run = run;
         this.done = done;
         this.accepted = accepted;
         this.token = token;
+        this.lock = lock;
     }
 
     static Path of(Path output) {
@@ -72,10 +67,11 @@ final class WorkDir {
      * discarded (with a note); with it, its fingerprint must equal this run's, and the features it
      * committed are read.
      *
-     * @param fingerprint what the results depend on, key by key (values may hold credentials: only hashes are stored)
+     * @param fingerprint what the results depend on, key by key (see {@link Fingerprint}; values may hold credentials: only hashes are stored)
      */
     static WorkDir open(FileSystem fs, Path output, Map<String, String> fingerprint, boolean resume, PrintStream log) throws IOException {
         Path root = of(output);
+        RunLock.checkFree(fs, root, output);
         // a directory without a fingerprint was cut off before it held any result
         boolean exists = fs.exists(root) && fs.exists(new Path(root, FINGERPRINT));
         if (!exists && fs.exists(root)) fs.delete(root, true);
@@ -90,8 +86,10 @@ final class WorkDir {
         Map<String, Set<String>> done = new HashMap<>();
         List<Path> accepted = new ArrayList<>();
         int runs = 0;
+        RunLock lock = null;
         if (exists) {
-            compare(readFingerprint(fs, new Path(root, FINGERPRINT)), fingerprint, root);
+            Fingerprint.compare(Fingerprint.read(fs, new Path(root, FINGERPRINT)), fingerprint, root);
+            lock = RunLock.acquire(fs, root);
             for (Chunk c : chunks(fs, root)) {
                 done.computeIfAbsent(c.index().assay(), k -> new HashSet<>()).addAll(c.index().ids());
                 accepted.add(c.path());
@@ -99,12 +97,13 @@ final class WorkDir {
             runs = fs.exists(new Path(root, RESULTS)) ? fs.listStatus(new Path(root, RESULTS)).length : 0;
         } else {
             fs.mkdirs(root);
-            writeAtomically(fs, new Path(root, FINGERPRINT), fingerprintText(fingerprint));
+            lock = RunLock.acquire(fs, root);
+            writeAtomically(fs, new Path(root, FINGERPRINT), Fingerprint.text(fingerprint));
         }
         String token = java.util.UUID.randomUUID().toString().substring(0, 8);
         Path run = new Path(new Path(root, RESULTS), String.format(java.util.Locale.ROOT, "run-%04d-%s", runs, token));
         fs.mkdirs(run);
-        return new WorkDir(fs, root, run, done, accepted, token);
+        return new WorkDir(fs, root, run, done, accepted, token, lock);
     }
 
     /**
@@ -131,7 +130,13 @@ final class WorkDir {
     }
 
     void delete() throws IOException {
+        lock.release();
         fs.delete(root, true);
+    }
+
+    /** Lets another run use the work directory (this one has stopped); what it committed stays. */
+    void release() {
+        lock.release();
     }
 
     /** A whole committed chunk and what it holds. */
@@ -155,55 +160,6 @@ final class WorkDir {
         }
         out.sort(java.util.Comparator.comparing(c -> c.path().toString()));
         return out;
-    }
-
-    private static String fingerprintText(Map<String, String> fingerprint) {
-        StringBuilder sb = new StringBuilder("# what the results in this directory depend on: key, SHA-256 of the value, the value as it may be shown\n");
-        for (String k : new TreeSet<>(fingerprint.keySet())) {
-            String v = fingerprint.get(k);
-            sb.append(k).append('\t').append(sha256(v)).append('\t').append(Redaction.value(k, v).replace('\n', ' ').replace('\t', ' ')).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** key → {hash, shown value}. */
-    private static Map<String, String[]> readFingerprint(FileSystem fs, Path file) throws IOException {
-        Map<String, String[]> out = new LinkedHashMap<>();
-        if (!fs.exists(file)) return out;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("#") || line.isBlank()) continue;
-                String[] p = line.split("\t", 3);
-                if (p.length == 3) out.put(p[0], new String[] {p[1], p[2]});
-            }
-        }
-        return out;
-    }
-
-    private static void compare(Map<String, String[]> before, Map<String, String> now, Path root) {
-        List<String> changes = new ArrayList<>();
-        Set<String> keys = new TreeSet<>(before.keySet());
-        keys.addAll(now.keySet());
-        for (String k : keys) {
-            String[] b = before.get(k);
-            String n = now.get(k);
-            if (b != null && n != null && b[0].equals(sha256(n))) continue;
-            changes.add(k + " (was " + (b == null ? "not set" : "'" + b[1] + "'") + ", now " + (n == null ? "not set" : "'" + Redaction.value(k, n) + "'") + ")");
-        }
-        if (!changes.isEmpty()) {
-            throw new InputException("--resume: the partial results in " + root + " were made with other settings or inputs: "
-                    + String.join("; ", changes) + ". Resuming would mix results of two different analyses; run without --resume to start over"
-                    + " (the partial results are then discarded), or restore the settings and inputs of the interrupted run.");
-        }
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Writes a small file whole or not at all: to a hidden temporary name, then renamed. */

@@ -133,4 +133,32 @@ class DesignBuilderTest {
         assertEquals(2.5, t.column("x").numbers()[1]);
         assertTrue(Double.isNaN(t.column("x").numbers()[3]));
     }
+
+    @Test
+    void covariatesAreTypedStrictlyAndModelsThatCannotBeIdentifiedAreRefused() throws IOException {
+        // one stray cell in a numeric column: an error naming its line when the model uses it as a covariate
+        DataTable t = table(DATA.replace("4.2,45,", "4.2,NULL,"));
+        InputException e = assertThrows(InputException.class, () -> DesignBuilder.build(ModelSpec.parse("y ~ age + (1 | g)"), t));
+        assertEquals("test.csv line 6, column age: the value 'NULL' is not a number, though 6 of the column's other values are. Missing values"
+                + " are written NA, NaN or as an empty cell, and nothing else; varpart does not guess whether the column is numeric or categorical:"
+                + " correct the value.", e.getMessage());
+        // as a grouping factor, or through factor(), the same column is categorical on purpose
+        assertEquals(3, DesignBuilder.build(ModelSpec.parse("y ~ 1 + (1 | g)"), t).terms().get(0).levels());
+        assertEquals(6, DesignBuilder.build(ModelSpec.parse("y ~ factor(age) + (1 | g)"), t).p(), "six ages, NULL among them, in the rows used");
+        // a column that is mostly text is categorical, as R reads it
+        DataTable mostlyText = table("y,z,g\n1,a,x\n2,b,x\n3,1,y\n4,c,y\n");
+        assertEquals(4, DesignBuilder.build(ModelSpec.parse("y ~ z + (1 | g)"), mostlyText).p());
+        e = assertThrows(InputException.class, () -> DesignBuilder.build(ModelSpec.parse("y ~ age + (1 | g)"), table(DATA.replace(",30,", ",-Inf,"))));
+        assertTrue(e.getMessage().startsWith("test.csv line 2, column age: the value '-Inf' is infinite; a covariate must be finite"), e.getMessage());
+        e = assertThrows(InputException.class, () -> DesignBuilder.build(ModelSpec.parse("y ~ age + (1 | g) + (1 | g)"), table(DATA)));
+        assertTrue(e.getMessage().contains("a random intercept of 'g' twice"), e.getMessage());
+        e = assertThrows(InputException.class, () -> DesignBuilder.build(ModelSpec.parse("y ~ age + (age | g) + (0 + age | g)"), table(DATA)));
+        assertTrue(e.getMessage().contains("the random effect 'age' of 'g' twice"), e.getMessage());
+        DataTable oneSex = table(DATA.replace("Female", "Male"));
+        e = assertThrows(InputException.class, () -> DesignBuilder.build(ModelSpec.parse("y ~ sex + (1 | g)"), oneSex));
+        assertTrue(e.getMessage().startsWith("The categorical covariate 'sex' has a single level (Male) among the observations used"), e.getMessage());
+        e = assertThrows(InputException.class, () -> table("a,b\n1,2,3\n4,5,6\n"));
+        assertTrue(e.getMessage().contains("line 2: has 3 fields but the header has 2. The header has one name fewer than the data lines,"
+                + " as R's write.table writes it"), e.getMessage());
+    }
 }

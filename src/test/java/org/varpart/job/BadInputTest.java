@@ -205,7 +205,7 @@ class BadInputTest {
                 + "): 3 sample(s) are not in the sample sheet: S0046, S0047, S0048", "set drop_unmatched_samples = true");
         // with the option the same run plans with a warning that counts them (the run itself: VarPartJobTest)
         c.put("drop_unmatched_samples", "true");
-        List<String> warnings = VarPartJob.plan(spark, JobConfig.of(c, "test")).warnings();
+        List<String> warnings = Plan.of(spark, JobConfig.of(c, "test")).warnings();
         assertEquals(List.of("assay rna: 3 sample(s) not in the sample sheet are left out: S0046, S0047, S0048"), warnings);
         REPORT.put("matrix samples missing from the sheet, drop_unmatched_samples = true", "warning: " + warnings.get(0));
         // sheet samples that no assay measures: a warning listing them, the run goes on
@@ -217,7 +217,7 @@ class BadInputTest {
         r.put("samples", longSheet.toString());
         int[] started = new int[1];
         List<String> w = new ArrayList<>();
-        started[0] = jobs.during(() -> w.addAll(VarPartJob.plan(spark, JobConfig.of(r, "test")).warnings()));
+        started[0] = jobs.during(() -> w.addAll(Plan.of(spark, JobConfig.of(r, "test")).warnings()));
         assertEquals(List.of("2 sample(s) of the sample sheet " + longSheet + " are in no assay and are not used: S9001, S9002"), w);
         assertEquals(0, started[0], "planning starts no Spark job");
         REPORT.put("sheet samples in no assay", "warning: " + w.get(0).replace(dir.toString(), "DIR"));
@@ -347,4 +347,208 @@ class BadInputTest {
         fails("Parquet: no rows", config(none), -1, none + " has no rows");
     }
 
+    /** The sheet with the cell of {@code column} replaced on its data line {@code row} (1-based, the header being row 0). */
+    static List<String> sheetWith(String column, int row, String value) {
+        List<String> s = new ArrayList<>(sheet);
+        int j = java.util.Arrays.asList(s.get(0).split("\t")).indexOf(column);
+        String[] f = s.get(row).split("\t", -1);
+        f[j] = value;
+        s.set(row, String.join("\t", f));
+        return s;
+    }
+
+    static Map<String, String> withSheet(String name, List<String> content) throws IOException {
+        Map<String, String> c = config(study.resolve("rna.tsv.gz"));
+        c.put("samples", file(name, content).toString());
+        return c;
+    }
+
+    @Test
+    void aNumericCovariateWithAStrayCellIsAnErrorNeverASilentFactor() throws IOException {
+        Path sheetFile = dir.resolve("age-null.tsv");
+        fails("a covariate with one cell 'NULL'", withSheet("age-null.tsv", sheetWith("age", 17, "NULL")), 0,
+                sheetFile + " line 18, column age: the value 'NULL' is not a number, though 47 of the column's other values are",
+                "Missing values are written NA, NaN or as an empty cell, and nothing else");
+        fails("a covariate with a decimal comma", withSheet("age-comma.tsv", sheetWith("age", 5, "61,5")), 0,
+                "line 6, column age: the value '61,5' is not a number");
+        // the same column is fine as a grouping factor, and a column used through factor() is categorical by the user's word
+        Map<String, String> c = withSheet("age-null-unused.tsv", sheetWith("age", 17, "NULL"));
+        c.put("formula", "~ factor(age) + (1 | patient) + (1 | lab)");
+        assertEquals(1, Plan.of(spark, JobConfig.of(c, "test")).models().size());
+    }
+
+    @Test
+    void aNonFiniteCovariateIsAnError() throws IOException {
+        fails("a covariate 'Inf'", withSheet("age-inf.tsv", sheetWith("age", 3, "Inf")), 0,
+                "line 4, column age: the value 'Inf' is infinite; a covariate must be finite");
+        fails("a covariate '1e400'", withSheet("age-huge.tsv", sheetWith("age", 9, "1e400")), 0,
+                "line 10, column age: the value '1e400' is too large for double precision");
+        Map<String, String> c = withSheet("age-zero.tsv", sheetWith("age", 2, "0"));
+        c.put("formula", "~ log(age) + (1 | patient)");
+        fails("a covariate transformed to -Inf", c, 0, "line 3: the fixed-effects column 'log(age)' is -Infinity there");
+    }
+
+    @Test
+    void formulasThatWouldCorruptTheTables() throws IOException {
+        Map<String, String> c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", "~ age + (1 | patient) + (1 | patient)");
+        fails("the same random term twice", c, 0, "random intercept of 'patient' twice", "Write each random term once");
+        List<String> s = new ArrayList<>(sheet);
+        s.set(0, s.get(0).replace("\tage\t", "\tResiduals\t"));
+        c = withSheet("residuals-column.tsv", s);
+        c.put("formula", "~ Residuals + (1 | patient)");
+        fails("a covariate named Residuals", c, 0, "the fixed term 'Residuals' and the residual variance would both be the component 'Residuals'",
+                "reserved for the residual variance");
+        c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", "~ lab + (1 | lab) + (1 | patient)");
+        fails("a fixed and a random term of one name", c, 0, "the fixed term 'lab' and the random effect of 'lab' would both be the component 'lab'");
+        List<String> oneSex = new ArrayList<>();
+        for (String l : sheet) oneSex.add(l.startsWith("sample") ? l : l.replaceAll("\t[FM]$", "\tF"));
+        fails("a fixed factor with one level", withSheet("one-sex.tsv", oneSex), 0,
+                "The categorical covariate 'sex' has a single level (F) among the observations used", "Leave it out of the formula");
+        StringBuilder huge = new StringBuilder("~ age");
+        for (int i = 0; i < 3000; i++) huge.append(" + age");
+        huge.append(" + (1 | patient)");
+        c = config(study.resolve("rna.tsv.gz"));
+        c.put("formula", huge.toString());
+        fails("a formula of 3000 terms", c, 0, "The formula has more than 1000 operators");
+    }
+
+    @Test
+    void aModelWithNoMoreObservationsThanParametersIsRefusedBeforeFitting() throws IOException {
+        // four samples, three of one patient and one of another: 4 observations for (Intercept), age, θ and σ²
+        Map<String, String> patientOf = new java.util.HashMap<>();
+        for (String l : sheet.subList(1, sheet.size())) patientOf.put(l.split("\t")[0], l.split("\t")[1]);
+        String[] h = cells(1);
+        List<Integer> keep = new ArrayList<>(List.of(0));
+        String first = patientOf.get(h[1]);
+        for (int j = 1; j < h.length && keep.size() < 4; j++) if (patientOf.get(h[j]).equals(first)) keep.add(j);
+        for (int j = 1; j < h.length; j++) {
+            if (!patientOf.get(h[j]).equals(first)) {
+                keep.add(j);
+                break;
+            }
+        }
+        List<String> small = new ArrayList<>();
+        for (String l : lines) {
+            String[] f = l.split("\t");
+            List<String> g = new ArrayList<>();
+            for (int j : keep) g.add(f[j]);
+            small.add(String.join("\t", g));
+        }
+        Map<String, String> c = config(file("four-samples.tsv", small));
+        c.put("formula", "~ age + (1 | patient)");
+        fails("as many parameters as observations", c, 0, "assay rna: 4 observations for 4 parameters (2 fixed-effects coefficients, 1 variance"
+                + " parameters and the residual variance): no feature can be fitted");
+        c.put("formula", "~ 1 + (1 | sample)");
+        fails("a grouping factor with a level per observation", c, 0, "the grouping factor 'sample' has 4 levels for 4 observations");
+    }
+
+    @Test
+    void inputsThatAreNotUtf8() throws IOException {
+        List<String> s = sheetWith("lab", 5, "Köln");
+        Path latin1 = dir.resolve("latin1-sheet.tsv");
+        Files.write(latin1, s, java.nio.charset.StandardCharsets.ISO_8859_1);
+        Map<String, String> c = config(study.resolve("rna.tsv.gz"));
+        c.put("samples", latin1.toString());
+        fails("a Latin-1 sample sheet", c, 0, latin1 + " line 6, column 3: the byte 0xF6 is not valid UTF-8 there (in Latin-1 it would be 'ö')",
+                "iconv -f latin1 -t utf8");
+        Path latin1Assay = dir.resolve("latin1-assay.tsv");
+        Files.write(latin1Assay, withLine(4, "Gen_Müller" + lines.get(3).substring(lines.get(3).indexOf('\t'))), java.nio.charset.StandardCharsets.ISO_8859_1);
+        fails("a Latin-1 feature ID", config(latin1Assay), 0, latin1Assay + " line 4, column 1: the byte 0xFC is not valid UTF-8");
+        Path utf16 = dir.resolve("utf16-sheet.tsv");
+        Files.write(utf16, sheet, java.nio.charset.StandardCharsets.UTF_16LE);
+        byte[] b = Files.readAllBytes(utf16);
+        byte[] bom = new byte[b.length + 2];
+        bom[0] = (byte) 0xFF;
+        bom[1] = (byte) 0xFE;
+        System.arraycopy(b, 0, bom, 2, b.length);
+        Files.write(utf16, bom);
+        c.put("samples", utf16.toString());
+        fails("a UTF-16 sample sheet", c, 0, utf16 + " is UTF-16 text", "iconv -f UTF-16 -t UTF-8");
+        // a byte-order mark before UTF-8 is fine
+        Path withBom = dir.resolve("bom-sheet.tsv");
+        Files.write(withBom, ("\uFEFF" + String.join("\n", sheet) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        c.put("samples", withBom.toString());
+        assertEquals(1, Plan.of(spark, JobConfig.of(c, "test")).models().size());
+    }
+
+    @Test
+    void fileShapesThatNeedAClearMessage() throws IOException {
+        byte[] gz = Files.readAllBytes(study.resolve("rna.tsv.gz"));
+        Path plain = dir.resolve("gzip-inside.tsv");
+        Files.write(plain, gz);
+        fails("gzip data named .tsv", config(plain), 0, plain + " is gzip-compressed, but its name does not end in .gz", "Rename it to gzip-inside.tsv.gz");
+        Path upper = dir.resolve("RNA.TSV.GZ");
+        Files.write(upper, gz);
+        fails("gzip data named .GZ", config(upper), 0, upper + " is gzip-compressed", "Rename it to RNA.TSV.gz");
+        Path xlsx = dir.resolve("sheet.csv");
+        Files.write(xlsx, new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0});
+        Map<String, String> c = config(study.resolve("rna.tsv.gz"));
+        c.put("samples", xlsx.toString());
+        fails("an Excel workbook named .csv", c, 0, xlsx + " is a ZIP archive (an Excel workbook is one), not text");
+
+        Path rHeader = file("write-table.tsv", withLine(1, lines.get(0).substring(lines.get(0).indexOf('\t') + 1)));
+        fails("R's write.table header", config(rHeader), 0, rHeader + " line 2: the line has 49 fields but the header (line 1) has 48",
+                "the header has no name for the feature-ID column", "col.names = NA");
+        List<String> s = new ArrayList<>(sheet);
+        s.set(0, s.get(0).substring(s.get(0).indexOf('\t') + 1));
+        Path rSheet = file("write-table-sheet.tsv", s);
+        c.put("samples", rSheet.toString());
+        fails("R's write.table header on the sheet", c, 0, rSheet + " line 2: has 6 fields but the header has 5", "R's write.table");
+
+        List<String> csv = new ArrayList<>();
+        for (String l : lines) csv.add(l.replace('\t', ','));
+        String[] cell = csv.get(4).split(",");
+        cell[3] = "\"1,5\"";
+        csv.set(4, String.join(",", cell));
+        Path quoted = file("quoted-value.csv", csv);
+        fails("a quoted value holding the delimiter", config(quoted), 0, quoted + " line 5, column", "only the feature ID may be quoted");
+
+        String esc = "\u001b[2J\u001b[31mred";
+        List<String> a = withLine(5, esc + lines.get(4).substring(lines.get(4).indexOf('\t')));
+        a.set(8, esc + lines.get(8).substring(lines.get(8).indexOf('\t')));
+        String m = fails("an ANSI escape sequence in a feature ID", config(file("ansi.tsv", a)), 0, "the feature ID '" + esc + "' appears twice");
+        String shown = Redaction.text(m);
+        assertFalse(shown.contains("\u001b"), "no control character reaches the terminal: " + shown);
+        assertTrue(shown.contains("'\\u001b[2J\\u001b[31mred'"), shown);
+    }
+
+    @Test
+    void rowsDroppedForAMissingValueInTheSheetAreCounted() throws IOException {
+        List<String> s = sheetWith("age", 4, "NA");
+        String[] f = s.get(9).split("\t", -1);
+        f[1] = "";
+        s.set(9, String.join("\t", f));
+        Map<String, String> c = withSheet("two-missing.tsv", s);
+        Plan plan = Plan.of(spark, JobConfig.of(c, "test"));
+        assertTrue(plan.notes().contains("assay rna: 2 of 48 samples are left out of every fit for a missing value in a model variable of the sample sheet"),
+                plan.notes().toString());
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+        Path record = dir.resolve("run-record.json");
+        RunRecord.write(fs, new org.apache.hadoop.fs.Path(record.toString()), plan, Map.of("rna", 20L), Map.of("ok", 20L),
+                java.time.Instant.now(), 1.0, spark.version(), 0);
+        assertTrue(Files.readString(record).contains("\"samples_dropped_for_missing_values\": 2"), Files.readString(record));
+        REPORT.put("rows with a missing covariate or grouping value", "note: " + plan.notes().get(plan.notes().size() - 1));
+    }
+
+    @Test
+    void anAssayMostOfWhoseFeaturesHaveTooFewValuesIsRefusedBeforeFitting() throws IOException {
+        // 11 of the 20 features keep only their first 7 values: 7 observations at most, for 7 parameters
+        List<String> sparse = new ArrayList<>(lines);
+        for (int i = 2; i <= 12; i++) {
+            String[] c = cells(i);
+            for (int j = 8; j < c.length; j++) c[j] = "NA";
+            sparse.set(i - 1, String.join("\t", c));
+        }
+        Path file = file("mostly-sparse.tsv", sparse);
+        fails("most features with no more values than parameters", config(file), 0, "assay rna (" + file + "): 11 of its 20 features have at most 7"
+                + " values present, and the model has 7 parameters (3 fixed-effects coefficients, 3 variance parameters and the residual variance)");
+        // fewer than half: the run goes on, and those features get their status
+        Path some = dir.resolve("some-sparse.tsv");
+        List<String> half = new ArrayList<>(sparse.subList(0, 6));
+        half.addAll(lines.subList(6, lines.size()));
+        Files.write(some, half);
+        assertEquals(1, Plan.of(spark, JobConfig.of(config(some), "test")).models().size());
+    }
 }

@@ -56,8 +56,8 @@ class ChunkCommitterTest {
             records.add(new Tuple2<>(c[0], new FeatureRow(c[0], v, null)));
         }
         DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
-        AssayModel model = VarPartJob.assayModel("rna", "rna", ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA), sheet,
-                VarPartJob.sampleRows(sheet, "sample", "samples"), samples, FitOptions.mlDefaults().withoutConditionalVariances(), true, false,
+        AssayModel model = Plan.assayModel("rna", "rna", ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA), sheet,
+                Plan.sampleRows(sheet, "sample", "samples"), samples, FitOptions.mlDefaults().withoutConditionalVariances(), true, false,
                 new ArrayList<>());
         Broadcast<AssayModel> b = jsc.broadcast(model);
         Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration()));

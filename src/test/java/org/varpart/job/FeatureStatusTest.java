@@ -97,7 +97,7 @@ class FeatureStatusTest {
         for (Row r : spark.read().parquet(dir.resolve("out/fractions").toString()).collectAsList()) fractions.merge(r.getString(1), 1, Integer::sum);
         assertStatus(fits, "constant", "skipped_constant", "the response is constant (every value is 5.0)");
         assertStatus(fits, "all_missing", "skipped_too_few", "every value is missing");
-        assertStatus(fits, "three_values", "skipped_too_few", "");
+        assertStatus(fits, "three_values", "skipped_too_few", "only 3 observations for 7 parameters (3 fixed-effects coefficients, 3 variance parameters");
         assertStatus(fits, "infinite", "failed", "non-finite value (Infinity)");
         assertStatus(fits, "too_large", "failed", "numerical failure: the values are too large");
         assertStatus(fits, "pure_noise", "singular", "boundary (singular) fit");
@@ -127,7 +127,7 @@ class FeatureStatusTest {
         DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
         List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
-        AssayModel m = VarPartJob.assayModel("rna", "rna.tsv", spec, sheet, VarPartJob.sampleRows(sheet, "sample", "samples.tsv"), ids,
+        AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
                 FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
         // the same model with an optimiser allowed only ten evaluations
         AssayModel limited = new AssayModel(m.assay(), m.spec(), m.samples(), m.columns(), m.complete(),
@@ -144,5 +144,33 @@ class FeatureStatusTest {
             found++;
         }
         assertTrue(found >= 1, "features that converge with the defaults and not within 10 evaluations: " + found);
+    }
+
+    @Test
+    void aFeatureWithoutMoreObservationsThanParametersGetsAStatusNotAFit() {
+        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
+        List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
+        ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
+        AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
+                FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
+        // (Intercept), age, sexM, three variances and the residual: 7 parameters
+        assertEquals(7, FeatureFitter.parameters(m.complete()));
+        double[] all = values(1);
+        double[] seven = new double[samples], twelve = new double[samples];
+        Arrays.fill(seven, Double.NaN);
+        Arrays.fill(twelve, Double.NaN);
+        for (int k = 0; k < 7; k++) seven[k * 7] = all[k * 7];
+        for (int k = 0; k < 12; k++) twelve[k * 4] = all[k * 4];
+        Row r7 = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("seven", seven, null));
+        assertEquals("skipped_too_few", r7.getString(3), r7.toString());
+        assertEquals("only 7 observations for 7 parameters (3 fixed-effects coefficients, 3 variance parameters and the residual variance);"
+                + " the model is not identifiable", r7.getString(4));
+        assertEquals(7, r7.getInt(2), "n_obs");
+        Row r12 = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("twelve", twelve, null));
+        assertEquals("skipped_too_few", r12.getString(3), r12.toString());
+        assertTrue(r12.getString(4).contains("the grouping factor 'patient' has 12 levels for 12 observations"), r12.getString(4));
+        assertTrue(r7.getList(12).isEmpty() && r12.getList(12).isEmpty(), "no fractions");
+        Row whole = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("whole", all, null));
+        assertTrue(List.of("ok", "singular").contains(whole.getString(3)), whole.toString());
     }
 }

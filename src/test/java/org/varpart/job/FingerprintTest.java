@@ -29,13 +29,12 @@ class FingerprintTest {
     @BeforeAll
     static void setUp() throws IOException {
         spark = SparkTestSession.get();
-        study = dir.resolve("study");
-        StudySimulator.write(new StudySimulator.Spec(12, 3, 2, 2, 20, new String[] {"rna", "protein"}, 0.0, 5), study);
+        study = StudyRuns.study(dir, new StudySimulator.Spec(12, 3, 2, 2, 20, new String[] {"rna", "protein"}, 0.0, 5));
     }
 
     static Map<String, String> fingerprint(Map<String, String> c) {
         JobConfig cfg = JobConfig.of(c, "test");
-        return VarPartJob.fingerprint(cfg, VarPartJob.plan(spark, cfg), spark.sparkContext().hadoopConfiguration());
+        return Fingerprint.of(cfg, Plan.of(spark, cfg), spark.sparkContext().hadoopConfiguration());
     }
 
     /** The keys whose values differ. */

@@ -1,6 +1,7 @@
 package org.varpart.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,5 +174,6 @@ class InputsAndApiTest {
         assertEquals(2, cfg.assays().size());
         for (String p : cfg.assays().values()) assertTrue(Files.exists(Path.of(p)), p);
         assertTrue(DataTable.read(Path.of(cfg.get("samples"))).has(cfg.get("sample_id_column")));
+        assertFalse(cfg.flag("overwrite"), "the example does not replace an existing output unless asked");
     }
 }

@@ -48,7 +48,7 @@ class QValuesTest {
             p.put(term, v);
         }
         rows.add(RowFactory.create("rna", "missing", "age", null));
-        List<Row> out = VarPartJob.withQValues(SparkTestSession.get().createDataFrame(rows,
+        List<Row> out = OutputTables.withQValues(SparkTestSession.get().createDataFrame(rows,
                 new StructType().add("assay", "string").add("feature", "string").add("term", "string").add("p_value", "double")), "term")
                 .collectAsList();
         assertEquals(101, out.size());

@@ -137,4 +137,91 @@ class SafetyTest {
             assertFalse(Redaction.isSecretKey(k), k + " is not a credential");
         }
     }
+
+    /** A directory of the given files (name → content). */
+    static Path filled(Path dir, String... nameContent) throws IOException {
+        Files.createDirectories(dir);
+        for (int i = 0; i < nameContent.length; i += 2) Files.writeString(dir.resolve(nameContent[i]), nameContent[i + 1]);
+        return dir;
+    }
+
+    @Test
+    void overwriteReplacesOnlyAVarpartOutputAndNeverAnInput(@TempDir Path dir) throws IOException {
+        SparkSession spark = SparkTestSession.get();
+        Path study = dir.resolve("study");
+        StudySimulator.write(new StudySimulator.Spec(10, 4, 3, 2, 6, new String[] {"rna"}, 0.0, 3), study);
+        Files.writeString(study.resolve("NOTES.txt"), "lab notebook");
+        Map<Path, Long> inputs = tree(study, dir.resolve("none"));
+        Map<String, String> c = StudyRuns.config(study, study, 2, "rna=rna.tsv.gz");
+        c.put("overwrite", "true");
+        // the output is the directory of the inputs, the sample sheet itself, or a directory inside an assay's
+        for (String[] shape : new String[][] {{study.toString(), "holds the input " + study.resolve("samples.tsv")},
+                {study.resolve("samples.tsv").toString(), "is the input " + study.resolve("samples.tsv")},
+                {study.resolve("rna.tsv.gz").resolve("out").toString(), "lies inside the input " + study.resolve("rna.tsv.gz")},
+                {dir.toString(), "holds the input"},
+                {study.resolve("sub").resolve("..").toString(), "holds the input"}}) {
+            c.put("output", shape[0]);
+            InputException e = assertThrows(InputException.class, () -> StudyRuns.run(spark, c), shape[0]);
+            assertTrue(e.getMessage().contains(shape[1]) && e.getMessage().contains("varpart never writes"), e.getMessage());
+            assertEquals(inputs, tree(study, dir.resolve("none")), "every input and NOTES.txt kept: " + shape[0]);
+        }
+        // through a symbolic link to the inputs' directory
+        Path link = Files.createSymbolicLink(dir.resolve("link"), study);
+        c.put("output", link.toString());
+        assertThrows(InputException.class, () -> StudyRuns.run(spark, c));
+        assertEquals(inputs, tree(study, dir.resolve("none")));
+
+        // a directory that varpart did not write, or a file, is not replaced
+        Path foreign = filled(dir.resolve("foreign"), "run.json", "{}", "NOTES.txt", "mine");
+        c.put("output", foreign.toString());
+        InputException e = assertThrows(InputException.class, () -> StudyRuns.run(spark, c));
+        assertTrue(e.getMessage().contains("holds files that varpart did not write (NOTES.txt)"), e.getMessage());
+        Path unmarked = filled(dir.resolve("unmarked"), "fits", "");
+        c.put("output", unmarked.toString());
+        e = assertThrows(InputException.class, () -> StudyRuns.run(spark, c));
+        assertTrue(e.getMessage().contains("has no run.json or _SUCCESS, so it is not recognisably a varpart output"), e.getMessage());
+        Path file = filled(dir.resolve("d"), "results.txt", "x").resolve("results.txt");
+        c.put("output", file.toString());
+        e = assertThrows(InputException.class, () -> StudyRuns.run(spark, c));
+        assertTrue(e.getMessage().contains("is a file, not a varpart output"), e.getMessage());
+        assertEquals("mine", Files.readString(foreign.resolve("NOTES.txt")));
+        assertEquals("x", Files.readString(file));
+
+        // an empty directory, and an earlier varpart output, are replaced; without overwrite the second run says how
+        Path out = Files.createDirectories(dir.resolve("out"));
+        c.put("output", out.toString());
+        StudyRuns.run(spark, c);
+        String first = Files.readString(out.resolve("run.json"));
+        c.remove("overwrite");
+        e = assertThrows(InputException.class, () -> StudyRuns.run(spark, c));
+        assertTrue(e.getMessage().contains("It is an earlier varpart output, which --overwrite=true replaces with this run's."), e.getMessage());
+        c.put("overwrite", "true");
+        StudyRuns.run(spark, c);
+        assertTrue(Files.exists(out.resolve("_SUCCESS")));
+        assertFalse(first.equals(Files.readString(out.resolve("run.json"))), "the output was replaced");
+    }
+
+    @Test
+    void secretsInValuesAreRedactedToo() {
+        Map<String, String> c = new LinkedHashMap<>(Map.of("samples", "s.tsv", "assay.rna", "r.tsv", "formula", "~ (1|g)", "output", "o"));
+        c.put("spark.driver.extraJavaOptions", "-Dfs.s3a.secret.key=s3a-VALUE-1111 -Dhttp.proxyPassword=proxy-2222 -Xmx2g");
+        c.put("spark.executor.extraJavaOptions", "-Dhttp.proxyUser=alice -Dfs.s3a.access.key=AKIA3333");
+        c.put("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:postgresql://db:5432/metastore?user=hive&password=jdbc-4444&ssl=true");
+        c.put("spark.sql.catalog.x.uri", "jdbc:mysql://hive:mysql-5555@db/metastore");
+        c.put("spark.sql.catalog.y.url", "jdbc:sqlserver://db;user=sa;password=sqlserver-6666;encrypt=true");
+        c.put("spark.hadoop.custom.option", "https://api/x?api_key=apikey-7777&token=tok-8888");
+        Map<String, String> recorded = JobConfig.of(c, "test").recorded();
+        String all = String.join("\n", recorded.values());
+        for (String secret : List.of("s3a-VALUE-1111", "proxy-2222", "AKIA3333", "jdbc-4444", "mysql-5555", "sqlserver-6666", "apikey-7777", "tok-8888")) {
+            assertFalse(all.contains(secret), secret + " in " + all);
+        }
+        assertEquals("-Dfs.s3a.secret.key=*** -Dhttp.proxyPassword=*** -Xmx2g", recorded.get("spark.driver.extraJavaOptions"));
+        assertEquals("-Dhttp.proxyUser=alice -Dfs.s3a.access.key=***", recorded.get("spark.executor.extraJavaOptions"));
+        assertEquals("jdbc:postgresql://db:5432/metastore?user=hive&password=***&ssl=true", recorded.get("spark.hadoop.javax.jdo.option.ConnectionURL"));
+        assertEquals("jdbc:sqlserver://db;user=sa;password=***;encrypt=true", recorded.get("spark.sql.catalog.y.url"));
+        assertEquals("Cannot read s3a://***@b/x: token=***", Redaction.text("Cannot read s3a://k:s@b/x: token=abc"));
+        assertEquals("~ (1|g)", recorded.get("formula"), "ordinary values as given");
+        // the messages that merely speak of keys and values keep their words
+        assertEquals("conf line 3: expected 'key = value', found 'x'", Redaction.text("conf line 3: expected 'key = value', found 'x'"));
+    }
 }

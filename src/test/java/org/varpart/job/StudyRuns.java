@@ -37,6 +37,18 @@ final class StudyRuns {
         return c;
     }
 
+    /** Writes a simulated study into {@code dir}/study; returns its directory. */
+    static Path study(Path dir, StudySimulator.Spec spec) throws IOException {
+        Path study = dir.resolve("study");
+        StudySimulator.write(spec, study);
+        return study;
+    }
+
+    /** Runs the job, printing nothing; returns its outcome. */
+    static VarPartJob.Outcome outcome(SparkSession spark, Map<String, String> c) {
+        return VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
     /** Runs the job; returns what it printed. */
     static String run(SparkSession spark, Map<String, String> c) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -44,24 +43,15 @@ class VarPartJobTest {
     @BeforeAll
     static void setUp() throws IOException {
         spark = SparkTestSession.get();
-        study = dir.resolve("study");
-        StudySimulator.write(new StudySimulator.Spec(24, 5, 4, 2, 60, new String[] {"rna", "protein"}, 0.03, 7), study);
+        study = StudyRuns.study(dir, new StudySimulator.Spec(24, 5, 4, 2, 60, new String[] {"rna", "protein"}, 0.03, 7));
     }
 
     static Map<String, String> config(Path out, int partitions) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", study.resolve("samples.tsv").toString());
-        c.put("assay.rna", study.resolve("rna.tsv.gz").toString());
-        c.put("assay.protein", study.resolve("protein.tsv").toString());
-        c.put("formula", StudySimulator.FORMULA);
-        c.put("output", out.toString());
-        c.put("partitions", Integer.toString(partitions));
-        c.put("progress_seconds", "0");
-        return c;
+        return StudyRuns.config(study, out, partitions, "rna=rna.tsv.gz", "protein=protein.tsv");
     }
 
     static VarPartJob.Outcome run(Map<String, String> c) {
-        return VarPartJob.run(spark, JobConfig.of(c, "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return StudyRuns.outcome(spark, c);
     }
 
     static List<Row> sorted(Path out, String table, String... order) {

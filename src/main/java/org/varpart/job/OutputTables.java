@@ -1,0 +1,159 @@
+package org.varpart.job;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.varpart.io.OutputSchemas;
+import org.varpart.io.ResultFile;
+import org.varpart.stats.GenomicInflation;
+
+/**
+ * The output tables of a run, written with Spark from the committed per-feature results into the
+ * attempt's output directory: {@code fits}, {@code fractions}, {@code fixed_effects},
+ * {@code term_tests} and {@code component_tests} (with Benjamini–Hochberg q-values) and the
+ * {@code summary} (fractions' quantiles, features significant at the FDR, genomic inflation).
+ */
+final class OutputTables {
+    private OutputTables() {}
+
+    /**
+     * Writes every table of the run into {@code work.output()} from the results committed in the
+     * work directory, after checking that every feature has exactly one; returns the count of
+     * each status.
+     */
+    static Map<String, Long> write(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf, Map<String, Long> featuresPerAssay,
+                                   double fdr) throws IOException {
+        Path tmp = work.output();
+        work.fs.delete(tmp, true); // what an interrupted run had begun to write
+        Path features = new Path(tmp, "features.work");
+        committedResults(spark, work, conf).write().mode(SaveMode.ErrorIfExists).parquet(features.toString());
+        Dataset<Row> all = spark.read().parquet(features.toString());
+        checkComplete(all, featuresPerAssay, work.root);
+        writeTables(all, tmp, fdr);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Row r : all.groupBy("status").count().orderBy("status").collectAsList()) counts.put(r.getString(0), r.getLong(1));
+        work.fs.delete(features, true);
+        return counts;
+    }
+
+    /** Every committed result, of this attempt and of the interrupted ones it continues. */
+    static Dataset<Row> committedResults(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf) throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<String> paths = new ArrayList<>();
+        for (Path p : work.resultFiles()) paths.add(p.toString());
+        JavaRDD<Row> rows = jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), 4 * jsc.defaultParallelism()))).flatMap(p -> {
+            Path path = new Path(p);
+            try (InputStream in = path.getFileSystem(conf.value().get()).open(path)) {
+                return ResultFile.rows(in).iterator();
+            }
+        });
+        // a feature fitted twice (a killed driver's task that committed after the resumed run had
+        // listed the chunks) has the same result both times: keep one
+        return spark.createDataFrame(rows, OutputSchemas.FEATURE).dropDuplicates("assay", "feature");
+    }
+
+    /** Every feature of every assay has exactly one result; anything else is a fault, never written as output. */
+    static void checkComplete(Dataset<Row> all, Map<String, Long> expected, Path work) {
+        Map<String, long[]> found = new HashMap<>();
+        for (Row r : all.groupBy("assay").agg(functions.count(functions.lit(1)), functions.countDistinct("feature")).collectAsList()) {
+            found.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)});
+        }
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            long[] f = found.getOrDefault(e.getKey(), new long[2]);
+            if (f[0] != e.getValue() || f[1] != e.getValue()) {
+                throw new IllegalStateException("assay " + e.getKey() + " has " + e.getValue() + " features but " + f[0] + " results for "
+                        + f[1] + " of them in " + work + "; nothing was written. Please report this.");
+            }
+        }
+    }
+
+    static void writeTables(Dataset<Row> all, Path dir, double fdr) {
+        all.select(cols(OutputSchemas.FITS)).write().parquet(new Path(dir, "fits").toString());
+        explode(all, "fractions", "component", "variance", "fraction")
+                .write().parquet(new Path(dir, "fractions").toString());
+        withQValues(explode(all, "fixed_effects", "term", "estimate", "std_error", "df", "t_value", "p_value"), "term")
+                .select(cols(OutputSchemas.FIXED_EFFECTS)).write().parquet(new Path(dir, "fixed_effects").toString());
+        Dataset<Row> terms = withQValues(explode(all, "term_tests", "term", "num_df", "den_df", "f_value", "p_value"), "term")
+                .select(cols(OutputSchemas.TERM_TESTS));
+        terms.write().parquet(new Path(dir, "term_tests").toString());
+        Dataset<Row> comps = withQValues(explode(all, "component_tests", "component", "lrt_statistic", "df", "p_value"), "component")
+                .select(cols(OutputSchemas.COMPONENT_TESTS));
+        comps.write().parquet(new Path(dir, "component_tests").toString());
+
+        SparkSession spark = all.sparkSession();
+        Dataset<Row> usable = all.filter(functions.col("status").isin("ok", "singular"))
+                .select(functions.col("assay"), functions.explode(functions.col("fractions")).as("c"))
+                .select(functions.col("assay"), functions.col("c.component").as("component"), functions.col("c.fraction").as("fraction"));
+        Dataset<Row> fractionSummary = usable.groupBy("assay", "component").agg(
+                functions.count("fraction").as("n_features"),
+                // summed in sorted order, so that the mean does not depend on partitions or task order
+                functions.expr("aggregate(array_sort(collect_list(fraction)), 0D, (acc, x) -> acc + x) / count(fraction)").as("mean"),
+                functions.expr("percentile(fraction, 0.5)").as("median"), functions.expr("percentile(fraction, 0.05)").as("q05"),
+                functions.expr("percentile(fraction, 0.25)").as("q25"), functions.expr("percentile(fraction, 0.75)").as("q75"),
+                functions.expr("percentile(fraction, 0.95)").as("q95"));
+        // per assay × component: features significant at the FDR, and λ from the median p-value
+        // (the median of the χ²₁ quantiles is the quantile of the median p); one row per group
+        Dataset<Row> testsByComponent = spark.read().parquet(new Path(dir, "term_tests").toString())
+                .select(functions.col("assay"), functions.col("term").as("component"), functions.col("p_value"), functions.col("q_value"))
+                .union(spark.read().parquet(new Path(dir, "component_tests").toString())
+                        .select("assay", "component", "p_value", "q_value"));
+        List<Row> groups = testsByComponent.groupBy("assay", "component").agg(
+                functions.sum(functions.when(functions.col("q_value").lt(fdr), 1).otherwise(0)).cast("long").as("n_significant"),
+                functions.expr("percentile(p_value, 0.5)").as("median_p")).collectAsList();
+        List<Row> lambda = new ArrayList<>();
+        for (Row g : groups) {
+            Double lam = g.isNullAt(3) ? null : GenomicInflation.fromMedianP(g.getDouble(3));
+            lambda.add(org.apache.spark.sql.RowFactory.create(g.getString(0), g.getString(1), g.isNullAt(2) ? null : g.getLong(2), lam));
+        }
+        Dataset<Row> significance = spark.createDataFrame(lambda, new org.apache.spark.sql.types.StructType()
+                .add("assay", "string").add("component", "string").add("n_significant", "long").add("lambda", "double"));
+        fractionSummary.join(significance, scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "component")).toSeq(), "left")
+                .select(cols(OutputSchemas.SUMMARY)).orderBy("assay", "component").coalesce(1)
+                .write().parquet(new Path(dir, "summary").toString());
+    }
+
+    /** One row per element of an array-of-struct column, with the struct's fields as columns. */
+    private static Dataset<Row> explode(Dataset<Row> all, String array, String... fields) {
+        Dataset<Row> e = all.select(functions.col("assay"), functions.col("feature"), functions.explode(functions.col(array)).as("x"));
+        List<org.apache.spark.sql.Column> c = new ArrayList<>(List.of(functions.col("assay"), functions.col("feature")));
+        for (String f : fields) c.add(functions.col("x." + f).as(f));
+        return e.select(c.toArray(new org.apache.spark.sql.Column[0]));
+    }
+
+    /**
+     * Benjamini–Hochberg q-values within each assay × {@code group}: with the p-values ranked
+     * 1..m, q₍ᵢ₎ = min over j ≥ i of m·p₍ⱼ₎/j, capped at 1. Computed with window functions, so
+     * the p-values are never collected; missing p-values stay missing and are not counted in m.
+     */
+    static Dataset<Row> withQValues(Dataset<Row> df, String group) {
+        org.apache.spark.sql.expressions.WindowSpec whole = org.apache.spark.sql.expressions.Window.partitionBy("assay", group);
+        org.apache.spark.sql.expressions.WindowSpec byP = whole.orderBy(functions.col("p_value").asc_nulls_last(), functions.col("feature"));
+        org.apache.spark.sql.expressions.WindowSpec fromLargest = org.apache.spark.sql.expressions.Window.partitionBy("assay", group)
+                .orderBy(functions.col("q_rank").desc())
+                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(), org.apache.spark.sql.expressions.Window.currentRow());
+        return df.withColumn("q_m", functions.count("p_value").over(whole))
+                .withColumn("q_rank", functions.row_number().over(byP))
+                .withColumn("q_bh", functions.col("p_value").multiply(functions.col("q_m")).divide(functions.col("q_rank")))
+                .withColumn("q_value", functions.when(functions.col("p_value").isNull(), functions.lit(null))
+                        .otherwise(functions.least(functions.lit(1.0), functions.min("q_bh").over(fromLargest))))
+                .drop("q_m", "q_rank", "q_bh");
+    }
+
+    private static org.apache.spark.sql.Column[] cols(String[] names) {
+        return Arrays.stream(names).map(functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    }
+}
