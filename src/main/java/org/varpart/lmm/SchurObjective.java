@@ -21,7 +21,9 @@ import org.varpart.design.ReTerm;
  * first term, whatever n and the number of levels of the first term.
  *
  * <p>Structure and the y-independent sums are computed once per design; {@link #setResponse}
- * adds the parts that depend on y (the shared-design principle of ARCHITECTURE.md).
+ * adds the parts that depend on y, from the feature's {@link ResponseStatistics}
+ * (docs/model.md#schur-complement-of-the-first-term, docs/model.md#shared-design). θ is read
+ * through the terms' {@link CovarianceTerm}s and the criterion is {@link ProfiledCriterion}'s.
  */
 final class SchurObjective {
     /** Above this many stored doubles the per-count sums cost more than they save. */
@@ -29,7 +31,7 @@ final class SchurObjective {
 
     private final int k, p, n, m, q0;
     private final int[] c, g, off;
-    private final int[] thetaOffset;
+    private final List<CovarianceTerm> cov;
     private final int nTheta;
     private final int reDim; // number of random-effects columns among the m
     /** Per level of term 0: its cross-products with the other columns (without y), row-major q0 × (m−1). */
@@ -66,12 +68,11 @@ final class SchurObjective {
         c = new int[k];
         g = new int[k];
         off = new int[k + 1];
-        thetaOffset = new int[k + 1];
+        cov = CovarianceTerm.of(terms);
         int pos = 0;
         for (int t = 0; t < k; t++) {
-            c[t] = terms.get(t).columns();
-            g[t] = terms.get(t).levels();
-            thetaOffset[t + 1] = thetaOffset[t] + terms.get(t).nTheta();
+            c[t] = cov.get(t).columns();
+            g[t] = cov.get(t).levels();
             if (t >= 1) {
                 off[t] = pos;
                 pos += c[t] * g[t];
@@ -80,7 +81,7 @@ final class SchurObjective {
         reDim = pos;
         off[k] = pos; // X starts here
         m = pos + p + 1;
-        nTheta = thetaOffset[k];
+        nTheta = CovarianceTerm.nTheta(cov);
         q0 = g[0];
         int mx = m - 1;
         a = new double[q0 * mx];
@@ -177,23 +178,16 @@ final class SchurObjective {
         return e;
     }
 
-    /** Sets the response (one value per observation of the design) and its cross-products. */
-    void setResponse(double[] y) {
+    /**
+     * Sets the response's cross-products: A_RR's y row is [Z₂ᵀy … Z_kᵀy, Xᵀy, yᵀy], and the per-count
+     * sums of the y row take Z₁ᵀy.
+     */
+    void setResponse(ResponseStatistics r) {
         int mx = m - 1;
-        Arrays.fill(ay, 0);
-        Arrays.fill(u0, 0);
-        int[] idx = new int[mx];
-        double[] val = new double[mx];
-        ReTerm t0 = design.terms().get(0);
-        double yy = 0;
-        for (int obs = 0; obs < n; obs++) {
-            double yv = y[obs];
-            int nnz = rowOf(obs, idx, val);
-            for (int e = 0; e < nnz; e++) ay[idx[e]] += val[e] * yv;
-            yy += yv * yv;
-            u0[t0.code(obs)] += t0.z(obs, 0) * yv;
-        }
-        ay[mx] = yy;
+        for (int t = 1; t < k; t++) System.arraycopy(r.zty()[t], 0, ay, off[t], c[t] * g[t]);
+        System.arraycopy(r.xty(), 0, ay, off[k], p);
+        ay[mx] = r.yty();
+        System.arraycopy(r.zty()[0], 0, u0, 0, q0);
         for (double[] row : groupMy) Arrays.fill(row, 0);
         for (int l = 0; l < q0; l++) {
             double ul = u0[l];
@@ -223,7 +217,7 @@ final class SchurObjective {
         }
         if (allScalar) {
             // one fused pass: S_ij = λ_i λ_j (A_ij − Σ_G w_G M_G,ij), Λ_R diagonal
-            for (int t = 1; t < k; t++) java.util.Arrays.fill(lambda, off[t], off[t] + g[t], theta[thetaOffset[t]]);
+            for (int t = 1; t < k; t++) java.util.Arrays.fill(lambda, off[t], off[t] + g[t], cov.get(t).scalarTheta(theta));
             for (int col = 0; col < mx; col++) {
                 int sb = col * m, ab = col * mx;
                 double lc = lambda[col];
@@ -267,13 +261,7 @@ final class SchurObjective {
         for (int d = 0; d < reDim; d++) logDetL += 2 * Math.log(s[d * m + d]);
         for (int d = reDim; d < mx; d++) logDetRX += 2 * Math.log(s[d * m + d]);
         double r = s[mx * m + mx];
-        double r2 = r * r;
-        if (!(r2 > 0)) return Double.POSITIVE_INFINITY;
-        if (reml) {
-            int dof = n - p;
-            return logDetL + logDetRX + dof * (1 + Math.log(2 * Math.PI * r2 / dof));
-        }
-        return logDetL + n * (1 + Math.log(2 * Math.PI * r2 / n));
+        return ProfiledCriterion.value(reml, logDetL, logDetRX, r * r, n, p);
     }
 
     /** S ← Λ_Rᵀ S Λ_R on the lower triangle, for the random-effects terms after the first. */
@@ -281,7 +269,7 @@ final class SchurObjective {
         for (int t = 1; t < k; t++) {
             int ct = c[t];
             if (ct == 1) {
-                double th = theta[thetaOffset[t]];
+                double th = cov.get(t).scalarTheta(theta);
                 int lo = off[t], hi = off[t] + g[t];
                 // rows lo..hi-1 and columns lo..hi-1 scale by θ (the block itself by θ²)
                 for (int col = 0; col < m; col++) {
@@ -299,36 +287,20 @@ final class SchurObjective {
         }
     }
 
-    /** Λₜ for a term with several columns: full symmetric fill, multiply, write the lower triangle back. */
+    /**
+     * Λₜ for a term with several columns: full symmetric fill, then level by level the rows
+     * (Tᵀ from the left) and the columns (T from the right); the lower triangle is read back.
+     */
     private void applyVectorLambda(int t) {
         int ct = c[t];
-        int idx = thetaOffset[t];
-        double[] tm = new double[ct * ct];
-        for (int col = 0; col < ct; col++) for (int row = col; row < ct; row++) tm[col * ct + row] = theta[idx++];
-        // symmetrise
+        double[] tm = cov.get(t).factor(theta);
         for (int col = 0; col < m; col++) for (int r = 0; r < col; r++) s[col * m + r] = s[r * m + col];
         double[] tmp = new double[ct];
         int lo = off[t];
         for (int lev = 0; lev < g[t]; lev++) {
             int b = lo + lev * ct;
-            // rows: S[b.., :] ← Tᵀ S[b.., :]
-            for (int col = 0; col < m; col++) {
-                for (int u = 0; u < ct; u++) {
-                    double acc = 0;
-                    for (int v = u; v < ct; v++) acc += tm[u * ct + v] * s[col * m + b + v];
-                    tmp[u] = acc;
-                }
-                for (int u = 0; u < ct; u++) s[col * m + b + u] = tmp[u];
-            }
-            // columns: S[:, b..] ← S[:, b..] T
-            for (int r = 0; r < m; r++) {
-                for (int u = 0; u < ct; u++) {
-                    double acc = 0;
-                    for (int v = u; v < ct; v++) acc += s[(b + v) * m + r] * tm[u * ct + v];
-                    tmp[u] = acc;
-                }
-                for (int u = 0; u < ct; u++) s[(b + u) * m + r] = tmp[u];
-            }
+            for (int col = 0; col < m; col++) CovarianceTerm.lmulFactorT(tm, ct, s, col * m + b, tmp);
+            for (int r = 0; r < m; r++) CovarianceTerm.rmulFactor(tm, ct, s, b * m + r, m, tmp);
         }
     }
 }

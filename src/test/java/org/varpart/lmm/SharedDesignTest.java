@@ -21,7 +21,7 @@ class SharedDesignTest {
         LmmModel blocked = new LmmModel(d);
         SchurObjective schur = SchurObjective.forDesign(d);
         assertNotNull(schur);
-        schur.setResponse(d.y());
+        schur.setResponse(ResponseStatistics.of(d, d.y()));
         Random rnd = new Random(5);
         double[] lb = blocked.lowerBounds();
         for (int trial = 0; trial < 20; trial++) {
