@@ -18,22 +18,24 @@ import org.varpart.design.ReTerm;
  * has no fill-in; the other blocks are dense. The last diagonal entry of L squared is the
  * penalised residual sum of squares r², so the objective needs no back-solve. Nothing here is
  * n × n: A is computed once in O(n) and each evaluation costs only the size of the blocks
- * (docs/model.md#blocked-cholesky). θ is read through one {@link CovarianceTerm} per term, and
+ * (docs/model.md#blocked-cholesky). The solves for the conditional modes and their covariance
+ * are in {@link RandomEffectSolves}. θ is read through one {@link CovarianceTerm} per term, and
  * the criterion is {@link ProfiledCriterion}'s.
  */
 public final class LmmModel {
     private final Design design;
-    private final int k;          // number of random-effects terms
-    private final int p;          // number of fixed-effects columns
+    final int k;          // number of random-effects terms
+    final int p;          // number of fixed-effects columns
     private final int n;
-    private final int[] c, g, size;
+    /** Per term: columns, levels and coefficients; size[k] = p + 1. */
+    final int[] c, g, size;
     /** The covariance of each random-effects term: its slice of θ and its Λ products. */
     private final List<CovarianceTerm> cov;
     private final int nTheta;
     /** A[i][j], j ≤ i; A[0][0] holds g₀ blocks of c₀ × c₀. */
     private final double[][][] a;
     /** L[i][j], j ≤ i, same shapes as A. */
-    private final double[][][] l;
+    final double[][][] l;
     private final double[] theta;
     /** Whether the last {@link #updateL} succeeded (all diagonal blocks positive definite). */
     private boolean factorOk;
@@ -71,7 +73,7 @@ public final class LmmModel {
         }
         this.theta = start();
         this.y = design.y();
-        computeCrossProducts();
+        CrossProducts.fill(design, a, c, size);
     }
 
     /**
@@ -129,54 +131,6 @@ public final class LmmModel {
 
     public Design design() {
         return design;
-    }
-
-    /** Fills A from the design: O(n Σ cᵢcⱼ). */
-    private void computeCrossProducts() {
-        List<ReTerm> terms = design.terms();
-        double[] xy = new double[p + 1];
-        double[][] zrow = new double[k][];
-        for (int t = 0; t < k; t++) zrow[t] = new double[c[t]];
-        int[] code = new int[k];
-        for (int obs = 0; obs < n; obs++) {
-            for (int t = 0; t < k; t++) {
-                ReTerm term = terms.get(t);
-                code[t] = term.code(obs);
-                for (int u = 0; u < c[t]; u++) zrow[t][u] = term.z(obs, u);
-            }
-            for (int j = 0; j < p; j++) xy[j] = design.x(obs, j);
-            xy[p] = design.y()[obs];
-            // A[0][0]: per-level blocks
-            int c0 = c[0];
-            int base = code[0] * c0 * c0;
-            for (int v = 0; v < c0; v++) {
-                for (int u = 0; u < c0; u++) a[0][0][base + v * c0 + u] += zrow[0][u] * zrow[0][v];
-            }
-            // RE-RE blocks
-            for (int i = 1; i < k; i++) {
-                for (int j = 0; j <= i; j++) {
-                    double[] blk = a[i][j];
-                    int rows = size[i];
-                    for (int v = 0; v < c[j]; v++) {
-                        int col = code[j] * c[j] + v;
-                        for (int u = 0; u < c[i]; u++) blk[col * rows + code[i] * c[i] + u] += zrow[i][u] * zrow[j][v];
-                    }
-                }
-            }
-            // [X y] rows against Z, and [X y]ᵀ[X y]
-            for (int j = 0; j < k; j++) {
-                double[] blk = a[k][j];
-                for (int v = 0; v < c[j]; v++) {
-                    int col = code[j] * c[j] + v;
-                    double zv = zrow[j][v];
-                    for (int r = 0; r <= p; r++) blk[col * (p + 1) + r] += xy[r] * zv;
-                }
-            }
-            double[] kk = a[k][k];
-            for (int s = 0; s <= p; s++) {
-                for (int r = s; r <= p; r++) kk[s * (p + 1) + r] += xy[r] * xy[s];
-            }
-        }
     }
 
     /** Sets θ and recomputes the factor L. */
@@ -327,119 +281,9 @@ public final class LmmModel {
         return inv;
     }
 
-    /** Spherical random effects û at the current θ, per term (length qₜ each). */
-    public double[][] u(double[] beta) {
-        double[][] v = new double[k][];
-        for (int j = 0; j < k; j++) {
-            double[] lkj = l[k][j];
-            v[j] = new double[size[j]];
-            for (int col = 0; col < size[j]; col++) {
-                double s = lkj[col * (p + 1) + p];
-                for (int r = 0; r < p; r++) s -= lkj[col * (p + 1) + r] * beta[r];
-                v[j][col] = s;
-            }
-        }
-        backSolve(v);
-        return v;
-    }
-
-    /** Solves L_Zᵀ x = v in place over the random-effects blocks. */
-    void backSolve(double[][] v) {
-        for (int j = k - 1; j >= 0; j--) {
-            for (int i = j + 1; i < k; i++) {
-                double[] lij = l[i][j];
-                int rows = size[i];
-                for (int col = 0; col < size[j]; col++) {
-                    double s = 0;
-                    for (int r = 0; r < rows; r++) s += lij[col * rows + r] * v[i][r];
-                    v[j][col] -= s;
-                }
-            }
-            solveDiagonalBlock(j, v[j], true);
-        }
-    }
-
-    /** Solves L_Z x = v in place over the random-effects blocks. */
-    void forwardSolve(double[][] v) {
-        for (int j = 0; j < k; j++) {
-            for (int m = 0; m < j; m++) {
-                double[] ljm = l[j][m];
-                int rows = size[j];
-                for (int col = 0; col < size[m]; col++) {
-                    double x = v[m][col];
-                    if (x == 0) continue;
-                    for (int r = 0; r < rows; r++) v[j][r] -= ljm[col * rows + r] * x;
-                }
-            }
-            solveDiagonalBlock(j, v[j], false);
-        }
-    }
-
-    private void solveDiagonalBlock(int j, double[] x, boolean transposed) {
-        if (j == 0) {
-            int c0 = c[0];
-            for (int lev = 0; lev < g[0]; lev++) {
-                if (transposed) Dense.solveLowerTransposed(c0, l[0][0], lev * c0 * c0, c0, x, lev * c0);
-                else Dense.solveLower(c0, l[0][0], lev * c0 * c0, c0, x, lev * c0);
-            }
-        } else if (transposed) {
-            Dense.solveLowerTransposed(size[j], l[j][j], 0, size[j], x, 0);
-        } else {
-            Dense.solveLower(size[j], l[j][j], 0, size[j], x, 0);
-        }
-    }
-
     /** b = Λ u for term t (qₜ values, level by level). */
     public double[] lambdaTimes(int t, double[] ut) {
         return cov.get(t).lambdaTimes(theta, ut);
-    }
-
-    /**
-     * Conditional covariance blocks of the random effects, up to σ²: for each term and level
-     * the c × c block of Λ (L_Z L_Zᵀ)⁻¹ Λᵀ (lme4's {@code condVar}, which ignores the uncertainty
-     * in β̂). Returns, per term, g·c·c values (column-major blocks).
-     */
-    public double[][] conditionalCovariance() {
-        double[][] out = new double[k][];
-        for (int t = 0; t < k; t++) out[t] = new double[g[t] * c[t] * c[t]];
-        // columns of L_Z⁻¹ for the coefficients of one block at a time
-        for (int t = 0; t < k; t++) {
-            int ct = c[t];
-            double[] tm = lambdaBlock(t);
-            for (int lev = 0; lev < g[t]; lev++) {
-                double[][][] cols = new double[ct][][];
-                for (int u = 0; u < ct; u++) {
-                    double[][] v = new double[k][];
-                    for (int s = 0; s < k; s++) v[s] = new double[size[s]];
-                    v[t][lev * ct + u] = 1.0;
-                    forwardSolve(v);
-                    cols[u] = v;
-                }
-                double[] inner = new double[ct * ct];
-                for (int u = 0; u < ct; u++) {
-                    for (int w = 0; w < ct; w++) {
-                        double s = 0;
-                        for (int blk = 0; blk < k; blk++) {
-                            double[] x1 = cols[u][blk], x2 = cols[w][blk];
-                            for (int r = 0; r < x1.length; r++) s += x1[r] * x2[r];
-                        }
-                        inner[w * ct + u] = s;
-                    }
-                }
-                // T inner Tᵀ
-                int off = lev * ct * ct;
-                for (int r = 0; r < ct; r++) {
-                    for (int s2 = 0; s2 < ct; s2++) {
-                        double s = 0;
-                        for (int x = 0; x <= r; x++) {
-                            for (int y = 0; y <= s2; y++) s += tm[x * ct + r] * inner[y * ct + x] * tm[y * ct + s2];
-                        }
-                        out[t][off + s2 * ct + r] = s;
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /** Number of columns of term t. */

@@ -94,8 +94,8 @@ public final class MixedModel {
 
         List<VarComp> vcs = new ArrayList<>();
         List<RandomEffects> res = new ArrayList<>();
-        double[][] u = model.u(beta);
-        double[][] condVar = options.conditionalVariances() ? model.conditionalCovariance() : null;
+        double[][] u = RandomEffectSolves.u(model, beta);
+        double[][] condVar = options.conditionalVariances() ? RandomEffectSolves.conditionalCovariance(model) : null;
         double[][] b = new double[model.terms()][];
         for (int t = 0; t < model.terms(); t++) {
             ReTerm term = d.terms().get(t);
