@@ -100,7 +100,7 @@ class FeatureStatusTest {
         for (Row r : spark.read().parquet(dir.resolve("out/fractions").toString()).collectAsList()) fractions.merge(r.getString(1), 1, Integer::sum);
         assertStatus(fits, "constant", "skipped_constant", "the response is constant (every value is 5.0)");
         assertStatus(fits, "all_missing", "skipped_too_few", "every value is missing");
-        assertStatus(fits, "three_values", "skipped_too_few", "");
+        assertStatus(fits, "three_values", "skipped_too_few", "only 3 observations for 3 fixed-effects coefficients");
         assertStatus(fits, "infinite", "failed", "non-finite value (Infinity)");
         assertStatus(fits, "too_large", "failed", "numerical failure: the values are too large");
         assertStatus(fits, "pure_noise", "singular", "boundary (singular) fit");
