@@ -30,7 +30,7 @@ public final class BlockFitter {
         this.designProblem = MixedModel.checkDesign(design);
         this.model = designProblem == null ? new LmmModel(design) : null;
         this.schur = designProblem == null ? SchurObjective.forDesign(design) : null;
-        this.start = designProblem == null ? new MomentStart(design) : null;
+        this.start = designProblem == null ? new MomentStart(design, model.xtx()) : null;
     }
 
     /**

@@ -1,29 +1,24 @@
 package org.varpart.lmm;
 
-import org.varpart.design.Design;
-
 /**
  * The linear model without random effects, for likelihood-ratio tests of the last random term:
  * the profiled criteria of docs/model.md#profiled-criterion with no random effects (log|L_Z|² = 0),
- * from the Cholesky factor of [X y]ᵀ[X y]. XᵀX is summed once per design; the products with y
- * come from the feature's {@link ResponseStatistics}.
+ * from the Cholesky factor of [X y]ᵀ[X y]. XᵀX is read from the full model's cross-products; the
+ * products with y come from the feature's {@link ResponseStatistics}.
  */
 public final class FixedOnly {
     private final int n, p;
     /** XᵀX in the top-left p × p of an (p+1) × (p+1) lower triangle, column-major. */
     private final double[] xtx;
 
-    public FixedOnly(Design d) {
-        this.n = d.n();
-        this.p = d.p();
+    /** The model without random effects on the design of {@code model}, whose cross-products hold XᵀX. */
+    public FixedOnly(LmmModel model) {
+        this.n = model.design().n();
+        this.p = model.design().p();
         int m = p + 1;
+        double[] lower = model.xtx();
         xtx = new double[m * m];
-        for (int i = 0; i < n; i++) {
-            for (int s = 0; s < p; s++) {
-                double xs = d.x(i, s);
-                for (int r = s; r < p; r++) xtx[s * m + r] += d.x(i, r) * xs;
-            }
-        }
+        for (int s = 0; s < p; s++) for (int r = s; r < p; r++) xtx[s * m + r] = lower[s * p + r];
     }
 
     /** The criterion of the fit of the response on X, or +∞ when XᵀX is singular. */

@@ -125,6 +125,14 @@ public final class LmmModel {
         return cov;
     }
 
+    /** XᵀX (p × p, lower triangle, column-major), read from the cross-products: the start and the model without random effects share it. */
+    double[] xtx() {
+        double[] out = new double[p * p];
+        double[] kk = a[k][k];
+        for (int s = 0; s < p; s++) for (int r = s; r < p; r++) out[s * p + r] = kk[s * (p + 1) + r];
+        return out;
+    }
+
     public int nTheta() {
         return nTheta;
     }

@@ -19,17 +19,10 @@ final class MomentStart {
     private final double[] xtxChol; // Cholesky of XᵀX (p × p, lower, column-major), null if singular
     private final List<CovarianceTerm> cov;
 
-    MomentStart(Design d) {
+    /** @param xtx XᵀX of the design (lower triangle, column-major), which this keeps and factorises */
+    MomentStart(Design d, double[] xtx) {
         this.design = d;
-        int p = d.p(), n = d.n();
-        double[] xtx = new double[p * p];
-        for (int a = 0; a < p; a++) {
-            for (int b = a; b < p; b++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) s += d.x(i, a) * d.x(i, b);
-                xtx[a * p + b] = s;
-            }
-        }
+        int p = d.p();
         xtxChol = Dense.cholLower(p, xtx) == 0 ? xtx : null;
         cov = CovarianceTerm.of(d.terms());
     }

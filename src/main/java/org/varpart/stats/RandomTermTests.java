@@ -47,8 +47,10 @@ public final class RandomTermTests {
     private final boolean reml;
     private final List<Reduced> reduced = new ArrayList<>();
 
-    /** Builds the reduced models of every component test of design d. */
-    public RandomTermTests(Design d, FitOptions options) {
+    /** Builds the reduced models of every component test of the fitter's design (which must be fittable). */
+    public RandomTermTests(BlockFitter full) {
+        Design d = full.design();
+        FitOptions options = full.options();
         this.terms = d.terms();
         this.reml = options.reml();
         FitOptions reducedOptions = options.withoutConditionalVariances();
@@ -74,7 +76,7 @@ public final class RandomTermTests {
                     removed = c; // one variance and c − 1 covariances
                 }
                 if (kept.isEmpty()) {
-                    reduced.add(new Reduced(name, component, removed, List.of(), null, new FixedOnly(d)));
+                    reduced.add(new Reduced(name, component, removed, List.of(), null, new FixedOnly(full.model())));
                 } else {
                     Design rd = d.withTerms(kept);
                     reduced.add(new Reduced(name, component, removed, rd.terms(), new BlockFitter(rd, reducedOptions), null));
@@ -85,7 +87,7 @@ public final class RandomTermTests {
 
     /** The tests of one design's fit, building the reduced models for it alone. */
     public static List<Test> compute(Design d, FitResult full, FitOptions options) {
-        return new RandomTermTests(d, options).compute(full, ResponseStatistics.of(d, d.y()));
+        return new RandomTermTests(new BlockFitter(d, options)).compute(full, ResponseStatistics.of(d, d.y()));
     }
 
     /** The tests of a fit of {@code response} on this design: each reduced model refitted to it. */

@@ -33,7 +33,7 @@ public record Significance(List<Satterthwaite.TTest> coefficients, List<Satterth
         public Tester(BlockFitter fitter) {
             if (fitter.designProblem() != null) throw new IllegalArgumentException("the design cannot be fitted: " + fitter.designProblem());
             this.fitter = fitter;
-            this.components = new RandomTermTests(fitter.design(), fitter.options());
+            this.components = new RandomTermTests(fitter);
         }
 
         /** The tests of the fit r (with estimates) of {@code response} by this tester's fitter. */
