@@ -49,7 +49,9 @@ public final class BlockFitter {
         double[] y = response.y();
         String crit = options.criterion();
         if (designProblem != null) return FitResult.without(designProblem.status(), designProblem.message(), crit, design.n());
-        if (y.length != design.n()) throw new IllegalArgumentException("response " + name + " has " + y.length + " values, the design " + design.n());
+        if (y.length != design.n() || response.xty().length != design.p() || response.zty().length != design.terms().size()) {
+            throw new IllegalArgumentException("the statistics of response " + name + " are not of this design");
+        }
         for (double v : y) {
             if (!Double.isFinite(v)) {
                 return FitResult.without(FitStatus.FAILED, "the response has a non-finite value (" + v
