@@ -29,7 +29,7 @@ public final class BlockFitter {
         this.options = options;
         this.designProblem = MixedModel.checkDesign(design);
         this.model = designProblem == null ? new LmmModel(design) : null;
-        this.schur = designProblem == null ? SchurObjective.forDesign(design) : null;
+        this.schur = designProblem == null ? SchurObjective.forDesign(model) : null;
         this.start = designProblem == null ? new MomentStart(design, model.xtx()) : null;
     }
 

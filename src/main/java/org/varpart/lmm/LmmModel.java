@@ -32,8 +32,8 @@ public final class LmmModel {
     /** The covariance of each random-effects term: its slice of θ and its Λ products. */
     private final List<CovarianceTerm> cov;
     private final int nTheta;
-    /** A[i][j], j ≤ i; A[0][0] holds g₀ blocks of c₀ × c₀. */
-    private final double[][][] a;
+    /** A[i][j], j ≤ i; A[0][0] holds g₀ blocks of c₀ × c₀ (also read by {@link SchurObjective}). */
+    final double[][][] a;
     /** L[i][j], j ≤ i, same shapes as A. */
     final double[][][] l;
     private final double[] theta;

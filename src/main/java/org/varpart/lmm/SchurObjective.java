@@ -20,9 +20,10 @@ import org.varpart.design.ReTerm;
  * evaluation then costs (distinct counts) × m² + m³/3 for m = the number of columns after the
  * first term, whatever n and the number of levels of the first term.
  *
- * <p>Structure and the y-independent sums are computed once per design; {@link #setResponse}
- * adds the parts that depend on y, from the feature's {@link ResponseStatistics}
- * (docs/model.md#schur-complement-of-the-first-term, docs/model.md#shared-design). θ is read
+ * <p>The y-independent sums are read from the full model's cross-products and grouped once per
+ * design; {@link #setResponse} adds the parts that depend on y, from the feature's
+ * {@link ResponseStatistics} (docs/model.md#schur-complement-of-the-first-term,
+ * docs/model.md#shared-design). θ is read
  * through the terms' {@link CovarianceTerm}s and the criterion is {@link ProfiledCriterion}'s.
  */
 final class SchurObjective {
@@ -43,8 +44,6 @@ final class SchurObjective {
     private final double[][] groupM;
     /** A_RR without y: (m−1)², column-major lower triangle. */
     private final double[] arr;
-    /** Each observation's level in term 0 and its z value; each observation's other columns. */
-    private final Design design;
 
     // per response
     private final double[] ay;       // A_RR's y row (m entries; last is yᵀy)
@@ -59,8 +58,9 @@ final class SchurObjective {
     /** Whether every term after the first is scalar, so Λ_R is diagonal. */
     private final boolean allScalar;
 
-    private SchurObjective(Design d) {
-        this.design = d;
+    /** Reads the y-independent sums from the full model's cross-products (no pass over the observations). */
+    private SchurObjective(LmmModel md) {
+        Design d = md.design();
         List<ReTerm> terms = d.terms();
         k = terms.size();
         p = d.p();
@@ -84,22 +84,23 @@ final class SchurObjective {
         nTheta = CovarianceTerm.nTheta(cov);
         q0 = g[0];
         int mx = m - 1;
+        double[][][] cross = md.a;
+        double[] d0 = cross[0][0]; // the first term is scalar: one sum of squares per level
+        // a_l: level l's cross-products with the other random-effects columns and X
         a = new double[q0 * mx];
-        double[] d0 = new double[q0];
+        for (int l = 0; l < q0; l++) {
+            for (int i = 1; i < k; i++) System.arraycopy(cross[i][0], l * md.size[i], a, l * mx + off[i], md.size[i]);
+            System.arraycopy(cross[k][0], l * (p + 1), a, l * mx + off[k], p);
+        }
+        // A_RR: the lower triangle over the columns after the first term, y left out
         arr = new double[mx * mx];
-        int[] idx = new int[mx];
-        double[] val = new double[mx];
-        ReTerm t0 = terms.get(0);
-        for (int obs = 0; obs < n; obs++) {
-            int nnz = rowOf(obs, idx, val);
-            int l = t0.code(obs);
-            double z = t0.z(obs, 0);
-            d0[l] += z * z;
-            for (int e = 0; e < nnz; e++) a[l * mx + idx[e]] += z * val[e];
-            for (int e = 0; e < nnz; e++) {
-                for (int f = 0; f <= e; f++) {
-                    int r = Math.max(idx[e], idx[f]), cc = Math.min(idx[e], idx[f]);
-                    arr[cc * mx + r] += val[e] * val[f];
+        for (int j = 1; j <= k; j++) {
+            int cols = j < k ? md.size[j] : p;
+            for (int cc = 0; cc < cols; cc++) {
+                int col = off[j] + cc;
+                for (int i = j; i <= k; i++) {
+                    int rows = i < k ? md.size[i] : p, ld = i < k ? md.size[i] : p + 1;
+                    for (int r = i == j ? cc : 0; r < rows; r++) arr[col * mx + off[i] + r] = cross[i][j][cc * ld + r];
                 }
             }
         }
@@ -142,40 +143,19 @@ final class SchurObjective {
         allScalar = scalar;
     }
 
-    /** The objective for this design, or null when its first term is not scalar or the sums would be too large. */
-    static SchurObjective forDesign(Design d) {
+    /**
+     * The objective for the design of {@code model}, built from its cross-products, or null when
+     * the first term is not scalar or the sums would be too large.
+     */
+    static SchurObjective forDesign(LmmModel model) {
+        Design d = model.design();
         if (d.terms().isEmpty() || d.terms().get(0).columns() != 1) return null;
         int m = 1 + d.p();
         for (int t = 1; t < d.terms().size(); t++) m += d.terms().get(t).q();
         Map<Double, Boolean> counts = new HashMap<>();
-        ReTerm t0 = d.terms().get(0);
-        double[] d0 = new double[t0.levels()];
-        for (int i = 0; i < d.n(); i++) d0[t0.code(i)] += t0.z(i, 0) * t0.z(i, 0);
-        for (double v : d0) counts.put(v, true);
-        long stored = (long) (counts.size() + 2) * m * m + (long) t0.levels() * m;
-        return stored > MAX_STORED ? null : new SchurObjective(d);
-    }
-
-    /**
-     * The non-zero entries of observation obs over the columns after term 0 (RE columns, then
-     * X), without y. Returns their number.
-     */
-    private int rowOf(int obs, int[] idx, double[] val) {
-        int e = 0;
-        List<ReTerm> terms = design.terms();
-        for (int t = 1; t < k; t++) {
-            ReTerm term = terms.get(t);
-            int base = off[t] + term.code(obs) * c[t];
-            for (int col = 0; col < c[t]; col++) {
-                idx[e] = base + col;
-                val[e++] = term.z(obs, col);
-            }
-        }
-        for (int j = 0; j < p; j++) {
-            idx[e] = off[k] + j;
-            val[e++] = design.x(obs, j);
-        }
-        return e;
+        for (double v : model.a[0][0]) counts.put(v, true);
+        long stored = (long) (counts.size() + 2) * m * m + (long) d.terms().get(0).levels() * m;
+        return stored > MAX_STORED ? null : new SchurObjective(model);
     }
 
     /**
