@@ -9,6 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.varpart.design.DataTable;
+import org.varpart.design.Design;
+import org.varpart.design.DesignBuilder;
+import org.varpart.formula.ModelSpec;
+import org.varpart.lmm.FitOptions;
+import org.varpart.lmm.FitResult;
+import org.varpart.lmm.MixedModel;
 
 /**
  * Reference values produced by lme4/lmerTest with {@code src/test/resources/lme4/make_fixtures.R}
@@ -21,6 +28,13 @@ public final class Fixtures {
     public record Model(String name, String data, String formula) {
         public Path dataPath() {
             return ROOT.resolve("data").resolve(data);
+        }
+
+        /** The model's design on its data, and its fit by {@code REML} or {@code ML} with the default options. */
+        public Fitted fit(String criterion) {
+            Design d = DesignBuilder.build(ModelSpec.parse(formula), DataTable.read(dataPath()));
+            FitOptions options = criterion.equals("REML") ? FitOptions.remlDefaults() : FitOptions.mlDefaults();
+            return new Fitted(d, options, MixedModel.fit(d, options));
         }
 
         public Fixture fixture(String criterion) {
@@ -53,6 +67,22 @@ public final class Fixtures {
     }
 
     /** The values of one fixture file, by key and name. */
+    /** A fixture model's design, the options it was fitted with and the fit: the setup every fixture test shares. */
+    public record Fitted(Design design, FitOptions options, FitResult fit) {}
+
+    /** The fixture tests of every model, by REML and by ML: one dynamic test per model and criterion. */
+    public static java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> perModelAndCriterion(
+            String what, java.util.function.BiConsumer<Model, String> check) {
+        List<org.junit.jupiter.api.DynamicTest> tests = new java.util.ArrayList<>();
+        for (Model m : models()) {
+            for (String crit : List.of("REML", "ML")) {
+                tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(m.name() + " " + crit + (what.isEmpty() ? "" : " " + what),
+                        () -> check.accept(m, crit)));
+            }
+        }
+        return tests.stream();
+    }
+
     public static final class Fixture {
         private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
 

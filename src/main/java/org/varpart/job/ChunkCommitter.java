@@ -11,6 +11,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.varpart.io.AssayReader;
+import org.varpart.io.FeatureRows;
 import org.varpart.io.ResultFile;
 import scala.Tuple2;
 
@@ -60,7 +61,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
     public Iterator<Long> call(Integer partition, Iterator<Tuple2<String, Object>> records) throws IOException {
         Path base = new Path(dir);
         FileSystem fs = base.getFileSystem(conf.value().get());
-        FeatureFitter.Fitters fitters = null;
+        FeatureFitter.Patterns fitters = null;
         long fitted = 0;
         List<Tuple2<String, Object>> part = new ArrayList<>(chunk);
         String previous = null;
@@ -76,7 +77,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
             }
             Path target = new Path(base, name(assay, partition, c));
             if (!fs.exists(target)) {
-                if (fitters == null) fitters = new FeatureFitter.Fitters(model.value());
+                if (fitters == null) fitters = new FeatureFitter.Patterns(model.value());
                 commit(fs, target, fitters, part);
                 fitted += part.size();
             }
@@ -89,7 +90,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
         return String.format(java.util.Locale.ROOT, "a%03d-p%06d-c%05d.bin", assay, partition, chunk);
     }
 
-    private void commit(FileSystem fs, Path target, FeatureFitter.Fitters fitters, List<Tuple2<String, Object>> part) throws IOException {
+    private void commit(FileSystem fs, Path target, FeatureFitter.Patterns fitters, List<Tuple2<String, Object>> part) throws IOException {
         AssayModel m = model.value();
         TaskContext task = TaskContext.get();
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
@@ -97,7 +98,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
         for (Tuple2<String, Object> r : part) ids.add(r._1());
         try (FSDataOutputStream out = fs.create(tmp, true)) {
             ResultFile.Writer w = new ResultFile.Writer(out, m.assay(), ids);
-            for (Tuple2<String, Object> r : part) w.write(FeatureFitter.fit(m, fitters, parser.parse(r._2())));
+            for (Tuple2<String, Object> r : part) w.write(FeatureRows.row(FeatureFitter.fit(m, fitters, parser.parse(r._2()))));
             w.finish();
         }
         if (!fs.rename(tmp, target)) {

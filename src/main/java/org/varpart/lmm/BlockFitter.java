@@ -1,6 +1,7 @@
 package org.varpart.lmm;
 
 import java.util.function.ToDoubleFunction;
+import org.apache.commons.math3.exception.util.ExceptionContextProvider;
 import org.varpart.design.Design;
 
 /**
@@ -8,14 +9,16 @@ import org.varpart.design.Design;
  * terms), as the per-feature job does for all features of one assay with the same missingness
  * pattern. Everything that does not depend on y — the checks of the design, the structure and
  * the cross-products of Z and X, the per-count sums of {@link SchurObjective} — is done once in
- * the constructor; each {@link #fit} adds only the products with y and optimises θ.
+ * the constructor; each {@link #fit} computes the products with y once
+ * ({@link ResponseStatistics}), hands them to the start, the criterion and the model, and
+ * optimises θ (docs/model.md#shared-design).
  * {@link MixedModel#fit} is this class used for a single response, so both give the same numbers.
  * Not thread-safe: use one instance per thread.
  */
 public final class BlockFitter {
     private final Design design;
     private final FitOptions options;
-    private final String designProblem;
+    private final DesignProblem designProblem;
     private final LmmModel model;
     private final SchurObjective schur;
     private final MomentStart start;
@@ -27,9 +30,9 @@ public final class BlockFitter {
         this.options = options;
         this.designProblem = MixedModel.checkDesign(design);
         this.model = designProblem == null ? new LmmModel(design) : null;
-        this.schur = designProblem == null ? SchurObjective.forDesign(design) : null;
+        this.schur = designProblem == null ? SchurObjective.forDesign(model) : null;
         this.start = designProblem == null ? new MomentStart(design) : null;
-        this.shift = designProblem == null ? new ResponseShift(design) : null;
+        this.shift = designProblem == null ? new ResponseShift(design, model.xtx()) : null;
     }
 
     /**
@@ -37,12 +40,20 @@ public final class BlockFitter {
      * data: problems come back as a status with a message.
      */
     public FitResult fit(String name, double[] y) {
+        return fit(name, ResponseStatistics.of(design, y));
+    }
+
+    /**
+     * Fits one response given by its statistics on this design ({@link ResponseStatistics#of}),
+     * so that the caller can hand the same statistics to the tests.
+     */
+    public FitResult fit(String name, ResponseStatistics response) {
+        double[] y = response.y();
         String crit = options.criterion();
-        if (designProblem != null) {
-            FitStatus st = designProblem.startsWith("!") ? FitStatus.FAILED : FitStatus.SKIPPED_TOO_FEW;
-            return FitResult.without(st, designProblem.replaceFirst("^!", ""), crit, design.n());
+        if (designProblem != null) return FitResult.without(designProblem.status(), designProblem.message(), crit, design.n());
+        if (y.length != design.n() || response.xty().length != design.p() || response.zty().length != design.terms().size()) {
+            throw new IllegalArgumentException("the statistics of response " + name + " are not of this design");
         }
-        if (y.length != design.n()) throw new IllegalArgumentException("response " + name + " has " + y.length + " values, the design " + design.n());
         for (double v : y) {
             if (!Double.isFinite(v)) {
                 return FitResult.without(FitStatus.FAILED, "the response has a non-finite value (" + v
@@ -55,23 +66,40 @@ public final class BlockFitter {
         }
         String scale = scaleProblem(y);
         if (scale != null) return FitResult.without(FitStatus.FAILED, scale, crit, design.n());
+        // the fit sees y − Xb₀ (same criterion, far less rounding in r²); b₀ is added back at the end
+        double[] b0 = shift.coefficients(response);
+        ResponseStatistics shifted = shift.shifted(response, b0);
+        model.setResponse(shifted);
+        boolean reml = options.reml();
+        ToDoubleFunction<double[]> objective;
+        if (schur != null) {
+            schur.setResponse(shifted);
+            objective = th -> schur.objective(th, reml);
+        } else {
+            objective = th -> model.objective(th, reml);
+        }
         try {
-            double[] b0 = shift.coefficients(y);
-            double[] yShifted = shift.shifted(y, b0);
-            model.setResponse(yShifted);
-            boolean reml = options.reml();
-            ToDoubleFunction<double[]> objective;
-            if (schur != null) {
-                schur.setResponse(yShifted);
-                objective = th -> schur.objective(th, reml);
-            } else {
-                objective = th -> model.objective(th, reml);
-            }
-            FitResult r = MixedModel.fit(objective, model, options, start.start(y, model.start()));
+            FitResult r = MixedModel.fit(objective, model, options, start.start(shifted, shift.projects()));
             return shift.restore(r, b0);
         } catch (RuntimeException e) {
+            // the optimiser library's numerical failures (its exceptions carry an ExceptionContext)
+            // are a status of the feature; anything else is a bug and propagates
+            if (!(e instanceof ExceptionContextProvider)) throw e;
             return FitResult.without(FitStatus.FAILED, "numerical failure: " + e, crit, design.n());
         }
+    }
+
+    /**
+     * The model of the shared design, left at the last fit's θ̂ and response; the tests of a fit
+     * ({@code stats}) reuse its structure.
+     */
+    public LmmModel model() {
+        return model;
+    }
+
+    /** Why this design cannot be fitted, or null. */
+    public DesignProblem designProblem() {
+        return designProblem;
     }
 
     /**

@@ -17,20 +17,25 @@ import org.varpart.design.ReTerm;
  * Block 0 (the term with the most levels) is block diagonal with c₀ × c₀ blocks, so its factor
  * has no fill-in; the other blocks are dense. The last diagonal entry of L squared is the
  * penalised residual sum of squares r², so the objective needs no back-solve. Nothing here is
- * n × n: A is computed once in O(n) and each evaluation costs only the size of the blocks.
+ * n × n: A is computed once in O(n) and each evaluation costs only the size of the blocks
+ * (docs/model.md#blocked-cholesky). The solves for the conditional modes and their covariance
+ * are in {@link RandomEffectSolves}. θ is read through one {@link CovarianceTerm} per term, and
+ * the criterion is {@link ProfiledCriterion}'s.
  */
 public final class LmmModel {
     private final Design design;
-    private final int k;          // number of random-effects terms
-    private final int p;          // number of fixed-effects columns
+    final int k;          // number of random-effects terms
+    final int p;          // number of fixed-effects columns
     private final int n;
-    private final int[] c, g, size;
-    private final int[] thetaOffset;
+    /** Per term: columns, levels and coefficients; size[k] = p + 1. */
+    final int[] c, g, size;
+    /** The covariance of each random-effects term: its slice of θ and its Λ products. */
+    private final List<CovarianceTerm> cov;
     private final int nTheta;
-    /** A[i][j], j ≤ i; A[0][0] holds g₀ blocks of c₀ × c₀. */
-    private final double[][][] a;
+    /** A[i][j], j ≤ i; A[0][0] holds g₀ blocks of c₀ × c₀ (also read by {@link SchurObjective}). */
+    final double[][][] a;
     /** L[i][j], j ≤ i, same shapes as A. */
-    private final double[][][] l;
+    final double[][][] l;
     private final double[] theta;
     /** Whether the last {@link #updateL} succeeded (all diagonal blocks positive definite). */
     private boolean factorOk;
@@ -47,15 +52,14 @@ public final class LmmModel {
         this.c = new int[k];
         this.g = new int[k];
         this.size = new int[k + 1];
-        this.thetaOffset = new int[k + 1];
+        this.cov = CovarianceTerm.of(terms);
         for (int t = 0; t < k; t++) {
-            c[t] = terms.get(t).columns();
-            g[t] = terms.get(t).levels();
-            size[t] = c[t] * g[t];
-            thetaOffset[t + 1] = thetaOffset[t] + terms.get(t).nTheta();
+            c[t] = cov.get(t).columns();
+            g[t] = cov.get(t).levels();
+            size[t] = cov.get(t).size();
         }
         size[k] = p + 1;
-        this.nTheta = thetaOffset[k];
+        this.nTheta = CovarianceTerm.nTheta(cov);
         this.a = new double[k + 1][][];
         this.l = new double[k + 1][][];
         for (int i = 0; i <= k; i++) {
@@ -69,34 +73,31 @@ public final class LmmModel {
         }
         this.theta = start();
         this.y = design.y();
-        computeCrossProducts();
+        CrossProducts.fill(design, a, c, size);
     }
 
     /**
-     * Replaces the response, recomputing only the cross-products that involve y (the last row
-     * of A): O(n Σcₜ). The factor must be recomputed ({@link #setTheta}) before use.
+     * Replaces the response: the last block row of A becomes the products with y, taken from the
+     * feature's {@link ResponseStatistics}. The factor must be recomputed ({@link #setTheta})
+     * before use.
      */
-    public void setResponse(double[] newY) {
-        if (newY.length != n) throw new IllegalArgumentException("response has " + newY.length + " values, the design " + n);
-        this.y = newY;
-        List<ReTerm> terms = design.terms();
+    public void setResponse(ResponseStatistics r) {
+        if (r.y().length != n) throw new IllegalArgumentException("response has " + r.y().length + " values, the design " + n);
+        this.y = r.y();
         int ld = p + 1;
         for (int j = 0; j < k; j++) {
             double[] blk = a[k][j];
-            for (int col = 0; col < size[j]; col++) blk[col * ld + p] = 0;
-            ReTerm term = terms.get(j);
-            for (int obs = 0; obs < n; obs++) {
-                int base = term.code(obs) * c[j];
-                for (int v = 0; v < c[j]; v++) blk[(base + v) * ld + p] += newY[obs] * term.z(obs, v);
-            }
+            double[] zty = r.zty()[j];
+            for (int col = 0; col < size[j]; col++) blk[col * ld + p] = zty[col];
         }
         double[] kk = a[k][k];
-        for (int s = 0; s <= p; s++) kk[s * ld + p] = 0;
-        for (int obs = 0; obs < n; obs++) {
-            double yv = newY[obs];
-            for (int s = 0; s < p; s++) kk[s * ld + p] += yv * design.x(obs, s);
-            kk[p * ld + p] += yv * yv;
-        }
+        for (int s = 0; s < p; s++) kk[s * ld + p] = r.xty()[s];
+        kk[p * ld + p] = r.yty();
+    }
+
+    /** {@link #setResponse(ResponseStatistics)} for a response given by its values. */
+    public void setResponse(double[] newY) {
+        setResponse(ResponseStatistics.of(design, newY));
     }
 
     /** The response in use. */
@@ -106,28 +107,30 @@ public final class LmmModel {
 
     /** lme4's start: 1 on the diagonal of each T, 0 off it. */
     public double[] start() {
-        double[] t = new double[nTheta];
-        for (int term = 0; term < k; term++) {
-            int idx = thetaOffset[term];
-            for (int col = 0; col < c[term]; col++) {
-                for (int row = col; row < c[term]; row++) t[idx++] = row == col ? 1.0 : 0.0;
-            }
-        }
-        return t;
+        return CovarianceTerm.start(cov);
     }
 
     /** Lower bounds of θ: 0 for diagonal entries of each T, −∞ for off-diagonal ones. */
     public double[] lowerBounds() {
-        double[] lb = start();
-        for (int i = 0; i < lb.length; i++) lb[i] = lb[i] == 1.0 ? 0.0 : Double.NEGATIVE_INFINITY;
-        return lb;
+        return CovarianceTerm.lowerBounds(cov);
     }
 
     /** For each θ, whether it is the only parameter of a scalar term (so f depends on it only through θ²). */
     public boolean[] scalarThetas() {
-        boolean[] s = new boolean[nTheta];
-        for (int t = 0; t < k; t++) if (c[t] == 1) s[thetaOffset[t]] = true;
-        return s;
+        return CovarianceTerm.scalarThetas(cov);
+    }
+
+    /** The covariance term of each random-effects term, in order. */
+    public List<CovarianceTerm> covarianceTerms() {
+        return cov;
+    }
+
+    /** XᵀX (p × p, lower triangle, column-major), read from the cross-products: the start and the model without random effects share it. */
+    double[] xtx() {
+        double[] out = new double[p * p];
+        double[] kk = a[k][k];
+        for (int s = 0; s < p; s++) for (int r = s; r < p; r++) out[s * p + r] = kk[s * (p + 1) + r];
+        return out;
     }
 
     public int nTheta() {
@@ -136,54 +139,6 @@ public final class LmmModel {
 
     public Design design() {
         return design;
-    }
-
-    /** Fills A from the design: O(n Σ cᵢcⱼ). */
-    private void computeCrossProducts() {
-        List<ReTerm> terms = design.terms();
-        double[] xy = new double[p + 1];
-        double[][] zrow = new double[k][];
-        for (int t = 0; t < k; t++) zrow[t] = new double[c[t]];
-        int[] code = new int[k];
-        for (int obs = 0; obs < n; obs++) {
-            for (int t = 0; t < k; t++) {
-                ReTerm term = terms.get(t);
-                code[t] = term.code(obs);
-                for (int u = 0; u < c[t]; u++) zrow[t][u] = term.z(obs, u);
-            }
-            for (int j = 0; j < p; j++) xy[j] = design.x(obs, j);
-            xy[p] = design.y()[obs];
-            // A[0][0]: per-level blocks
-            int c0 = c[0];
-            int base = code[0] * c0 * c0;
-            for (int v = 0; v < c0; v++) {
-                for (int u = 0; u < c0; u++) a[0][0][base + v * c0 + u] += zrow[0][u] * zrow[0][v];
-            }
-            // RE-RE blocks
-            for (int i = 1; i < k; i++) {
-                for (int j = 0; j <= i; j++) {
-                    double[] blk = a[i][j];
-                    int rows = size[i];
-                    for (int v = 0; v < c[j]; v++) {
-                        int col = code[j] * c[j] + v;
-                        for (int u = 0; u < c[i]; u++) blk[col * rows + code[i] * c[i] + u] += zrow[i][u] * zrow[j][v];
-                    }
-                }
-            }
-            // [X y] rows against Z, and [X y]ᵀ[X y]
-            for (int j = 0; j < k; j++) {
-                double[] blk = a[k][j];
-                for (int v = 0; v < c[j]; v++) {
-                    int col = code[j] * c[j] + v;
-                    double zv = zrow[j][v];
-                    for (int r = 0; r <= p; r++) blk[col * (p + 1) + r] += xy[r] * zv;
-                }
-            }
-            double[] kk = a[k][k];
-            for (int s = 0; s <= p; s++) {
-                for (int r = s; r <= p; r++) kk[s * (p + 1) + r] += xy[r] * xy[s];
-            }
-        }
     }
 
     /** Sets θ and recomputes the factor L. */
@@ -199,100 +154,20 @@ public final class LmmModel {
 
     /** The c × c lower-triangular relative factor T of term t (column-major). */
     public double[] lambdaBlock(int t) {
-        int ct = c[t];
-        double[] tm = new double[ct * ct];
-        int idx = thetaOffset[t];
-        for (int col = 0; col < ct; col++) {
-            for (int row = col; row < ct; row++) tm[col * ct + row] = theta[idx++];
-        }
-        return tm;
-    }
-
-    /** For a scalar term Λₜ = θI, so multiplying by it from either side scales B by θ. Overwrites B. */
-    private void scaleByScalarTheta(int t, double[] b) {
-        double th = theta[thetaOffset[t]];
-        for (int i = 0; i < b.length; i++) b[i] *= th;
-    }
-
-    /** Rows of B (rows × cols) grouped by levels of term t: B ← Λₜᵀ B. Overwrites B. */
-    private void lambdaTransposeLeft(int t, double[] b, int rows, int cols) {
-        int ct = c[t];
-        if (ct == 1) {
-            scaleByScalarTheta(t, b);
-            return;
-        }
-        double[] tm = lambdaBlock(t);
-        double[] tmp = new double[ct];
-        for (int col = 0; col < cols; col++) {
-            for (int lev = 0; lev < g[t]; lev++) {
-                int base = col * rows + lev * ct;
-                for (int u = 0; u < ct; u++) {
-                    double s = 0;
-                    for (int v = u; v < ct; v++) s += tm[u * ct + v] * b[base + v];
-                    tmp[u] = s;
-                }
-                System.arraycopy(tmp, 0, b, base, ct);
-            }
-        }
-    }
-
-    /** Columns of B (rows × cols) grouped by levels of term t: B ← B Λₜ. Overwrites B. */
-    private void lambdaRight(int t, double[] b, int rows) {
-        int ct = c[t];
-        if (ct == 1) {
-            scaleByScalarTheta(t, b);
-            return;
-        }
-        double[] tm = lambdaBlock(t);
-        double[] tmp = new double[ct];
-        for (int lev = 0; lev < g[t]; lev++) {
-            for (int r = 0; r < rows; r++) {
-                for (int u = 0; u < ct; u++) {
-                    double s = 0;
-                    for (int v = u; v < ct; v++) s += b[(lev * ct + v) * rows + r] * tm[u * ct + v];
-                    tmp[u] = s;
-                }
-                for (int u = 0; u < ct; u++) b[(lev * ct + u) * rows + r] = tmp[u];
-            }
-        }
+        return cov.get(t).factor(theta);
     }
 
     /** The blocked Cholesky factorisation at the current θ. */
     private void updateL() {
         factorOk = true;
         // block 0: per level, L₀ₗL₀ₗᵀ = TᵀA₀ₗT + I
-        int c0 = c[0];
-        double[] l00 = l[0][0];
-        System.arraycopy(a[0][0], 0, l00, 0, l00.length);
-        if (c0 == 1) {
-            double th = theta[0];
-            double th2 = th * th;
-            for (int lev = 0; lev < g[0]; lev++) l00[lev] = Math.sqrt(th2 * l00[lev] + 1.0);
-        } else {
-            double[] tm = lambdaBlock(0);
-            double[] blk = new double[c0 * c0];
-            for (int lev = 0; lev < g[0]; lev++) {
-                int off = lev * c0 * c0;
-                // blk = Tᵀ A T (full symmetric from the stored full block)
-                for (int u = 0; u < c0; u++) {
-                    for (int v = 0; v < c0; v++) {
-                        double s = 0;
-                        for (int x = u; x < c0; x++) {
-                            for (int y = v; y < c0; y++) s += tm[u * c0 + x] * a[0][0][off + y * c0 + x] * tm[v * c0 + y];
-                        }
-                        blk[v * c0 + u] = s + (u == v ? 1.0 : 0.0);
-                    }
-                }
-                System.arraycopy(blk, 0, l00, off, c0 * c0);
-                if (!Dense.cholSmall(c0, l00, off)) factorOk = false;
-            }
-        }
+        if (!cov.get(0).scaleInflateFactor(theta, a[0][0], l[0][0])) factorOk = false;
         for (int i = 1; i <= k; i++) {
             for (int j = 0; j < i; j++) {
                 double[] lij = l[i][j];
                 System.arraycopy(a[i][j], 0, lij, 0, lij.length);
-                if (i < k) lambdaTransposeLeft(i, lij, size[i], size[j]);
-                lambdaRight(j, lij, size[i]);
+                if (i < k) cov.get(i).lmulLambdaT(theta, lij, size[i], size[j]);
+                cov.get(j).rmulLambda(theta, lij, size[i]);
                 for (int m = 0; m < j; m++) Dense.subtractABt(size[i], size[j], size[m], l[i][m], l[j][m], lij);
                 if (j == 0) rdivBlock0(lij, size[i]);
                 else Dense.rdivLowerTransposed(size[i], size[j], l[j][j], lij);
@@ -300,8 +175,8 @@ public final class LmmModel {
             double[] lii = l[i][i];
             System.arraycopy(a[i][i], 0, lii, 0, lii.length);
             if (i < k) {
-                lambdaTransposeLeft(i, lii, size[i], size[i]);
-                lambdaRight(i, lii, size[i]);
+                cov.get(i).lmulLambdaT(theta, lii, size[i], size[i]);
+                cov.get(i).rmulLambda(theta, lii, size[i]);
                 for (int d = 0; d < size[i]; d++) lii[d * size[i] + d] += 1.0;
             }
             for (int m = 0; m < i; m++) Dense.rankUpdateLower(size[i], size[m], l[i][m], lii);
@@ -362,9 +237,8 @@ public final class LmmModel {
     }
 
     /**
-     * The profiled deviance (ML) or REML criterion at θ (see ALGORITHMS.md §2):
-     * ML: log|L|² + n(1 + log(2πr²/n)); REML: log|L|² + log|R_X|² + (n−p)(1 + log(2πr²/(n−p))).
-     * Returns +∞ where the factorisation fails.
+     * The profiled deviance (ML) or REML criterion at θ ({@link ProfiledCriterion#value}); +∞
+     * where the factorisation fails.
      */
     public double objective(double[] th, boolean reml) {
         setTheta(th);
@@ -376,12 +250,15 @@ public final class LmmModel {
         if (!factorOk) return Double.POSITIVE_INFINITY;
         double r2 = pwrss();
         if (!(r2 > 0)) return Double.POSITIVE_INFINITY;
-        double ld = logDetL();
-        if (reml) {
-            int dof = n - p;
-            return ld + logDetRX() + dof * (1 + Math.log(2 * Math.PI * r2 / dof));
-        }
-        return ld + n * (1 + Math.log(2 * Math.PI * r2 / n));
+        return ProfiledCriterion.value(reml, logDetL(), reml ? logDetRX() : 0, r2, n, p);
+    }
+
+    /**
+     * D(θ, σ) at the current θ ({@link ProfiledCriterion#unprofiled}), for derivatives in the
+     * variance parameters.
+     */
+    public double unprofiledObjective(boolean reml, double sigma2) {
+        return ProfiledCriterion.unprofiled(reml, logDetL(), reml ? logDetRX() : 0, pwrss(), sigma2, n, p);
     }
 
     public boolean factorOk() {
@@ -412,129 +289,9 @@ public final class LmmModel {
         return inv;
     }
 
-    /** Spherical random effects û at the current θ, per term (length qₜ each). */
-    public double[][] u(double[] beta) {
-        double[][] v = new double[k][];
-        for (int j = 0; j < k; j++) {
-            double[] lkj = l[k][j];
-            v[j] = new double[size[j]];
-            for (int col = 0; col < size[j]; col++) {
-                double s = lkj[col * (p + 1) + p];
-                for (int r = 0; r < p; r++) s -= lkj[col * (p + 1) + r] * beta[r];
-                v[j][col] = s;
-            }
-        }
-        backSolve(v);
-        return v;
-    }
-
-    /** Solves L_Zᵀ x = v in place over the random-effects blocks. */
-    void backSolve(double[][] v) {
-        for (int j = k - 1; j >= 0; j--) {
-            for (int i = j + 1; i < k; i++) {
-                double[] lij = l[i][j];
-                int rows = size[i];
-                for (int col = 0; col < size[j]; col++) {
-                    double s = 0;
-                    for (int r = 0; r < rows; r++) s += lij[col * rows + r] * v[i][r];
-                    v[j][col] -= s;
-                }
-            }
-            solveDiagonalBlock(j, v[j], true);
-        }
-    }
-
-    /** Solves L_Z x = v in place over the random-effects blocks. */
-    void forwardSolve(double[][] v) {
-        for (int j = 0; j < k; j++) {
-            for (int m = 0; m < j; m++) {
-                double[] ljm = l[j][m];
-                int rows = size[j];
-                for (int col = 0; col < size[m]; col++) {
-                    double x = v[m][col];
-                    if (x == 0) continue;
-                    for (int r = 0; r < rows; r++) v[j][r] -= ljm[col * rows + r] * x;
-                }
-            }
-            solveDiagonalBlock(j, v[j], false);
-        }
-    }
-
-    private void solveDiagonalBlock(int j, double[] x, boolean transposed) {
-        if (j == 0) {
-            int c0 = c[0];
-            for (int lev = 0; lev < g[0]; lev++) {
-                if (transposed) Dense.solveLowerTransposed(c0, l[0][0], lev * c0 * c0, c0, x, lev * c0);
-                else Dense.solveLower(c0, l[0][0], lev * c0 * c0, c0, x, lev * c0);
-            }
-        } else if (transposed) {
-            Dense.solveLowerTransposed(size[j], l[j][j], 0, size[j], x, 0);
-        } else {
-            Dense.solveLower(size[j], l[j][j], 0, size[j], x, 0);
-        }
-    }
-
     /** b = Λ u for term t (qₜ values, level by level). */
     public double[] lambdaTimes(int t, double[] ut) {
-        int ct = c[t];
-        double[] tm = lambdaBlock(t);
-        double[] b = new double[ut.length];
-        for (int lev = 0; lev < g[t]; lev++) {
-            for (int r = 0; r < ct; r++) {
-                double s = 0;
-                for (int v = 0; v <= r; v++) s += tm[v * ct + r] * ut[lev * ct + v];
-                b[lev * ct + r] = s;
-            }
-        }
-        return b;
-    }
-
-    /**
-     * Conditional covariance blocks of the random effects, up to σ²: for each term and level
-     * the c × c block of Λ (L_Z L_Zᵀ)⁻¹ Λᵀ (lme4's {@code condVar}, which ignores the uncertainty
-     * in β̂). Returns, per term, g·c·c values (column-major blocks).
-     */
-    public double[][] conditionalCovariance() {
-        double[][] out = new double[k][];
-        for (int t = 0; t < k; t++) out[t] = new double[g[t] * c[t] * c[t]];
-        // columns of L_Z⁻¹ for the coefficients of one block at a time
-        for (int t = 0; t < k; t++) {
-            int ct = c[t];
-            double[] tm = lambdaBlock(t);
-            for (int lev = 0; lev < g[t]; lev++) {
-                double[][][] cols = new double[ct][][];
-                for (int u = 0; u < ct; u++) {
-                    double[][] v = new double[k][];
-                    for (int s = 0; s < k; s++) v[s] = new double[size[s]];
-                    v[t][lev * ct + u] = 1.0;
-                    forwardSolve(v);
-                    cols[u] = v;
-                }
-                double[] inner = new double[ct * ct];
-                for (int u = 0; u < ct; u++) {
-                    for (int w = 0; w < ct; w++) {
-                        double s = 0;
-                        for (int blk = 0; blk < k; blk++) {
-                            double[] x1 = cols[u][blk], x2 = cols[w][blk];
-                            for (int r = 0; r < x1.length; r++) s += x1[r] * x2[r];
-                        }
-                        inner[w * ct + u] = s;
-                    }
-                }
-                // T inner Tᵀ
-                int off = lev * ct * ct;
-                for (int r = 0; r < ct; r++) {
-                    for (int s2 = 0; s2 < ct; s2++) {
-                        double s = 0;
-                        for (int x = 0; x <= r; x++) {
-                            for (int y = 0; y <= s2; y++) s += tm[x * ct + r] * inner[y * ct + x] * tm[y * ct + s2];
-                        }
-                        out[t][off + s2 * ct + r] = s;
-                    }
-                }
-            }
-        }
-        return out;
+        return cov.get(t).lambdaTimes(theta, ut);
     }
 
     /** Number of columns of term t. */

@@ -18,28 +18,27 @@ public final class MixedModel {
         return new BlockFitter(design, options).fit(design.response(), design.y());
     }
 
-    /**
-     * lme4's checks of a design before fitting. Returns null when fine; a message starting with
-     * '!' marks a problem of the model rather than of the amount of data.
-     */
-    static String checkDesign(Design d) {
+    /** lme4's checks of a design before fitting: why it cannot be fitted, or null when it can. */
+    static DesignProblem checkDesign(Design d) {
         int n = d.n();
-        if (d.terms().isEmpty()) return "!the formula has no random-effects terms; a mixed model needs at least one, such as (1 | group)";
+        if (d.terms().isEmpty()) {
+            return DesignProblem.model("the formula has no random-effects terms; a mixed model needs at least one, such as (1 | group)");
+        }
         for (ReTerm t : d.terms()) {
             if (t.levels() < 2) {
-                return "!the grouping factor '" + t.group() + "' has only one level (" + t.level(0)
-                        + ") among the observations used; a random effect needs at least two";
+                return DesignProblem.model("the grouping factor '" + t.group() + "' has only one level (" + t.level(0)
+                        + ") among the observations used; a random effect needs at least two");
             }
         }
-        if (n <= d.p()) return "only " + n + " observations for " + d.p() + " fixed-effects coefficients";
+        if (n <= d.p()) return DesignProblem.tooFew("only " + n + " observations for " + d.p() + " fixed-effects coefficients");
         for (ReTerm t : d.terms()) {
             if (t.levels() >= n) {
-                return "the number of levels of each grouping factor must be less than the number of observations ("
-                        + t.group() + " has " + t.levels() + " levels for " + n + " observations)";
+                return DesignProblem.tooFew("the number of levels of each grouping factor must be less than the number of observations ("
+                        + t.group() + " has " + t.levels() + " levels for " + n + " observations)");
             }
             if (t.q() >= n) {
-                return "the number of observations (" + n + ") is not more than the number of random effects (" + t.q()
-                        + ") for the term on " + t.group() + "; its variance and the residual variance cannot be separated";
+                return DesignProblem.tooFew("the number of observations (" + n + ") is not more than the number of random effects (" + t.q()
+                        + ") for the term on " + t.group() + "; its variance and the residual variance cannot be separated");
             }
         }
         return null;
@@ -95,21 +94,13 @@ public final class MixedModel {
 
         List<VarComp> vcs = new ArrayList<>();
         List<RandomEffects> res = new ArrayList<>();
-        double[][] u = model.u(beta);
-        double[][] condVar = options.conditionalVariances() ? model.conditionalCovariance() : null;
+        double[][] u = RandomEffectSolves.u(model, beta);
+        double[][] condVar = options.conditionalVariances() ? RandomEffectSolves.conditionalCovariance(model) : null;
         double[][] b = new double[model.terms()][];
         for (int t = 0; t < model.terms(); t++) {
             ReTerm term = d.terms().get(t);
             int c = term.columns();
-            double[] tm = model.lambdaBlock(t);
-            double[] cov = new double[c * c];
-            for (int r = 0; r < c; r++) {
-                for (int s = 0; s < c; s++) {
-                    double acc = 0;
-                    for (int x = 0; x <= Math.min(r, s); x++) acc += tm[x * c + r] * tm[x * c + s];
-                    cov[s * c + r] = sigma2 * acc;
-                }
-            }
+            double[] cov = model.covarianceTerms().get(t).covariance(theta, sigma2);
             vcs.add(new VarComp(term.group(), term.columnNames(), cov));
             b[t] = model.lambdaTimes(t, u[t]);
             double[] cv = null;

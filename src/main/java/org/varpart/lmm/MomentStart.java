@@ -1,5 +1,6 @@
 package org.varpart.lmm;
 
+import java.util.List;
 import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
 
@@ -9,50 +10,31 @@ import org.varpart.design.ReTerm;
  * φₜ = (MSBₜ − MSWₜ)/(n₀ₜ MSWₜ) with n₀ₜ the mean level size, kept within [0.01, 10]; θₜ = √φₜ.
  * Terms with several columns keep lme4's start. The optimum does not depend on the start; a
  * start near it saves a third of the objective evaluations on typical omics features. It
- * depends on the response alone, so every feature's fit is the same wherever it runs.
+ * depends on the response alone, so every feature's fit is the same wherever it runs
+ * (docs/model.md#start-values). The least-squares residuals are the response as the fit sees it,
+ * already shifted by its least-squares fit ({@link ResponseShift}).
  */
 final class MomentStart {
     private final Design design;
-    private final double[] xtxChol; // Cholesky of XᵀX (p × p, lower, column-major), null if singular
-    private final int[] thetaOffset;
+    private final List<CovarianceTerm> cov;
 
     MomentStart(Design d) {
         this.design = d;
-        int p = d.p(), n = d.n();
-        double[] xtx = new double[p * p];
-        for (int a = 0; a < p; a++) {
-            for (int b = a; b < p; b++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) s += d.x(i, a) * d.x(i, b);
-                xtx[a * p + b] = s;
-            }
-        }
-        xtxChol = Dense.cholLower(p, xtx) == 0 ? xtx : null;
-        thetaOffset = new int[d.terms().size() + 1];
-        for (int t = 0; t < d.terms().size(); t++) thetaOffset[t + 1] = thetaOffset[t] + d.terms().get(t).nTheta();
+        cov = CovarianceTerm.of(d.terms());
     }
 
-    /** The start for response y; lme4's start where an estimate is not available. */
-    double[] start(double[] y, double[] defaultStart) {
-        double[] theta = defaultStart.clone();
-        if (xtxChol == null) return theta;
-        int n = design.n(), p = design.p();
-        double[] b = new double[p];
-        for (int j = 0; j < p; j++) {
-            double s = 0;
-            for (int i = 0; i < n; i++) s += design.x(i, j) * y[i];
-            b[j] = s;
-        }
-        Dense.solveLower(p, xtxChol, 0, p, b, 0);
-        Dense.solveLowerTransposed(p, xtxChol, 0, p, b, 0);
-        double[] r = new double[n];
-        double rss = 0;
-        for (int i = 0; i < n; i++) {
-            double f = 0;
-            for (int j = 0; j < p; j++) f += design.x(i, j) * b[j];
-            r[i] = y[i] - f;
-            rss += r[i] * r[i];
-        }
+    /**
+     * The start for a response; lme4's start where an estimate is not available.
+     *
+     * @param residuals the response less its least-squares fit on X
+     * @param projected false when there was no least-squares fit (XᵀX singular): lme4's start
+     */
+    double[] start(ResponseStatistics residuals, boolean projected) {
+        double[] theta = CovarianceTerm.start(cov);
+        if (!projected) return theta;
+        int n = design.n();
+        double[] r = residuals.y();
+        double rss = residuals.yty();
         for (int t = 0; t < design.terms().size(); t++) {
             ReTerm term = design.terms().get(t);
             if (term.columns() != 1) continue;
@@ -69,7 +51,7 @@ final class MomentStart {
             double msw = (rss - between) / (n - g), msb = between / (g - 1);
             double n0 = n / (double) g;
             double phi = msw > 0 ? (msb - msw) / (n0 * msw) : 1;
-            theta[thetaOffset[t]] = Math.sqrt(Math.min(10, Math.max(0.01, phi)));
+            theta[cov.get(t).offset()] = Math.sqrt(Math.min(10, Math.max(0.01, phi)));
         }
         return theta;
     }

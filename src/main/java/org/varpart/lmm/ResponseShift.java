@@ -17,37 +17,35 @@ final class ResponseShift {
     private final Design design;
     private final double[] xtxChol; // Cholesky of XᵀX, lower, column-major; null when singular
 
-    ResponseShift(Design d) {
+    /** @param xtx XᵀX of the design (lower triangle, column-major), which this keeps and factorises */
+    ResponseShift(Design d, double[] xtx) {
         this.design = d;
-        int p = d.p(), n = d.n();
-        double[] xtx = new double[p * p];
-        for (int a = 0; a < p; a++) {
-            for (int b = a; b < p; b++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) s += d.x(i, a) * d.x(i, b);
-                xtx[a * p + b] = s;
-            }
-        }
+        int p = d.p();
         xtxChol = p > 0 && Dense.cholLower(p, xtx) == 0 ? xtx : null;
     }
 
-    /** b₀ for y (zeros when XᵀX is singular, i.e. no shift). */
-    double[] coefficients(double[] y) {
-        int n = design.n(), p = design.p();
-        double[] b = new double[p];
-        if (xtxChol == null) return b;
-        for (int j = 0; j < p; j++) {
-            double s = 0;
-            for (int i = 0; i < n; i++) s += design.x(i, j) * y[i];
-            b[j] = s;
-        }
+    /** Whether y is shifted at all: false when X has no columns or XᵀX is singular. */
+    boolean projects() {
+        return xtxChol != null;
+    }
+
+    /** b₀ = (XᵀX)⁻¹Xᵀy from the response's Xᵀy (zeros when there is no shift). */
+    double[] coefficients(ResponseStatistics response) {
+        int p = design.p();
+        if (xtxChol == null) return new double[p];
+        double[] b = response.xty().clone();
         Dense.solveLower(p, xtxChol, 0, p, b, 0);
         Dense.solveLowerTransposed(p, xtxChol, 0, p, b, 0);
         return b;
     }
 
+    /** The statistics of y − Xb₀, summed afresh from the shifted values (that is the point: no cancellation). */
+    ResponseStatistics shifted(ResponseStatistics response, double[] b0) {
+        return xtxChol == null ? response : ResponseStatistics.of(design, shifted(response.y(), b0));
+    }
+
     /** y − Xb₀. */
-    double[] shifted(double[] y, double[] b0) {
+    private double[] shifted(double[] y, double[] b0) {
         double[] out = y.clone();
         for (int i = 0; i < out.length; i++) {
             double f = 0;

@@ -20,8 +20,11 @@ import org.varpart.design.ReTerm;
  * evaluation then costs (distinct counts) × m² + m³/3 for m = the number of columns after the
  * first term, whatever n and the number of levels of the first term.
  *
- * <p>Structure and the y-independent sums are computed once per design; {@link #setResponse}
- * adds the parts that depend on y (the shared-design principle of ARCHITECTURE.md).
+ * <p>The y-independent sums are read from the full model's cross-products and grouped once per
+ * design; {@link #setResponse} adds the parts that depend on y, from the feature's
+ * {@link ResponseStatistics} (docs/model.md#schur-complement-of-the-first-term,
+ * docs/model.md#shared-design). θ is read
+ * through the terms' {@link CovarianceTerm}s and the criterion is {@link ProfiledCriterion}'s.
  */
 final class SchurObjective {
     /** Above this many stored doubles the per-count sums cost more than they save. */
@@ -29,7 +32,7 @@ final class SchurObjective {
 
     private final int k, p, n, m, q0;
     private final int[] c, g, off;
-    private final int[] thetaOffset;
+    private final List<CovarianceTerm> cov;
     private final int nTheta;
     private final int reDim; // number of random-effects columns among the m
     /** Per level of term 0: its cross-products with the other columns (without y), row-major q0 × (m−1). */
@@ -41,8 +44,6 @@ final class SchurObjective {
     private final double[][] groupM;
     /** A_RR without y: (m−1)², column-major lower triangle. */
     private final double[] arr;
-    /** Each observation's level in term 0 and its z value; each observation's other columns. */
-    private final Design design;
 
     // per response
     private final double[] ay;       // A_RR's y row (m entries; last is yᵀy)
@@ -57,8 +58,9 @@ final class SchurObjective {
     /** Whether every term after the first is scalar, so Λ_R is diagonal. */
     private final boolean allScalar;
 
-    private SchurObjective(Design d) {
-        this.design = d;
+    /** Reads the y-independent sums from the full model's cross-products (no pass over the observations). */
+    private SchurObjective(LmmModel md) {
+        Design d = md.design();
         List<ReTerm> terms = d.terms();
         k = terms.size();
         p = d.p();
@@ -66,12 +68,11 @@ final class SchurObjective {
         c = new int[k];
         g = new int[k];
         off = new int[k + 1];
-        thetaOffset = new int[k + 1];
+        cov = CovarianceTerm.of(terms);
         int pos = 0;
         for (int t = 0; t < k; t++) {
-            c[t] = terms.get(t).columns();
-            g[t] = terms.get(t).levels();
-            thetaOffset[t + 1] = thetaOffset[t] + terms.get(t).nTheta();
+            c[t] = cov.get(t).columns();
+            g[t] = cov.get(t).levels();
             if (t >= 1) {
                 off[t] = pos;
                 pos += c[t] * g[t];
@@ -80,25 +81,26 @@ final class SchurObjective {
         reDim = pos;
         off[k] = pos; // X starts here
         m = pos + p + 1;
-        nTheta = thetaOffset[k];
+        nTheta = CovarianceTerm.nTheta(cov);
         q0 = g[0];
         int mx = m - 1;
+        double[][][] cross = md.a;
+        double[] d0 = cross[0][0]; // the first term is scalar: one sum of squares per level
+        // a_l: level l's cross-products with the other random-effects columns and X
         a = new double[q0 * mx];
-        double[] d0 = new double[q0];
+        for (int l = 0; l < q0; l++) {
+            for (int i = 1; i < k; i++) System.arraycopy(cross[i][0], l * md.size[i], a, l * mx + off[i], md.size[i]);
+            System.arraycopy(cross[k][0], l * (p + 1), a, l * mx + off[k], p);
+        }
+        // A_RR: the lower triangle over the columns after the first term, y left out
         arr = new double[mx * mx];
-        int[] idx = new int[mx];
-        double[] val = new double[mx];
-        ReTerm t0 = terms.get(0);
-        for (int obs = 0; obs < n; obs++) {
-            int nnz = rowOf(obs, idx, val);
-            int l = t0.code(obs);
-            double z = t0.z(obs, 0);
-            d0[l] += z * z;
-            for (int e = 0; e < nnz; e++) a[l * mx + idx[e]] += z * val[e];
-            for (int e = 0; e < nnz; e++) {
-                for (int f = 0; f <= e; f++) {
-                    int r = Math.max(idx[e], idx[f]), cc = Math.min(idx[e], idx[f]);
-                    arr[cc * mx + r] += val[e] * val[f];
+        for (int j = 1; j <= k; j++) {
+            int cols = j < k ? md.size[j] : p;
+            for (int cc = 0; cc < cols; cc++) {
+                int col = off[j] + cc;
+                for (int i = j; i <= k; i++) {
+                    int rows = i < k ? md.size[i] : p, ld = i < k ? md.size[i] : p + 1;
+                    for (int r = i == j ? cc : 0; r < rows; r++) arr[col * mx + off[i] + r] = cross[i][j][cc * ld + r];
                 }
             }
         }
@@ -141,59 +143,31 @@ final class SchurObjective {
         allScalar = scalar;
     }
 
-    /** The objective for this design, or null when its first term is not scalar or the sums would be too large. */
-    static SchurObjective forDesign(Design d) {
+    /**
+     * The objective for the design of {@code model}, built from its cross-products, or null when
+     * the first term is not scalar or the sums would be too large.
+     */
+    static SchurObjective forDesign(LmmModel model) {
+        Design d = model.design();
         if (d.terms().isEmpty() || d.terms().get(0).columns() != 1) return null;
         int m = 1 + d.p();
         for (int t = 1; t < d.terms().size(); t++) m += d.terms().get(t).q();
         Map<Double, Boolean> counts = new HashMap<>();
-        ReTerm t0 = d.terms().get(0);
-        double[] d0 = new double[t0.levels()];
-        for (int i = 0; i < d.n(); i++) d0[t0.code(i)] += t0.z(i, 0) * t0.z(i, 0);
-        for (double v : d0) counts.put(v, true);
-        long stored = (long) (counts.size() + 2) * m * m + (long) t0.levels() * m;
-        return stored > MAX_STORED ? null : new SchurObjective(d);
+        for (double v : model.a[0][0]) counts.put(v, true);
+        long stored = (long) (counts.size() + 2) * m * m + (long) d.terms().get(0).levels() * m;
+        return stored > MAX_STORED ? null : new SchurObjective(model);
     }
 
     /**
-     * The non-zero entries of observation obs over the columns after term 0 (RE columns, then
-     * X), without y. Returns their number.
+     * Sets the response's cross-products: A_RR's y row is [Z₂ᵀy … Z_kᵀy, Xᵀy, yᵀy], and the per-count
+     * sums of the y row take Z₁ᵀy.
      */
-    private int rowOf(int obs, int[] idx, double[] val) {
-        int e = 0;
-        List<ReTerm> terms = design.terms();
-        for (int t = 1; t < k; t++) {
-            ReTerm term = terms.get(t);
-            int base = off[t] + term.code(obs) * c[t];
-            for (int col = 0; col < c[t]; col++) {
-                idx[e] = base + col;
-                val[e++] = term.z(obs, col);
-            }
-        }
-        for (int j = 0; j < p; j++) {
-            idx[e] = off[k] + j;
-            val[e++] = design.x(obs, j);
-        }
-        return e;
-    }
-
-    /** Sets the response (one value per observation of the design) and its cross-products. */
-    void setResponse(double[] y) {
+    void setResponse(ResponseStatistics r) {
         int mx = m - 1;
-        Arrays.fill(ay, 0);
-        Arrays.fill(u0, 0);
-        int[] idx = new int[mx];
-        double[] val = new double[mx];
-        ReTerm t0 = design.terms().get(0);
-        double yy = 0;
-        for (int obs = 0; obs < n; obs++) {
-            double yv = y[obs];
-            int nnz = rowOf(obs, idx, val);
-            for (int e = 0; e < nnz; e++) ay[idx[e]] += val[e] * yv;
-            yy += yv * yv;
-            u0[t0.code(obs)] += t0.z(obs, 0) * yv;
-        }
-        ay[mx] = yy;
+        for (int t = 1; t < k; t++) System.arraycopy(r.zty()[t], 0, ay, off[t], c[t] * g[t]);
+        System.arraycopy(r.xty(), 0, ay, off[k], p);
+        ay[mx] = r.yty();
+        System.arraycopy(r.zty()[0], 0, u0, 0, q0);
         for (double[] row : groupMy) Arrays.fill(row, 0);
         for (int l = 0; l < q0; l++) {
             double ul = u0[l];
@@ -223,7 +197,7 @@ final class SchurObjective {
         }
         if (allScalar) {
             // one fused pass: S_ij = λ_i λ_j (A_ij − Σ_G w_G M_G,ij), Λ_R diagonal
-            for (int t = 1; t < k; t++) java.util.Arrays.fill(lambda, off[t], off[t] + g[t], theta[thetaOffset[t]]);
+            for (int t = 1; t < k; t++) java.util.Arrays.fill(lambda, off[t], off[t] + g[t], cov.get(t).scalarTheta(theta));
             for (int col = 0; col < mx; col++) {
                 int sb = col * m, ab = col * mx;
                 double lc = lambda[col];
@@ -267,13 +241,7 @@ final class SchurObjective {
         for (int d = 0; d < reDim; d++) logDetL += 2 * Math.log(s[d * m + d]);
         for (int d = reDim; d < mx; d++) logDetRX += 2 * Math.log(s[d * m + d]);
         double r = s[mx * m + mx];
-        double r2 = r * r;
-        if (!(r2 > 0)) return Double.POSITIVE_INFINITY;
-        if (reml) {
-            int dof = n - p;
-            return logDetL + logDetRX + dof * (1 + Math.log(2 * Math.PI * r2 / dof));
-        }
-        return logDetL + n * (1 + Math.log(2 * Math.PI * r2 / n));
+        return ProfiledCriterion.value(reml, logDetL, logDetRX, r * r, n, p);
     }
 
     /** S ← Λ_Rᵀ S Λ_R on the lower triangle, for the random-effects terms after the first. */
@@ -281,7 +249,7 @@ final class SchurObjective {
         for (int t = 1; t < k; t++) {
             int ct = c[t];
             if (ct == 1) {
-                double th = theta[thetaOffset[t]];
+                double th = cov.get(t).scalarTheta(theta);
                 int lo = off[t], hi = off[t] + g[t];
                 // rows lo..hi-1 and columns lo..hi-1 scale by θ (the block itself by θ²)
                 for (int col = 0; col < m; col++) {
@@ -299,36 +267,20 @@ final class SchurObjective {
         }
     }
 
-    /** Λₜ for a term with several columns: full symmetric fill, multiply, write the lower triangle back. */
+    /**
+     * Λₜ for a term with several columns: full symmetric fill, then level by level the rows
+     * (Tᵀ from the left) and the columns (T from the right); the lower triangle is read back.
+     */
     private void applyVectorLambda(int t) {
         int ct = c[t];
-        int idx = thetaOffset[t];
-        double[] tm = new double[ct * ct];
-        for (int col = 0; col < ct; col++) for (int row = col; row < ct; row++) tm[col * ct + row] = theta[idx++];
-        // symmetrise
+        double[] tm = cov.get(t).factor(theta);
         for (int col = 0; col < m; col++) for (int r = 0; r < col; r++) s[col * m + r] = s[r * m + col];
         double[] tmp = new double[ct];
         int lo = off[t];
         for (int lev = 0; lev < g[t]; lev++) {
             int b = lo + lev * ct;
-            // rows: S[b.., :] ← Tᵀ S[b.., :]
-            for (int col = 0; col < m; col++) {
-                for (int u = 0; u < ct; u++) {
-                    double acc = 0;
-                    for (int v = u; v < ct; v++) acc += tm[u * ct + v] * s[col * m + b + v];
-                    tmp[u] = acc;
-                }
-                for (int u = 0; u < ct; u++) s[col * m + b + u] = tmp[u];
-            }
-            // columns: S[:, b..] ← S[:, b..] T
-            for (int r = 0; r < m; r++) {
-                for (int u = 0; u < ct; u++) {
-                    double acc = 0;
-                    for (int v = u; v < ct; v++) acc += s[(b + v) * m + r] * tm[u * ct + v];
-                    tmp[u] = acc;
-                }
-                for (int u = 0; u < ct; u++) s[(b + u) * m + r] = tmp[u];
-            }
+            for (int col = 0; col < m; col++) CovarianceTerm.lmulFactorT(tm, ct, s, col * m + b, tmp);
+            for (int r = 0; r < m; r++) CovarianceTerm.rmulFactor(tm, ct, s, b * m + r, m, tmp);
         }
     }
 }

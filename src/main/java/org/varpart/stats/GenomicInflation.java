@@ -4,7 +4,7 @@ import org.apache.commons.math3.special.Gamma;
 
 /**
  * The genomic inflation factor λ: the median of the p-values' χ²₁ quantiles over its expected
- * value 0.4549364 (ALGORITHMS.md §6). 1 when the p-values are uniform; above 1 when the tests are
+ * value 0.4549364 (docs/model.md#multiple-testing). 1 when the p-values are uniform; above 1 when the tests are
  * anti-conservative or many effects are real.
  */
 public final class GenomicInflation {

@@ -10,6 +10,7 @@ import org.apache.commons.math3.linear.RealVector;
 import org.varpart.design.Design;
 import org.varpart.design.InputException;
 import org.varpart.design.ReTerm;
+import org.varpart.lmm.CovarianceTerm;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
@@ -99,9 +100,7 @@ public final class ModelComparison {
 
     /** lme4's count of parameters: the θ, the fixed effects and σ. */
     static int npar(Design d) {
-        int theta = 0;
-        for (ReTerm t : d.terms()) theta += t.nTheta();
-        return theta + d.p() + 1;
+        return CovarianceTerm.nTheta(CovarianceTerm.of(d.terms())) + d.p() + 1;
     }
 
     /** The same response values on the same data rows, or an error that says where they differ. */

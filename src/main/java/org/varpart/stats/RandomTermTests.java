@@ -5,17 +5,19 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
+import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.FixedOnly;
-import org.varpart.lmm.MixedModel;
+import org.varpart.lmm.ResponseStatistics;
 
 /**
- * Likelihood-ratio tests of the random-effects terms, as lmerTest's {@code ranova}: each
- * single-column term is removed; from a term with several columns each slope is removed in turn
- * (the intercept stays, as ranova's {@code reduce.terms}). The statistic is the difference in
- * the fit's criterion (REML criterion for REML fits), and the degrees of freedom the number of
- * covariance parameters removed.
+ * Likelihood-ratio tests of the random-effects terms, as lmerTest's {@code ranova}
+ * (docs/model.md#likelihood-ratio-tests-of-components): each single-column term is removed;
+ * from a term with several columns each slope is removed in turn (the intercept stays, as
+ * ranova's {@code reduce.terms}). The statistic is the difference in the fit's criterion (REML
+ * criterion for REML fits), and the degrees of freedom the number of covariance parameters
+ * removed.
  *
  * <p>The p-value accounts for the variance being tested on the boundary of its space (Self &
  * Liang 1987; Stram & Lee 1994): with k parameters removed — one variance and k − 1
@@ -26,19 +28,32 @@ import org.varpart.lmm.MixedModel;
  * <p>A term without an intercept, such as {@code (0 + age | subject)}, is removed (one
  * parameter); ranova instead replaces it by {@code (1 | subject)} and reports 0 df and no
  * p-value.
+ *
+ * <p>The reduced models depend on the design only: an instance builds them once (their
+ * structure and cross-products), and {@link #compute} refits them for each response.
  */
 public final class RandomTermTests {
-    private RandomTermTests() {}
-
     /**
      * One test: the name as ranova prints it, the variance component it tests (named as in the
      * fractions: {@code patient}, {@code Subject.Days}), the statistic, its df and the p-value.
      */
     public record Test(String name, String component, double statistic, int df, double pValue) {}
 
-    public static List<Test> compute(Design d, FitResult full, FitOptions options) {
-        List<Test> out = new ArrayList<>();
-        List<ReTerm> terms = d.terms();
+    /** One reduced model: a mixed model on the remaining terms, or the model without random effects. */
+    private record Reduced(String name, String component, int removed, List<ReTerm> terms, BlockFitter fitter,
+                           FixedOnly fixedOnly) {}
+
+    private final List<ReTerm> terms;
+    private final boolean reml;
+    private final List<Reduced> reduced = new ArrayList<>();
+
+    /** Builds the reduced models of every component test of the fitter's design (which must be fittable). */
+    public RandomTermTests(BlockFitter full) {
+        Design d = full.design();
+        FitOptions options = full.options();
+        this.terms = d.terms();
+        this.reml = options.reml();
+        FitOptions reducedOptions = options.withoutConditionalVariances();
         for (int t = 0; t < terms.size(); t++) {
             ReTerm term = terms.get(t);
             int c = term.columns();
@@ -46,27 +61,45 @@ public final class RandomTermTests {
             boolean intercept = term.columnName(0).equals("(Intercept)");
             for (int a = 0; a < c; a++) {
                 if (c > 1 && intercept && a == 0) continue; // the intercept stays
-                List<ReTerm> reduced = new ArrayList<>(terms);
+                List<ReTerm> kept = new ArrayList<>(terms);
                 String name;
                 String component = term.columnName(a).equals("(Intercept)") ? term.group() : term.group() + "." + term.columnName(a);
                 int removed;
                 if (c == 1) {
-                    reduced.remove(t);
+                    kept.remove(t);
                     name = intercept ? text : term.columnName(0) + " in " + text;
                     removed = 1;
                 } else {
                     final int drop = a;
-                    reduced.set(t, term.keepColumns(IntStream.range(0, c).filter(i -> i != drop).toArray()));
+                    kept.set(t, term.keepColumns(IntStream.range(0, c).filter(i -> i != drop).toArray()));
                     name = term.columnName(a) + " in " + text;
                     removed = c; // one variance and c − 1 covariances
                 }
-                double objective = reduced.isEmpty()
-                        ? FixedOnly.objective(d, d.y(), options.reml())
-                        : MixedModel.fit(d.withTerms(reduced), options.withoutConditionalVariances()).objective();
-                double lrt = objective - full.objective();
-                if (lrt <= 1e-11 * Math.abs(full.objective())) lrt = 0; // rounding, not evidence: 0 on every machine
-                out.add(new Test(name, component, lrt, removed, boundaryPValue(lrt, removed)));
+                if (kept.isEmpty()) {
+                    reduced.add(new Reduced(name, component, removed, List.of(), null, new FixedOnly(full.model())));
+                } else {
+                    Design rd = d.withTerms(kept);
+                    reduced.add(new Reduced(name, component, removed, rd.terms(), new BlockFitter(rd, reducedOptions), null));
+                }
             }
+        }
+    }
+
+    /** The tests of one design's fit, building the reduced models for it alone. */
+    public static List<Test> compute(Design d, FitResult full, FitOptions options) {
+        return new RandomTermTests(new BlockFitter(d, options)).compute(full, ResponseStatistics.of(d, d.y()));
+    }
+
+    /** The tests of a fit of {@code response} on this design: each reduced model refitted to it. */
+    public List<Test> compute(FitResult full, ResponseStatistics response) {
+        List<Test> out = new ArrayList<>(reduced.size());
+        for (Reduced r : reduced) {
+            double objective = r.fixedOnly() != null
+                    ? r.fixedOnly().objective(response, reml)
+                    : r.fitter().fit(r.name(), response.restrict(terms, r.terms())).objective();
+            double lrt = objective - full.objective();
+            if (lrt <= 1e-11 * Math.abs(full.objective())) lrt = 0; // rounding, not evidence: 0 on every machine
+            out.add(new Test(r.name(), r.component(), lrt, r.removed(), boundaryPValue(lrt, r.removed())));
         }
         return out;
     }

@@ -13,13 +13,17 @@ import org.varpart.lmm.LmmModel;
 
 /**
  * Satterthwaite's degrees of freedom for fixed-effect contrasts, as lmerTest computes them
- * (ALGORITHMS.md §6). With φ = (θ, σ) and D(φ) = log|L|² [+ log|R_X|² for REML] +
- * ν log(2πσ²) + r²/σ² (ν = n for ML, n − p for REML), A = 2H⁻¹ for H the Hessian of D at the
+ * (docs/model.md#satterthwaite-degrees-of-freedom). With φ = (θ, σ) and D(φ) = log|L|² [+ log|R_X|²
+ * for REML] + ν log(2πσ²) + r²/σ² (ν = n for ML, n − p for REML; {@link LmmModel#unprofiledObjective}),
+ * A = 2H⁻¹ for H the Hessian of D at the
  * optimum (pseudo-inverse over eigenvalues above 1e-8), and Var(β̂)(φ) = σ²(R_XᵀR_X)⁻¹(θ):
  * for a contrast L, v = LᵀVar(β̂)L, g = ∂v/∂φ and df = 2v²/(gᵀAg). For a multi-row L (a
  * term's F test) lmerTest's rule is used: t tests along the eigenvectors of L Var(β̂) Lᵀ, then
  * E = Σ νₘ/(νₘ − 2) and df = 2E/(E − q). Derivatives are central differences refined by one
  * Richardson extrapolation.
+ *
+ * <p>It works on the fit's own {@link LmmModel} (the structure of the design, built once),
+ * replacing its response by y − Xβ̂; the model is left at θ̂.
  */
 public final class Satterthwaite {
     private final LmmModel model;
@@ -37,12 +41,23 @@ public final class Satterthwaite {
     /** One F test of a term's coefficients. */
     public record FTest(String term, int numDf, double denDf, double f, double p) {}
 
+    /** The derivatives for a fit of the design's own response, on a model built for it. */
     public Satterthwaite(Design design, FitResult fit, boolean reml) {
-        this.model = new LmmModel(design);
+        this(new LmmModel(design), fit, design.y(), reml);
+    }
+
+    /**
+     * @param model the model of the fit's design (its response and θ are replaced)
+     * @param fit a fit with estimates on that design
+     * @param y the response that was fitted
+     */
+    public Satterthwaite(LmmModel model, FitResult fit, double[] y, boolean reml) {
+        Design design = model.design();
+        this.model = model;
         // r² is the square of L's last diagonal entry, which loses about log10(yᵀy / r²) digits to
         // cancellation, enough to roughen second differences of D. The response less the fitted
         // fixed part has the same r² at every θ (β absorbs the shift) and a far smaller yᵀy.
-        model.setResponse(lessFixedPart(design, fit.beta()));
+        model.setResponse(lessFixedPart(design, y, fit.beta()));
         this.reml = reml;
         this.n = design.n();
         this.p = design.p();
@@ -58,8 +73,8 @@ public final class Satterthwaite {
         model.setTheta(fit.theta());
     }
 
-    private static double[] lessFixedPart(Design d, double[] beta) {
-        double[] y = d.y().clone();
+    private static double[] lessFixedPart(Design d, double[] response, double[] beta) {
+        double[] y = response.clone();
         for (int j = 0; j < beta.length; j++) {
             for (int i = 0; i < y.length; i++) y[i] -= d.x(i, j) * beta[j];
         }
@@ -71,10 +86,7 @@ public final class Satterthwaite {
         int nt = x.length - 1;
         double[] th = java.util.Arrays.copyOf(x, nt);
         model.setTheta(th);
-        double s2 = x[nt] * x[nt];
-        double nu = reml ? n - p : n;
-        double d = model.logDetL() + nu * Math.log(2 * Math.PI * s2) + model.pwrss() / s2;
-        return reml ? d + model.logDetRX() : d;
+        return model.unprofiledObjective(reml, x[nt] * x[nt]);
     }
 
     private double step(int i) {

@@ -7,7 +7,7 @@ import org.varpart.lmm.FitResult;
 import org.varpart.lmm.VarComp;
 
 /**
- * variancePartition's fractions (its definition since 1.21; ALGORITHMS.md §5) of one fit:
+ * variancePartition's fractions (its definition since 1.21; docs/model.md#variance-fractions) of one fit:
  * <ul>
  *   <li>each random-effects column contributes its variance, the diagonal entry of Σⱼ, named
  *       after the group ({@code patient}) or group and column ({@code Subject.Days}) — for a

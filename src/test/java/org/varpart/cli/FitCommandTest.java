@@ -30,12 +30,17 @@ class FitCommandTest {
                 "--json", json.toString(), "--ranef", ranef.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Linear mixed model fit by REML ['lmerMod']"), r.out());
+        // the numbers below are lme4's and lmerTest's, from src/test/resources/lme4/fixtures/sleepstudy.REML.tsv
+        // (written by make_fixtures.R), as the summary rounds them: objective 1743.628271958491
         assertTrue(r.out().contains("REML criterion at convergence: 1743.6"), r.out());
         assertTrue(r.out().contains("Number of obs: 180, groups:  Subject, 18"), r.out());
-        // lmerTest: Days 10.467 1.546 17.000 6.771 3.26e-06
+        // Days: se 1.5457889324298524, sat_df 16.999999026306277, t_value 6.7714846056908513,
+        // p_value 3.2637900197388121e-06 (the estimate, 10.467, is lme4's beta of the same fixture)
         assertTrue(r.out().matches("(?s).*Days\\s+10\\.467\\s+1\\.5458\\s+17\\.000\\s+6\\.771\\s+3\\.26e-06.*"), r.out());
+        // ranova_lrt 42.836813436429793, ranova_df 2
         assertTrue(r.out().contains("Days in (Days | Subject) 42.8368  2"), r.out());
         String j = Files.readString(json);
+        // objective 1743.628271958491 and t_value 6.7714846056908513 of the same fixture
         for (String key : new String[] {"\"n_obs\": 180", "\"criterion\": \"REML\"", "\"objective\": 1743.62827",
                 "\"term\": \"(Intercept)\"", "\"group\": \"Subject\"", "\"term2\": \"Days\"", "\"levels\": 18", "\"converged\": true",
                 "\"component\": \"Days in (Days | Subject)\"", "\"t_value\": 6.77", "\"term_tests\""}) {
@@ -51,6 +56,8 @@ class FitCommandTest {
         Run r = run("fit", "--data", "examples/sleepstudy.csv", "--formula", "Reaction ~ Days + (Days | Subject)", "--ml");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("fit by maximum likelihood"), r.out());
+        // src/test/resources/lme4/fixtures/sleepstudy.ML.tsv: aic 1763.9393444631976, bic 1783.0970855685389,
+        // log_likelihood -875.96967223159879, objective (deviance) 1751.9393444631976; df.resid 180 − 6 = 174
         assertTrue(r.out().matches("(?s).*1763\\.9\\s+1783\\.1\\s+-876\\.0\\s+1751\\.9\\s+174.*"), r.out());
     }
 

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.varpart.design.DataTable;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.FeatureRow;
+import org.varpart.io.FeatureRows;
 import org.varpart.lmm.FitOptions;
+import org.varpart.lmm.FitStatus;
 import org.varpart.simulate.StudySimulator;
+import org.varpart.stats.FeatureResult;
 
 /**
  * Feature-level bad inputs: each becomes a row of {@code fits} with its status and message, and the
@@ -133,14 +136,18 @@ class FeatureStatusTest {
         AssayModel limited = new AssayModel(m.assay(), m.spec(), m.samples(), m.columns(), m.complete(),
                 new FitOptions(false, FitOptions.Optimizer.QUASI_NEWTON, 10, 1e-8, true, false), true);
         int found = 0;
+        FeatureFitter.Patterns fullPatterns = new FeatureFitter.Patterns(m), cutPatterns = new FeatureFitter.Patterns(limited);
         for (int i = 1; i < lines.size(); i++) {
             FeatureRow f = new FeatureRow("f" + i, values(i), null);
-            Row full = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), f);
-            Row cut = FeatureFitter.fit(limited, new FeatureFitter.Fitters(limited), f);
-            if (!full.getString(3).equals("ok") || !cut.getString(3).equals("not_converged")) continue;
-            assertTrue(cut.getString(4).contains("the optimiser reached its limit of 10 evaluations"), cut.getString(4));
-            assertEquals(6, cut.getList(12).size(), "fractions reported");
-            assertEquals(3, cut.getList(13).size(), "fixed effects reported");
+            FeatureResult full = FeatureFitter.fit(m, fullPatterns, f);
+            FeatureResult cut = FeatureFitter.fit(limited, cutPatterns, f);
+            if (!(full.outcome() instanceof FeatureResult.Fitted ff) || ff.fit().status() != FitStatus.OK) continue;
+            if (!(cut.outcome() instanceof FeatureResult.Fitted cf) || cf.fit().status() != FitStatus.NOT_CONVERGED) continue;
+            assertTrue(cf.fit().message().contains("the optimiser reached its limit of 10 evaluations"), cf.fit().message());
+            Row row = FeatureRows.row(cut);
+            assertEquals("not_converged", row.getString(3));
+            assertEquals(6, row.getList(12).size(), "fractions reported");
+            assertEquals(3, row.getList(13).size(), "fixed effects reported");
             found++;
         }
         assertTrue(found >= 1, "features that converge with the defaults and not within 10 evaluations: " + found);
@@ -161,16 +168,16 @@ class FeatureStatusTest {
         Arrays.fill(twelve, Double.NaN);
         for (int k = 0; k < 7; k++) seven[k * 7] = all[k * 7];
         for (int k = 0; k < 12; k++) twelve[k * 4] = all[k * 4];
-        Row r7 = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("seven", seven, null));
+        Row r7 = FeatureRows.row(FeatureFitter.fit(m, new FeatureFitter.Patterns(m), new FeatureRow("seven", seven, null)));
         assertEquals("skipped_too_few", r7.getString(3), r7.toString());
         assertEquals("only 7 observations for 7 parameters (3 fixed-effects coefficients, 3 variance parameters and the residual variance);"
                 + " the model is not identifiable", r7.getString(4));
         assertEquals(7, r7.getInt(2), "n_obs");
-        Row r12 = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("twelve", twelve, null));
+        Row r12 = FeatureRows.row(FeatureFitter.fit(m, new FeatureFitter.Patterns(m), new FeatureRow("twelve", twelve, null)));
         assertEquals("skipped_too_few", r12.getString(3), r12.toString());
         assertTrue(r12.getString(4).contains("the grouping factor 'patient' has 12 levels for 12 observations"), r12.getString(4));
         assertTrue(r7.getList(12).isEmpty() && r12.getList(12).isEmpty(), "no fractions");
-        Row whole = FeatureFitter.fit(m, new FeatureFitter.Fitters(m), new FeatureRow("whole", all, null));
+        Row whole = FeatureRows.row(FeatureFitter.fit(m, new FeatureFitter.Patterns(m), new FeatureRow("whole", all, null)));
         assertTrue(List.of("ok", "singular").contains(whole.getString(3)), whole.toString());
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.varpart.Fixtures;
-import org.varpart.design.DataTable;
 import org.varpart.design.Design;
-import org.varpart.design.DesignBuilder;
-import org.varpart.formula.ModelSpec;
 
 /**
  * Every model of {@code src/test/resources/lme4/models.tsv}, fitted by REML and by ML, against
@@ -35,24 +31,14 @@ class Lme4FixtureTest {
 
     @TestFactory
     Stream<DynamicTest> matchesLme4() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Fixtures.Model m : Fixtures.models()) {
-            for (String crit : List.of("REML", "ML")) {
-                tests.add(DynamicTest.dynamicTest(m.name() + " " + crit, () -> check(m, crit)));
-            }
-        }
-        return tests.stream();
-    }
-
-    static FitResult fit(Fixtures.Model m, String crit) {
-        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(m.dataPath()));
-        return MixedModel.fit(d, crit.equals("REML") ? FitOptions.remlDefaults() : FitOptions.mlDefaults());
+        return Fixtures.perModelAndCriterion("", Lme4FixtureTest::check);
     }
 
     private static void check(Fixtures.Model m, String crit) {
         Fixtures.Fixture f = m.fixture(crit);
-        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(m.dataPath()));
-        FitResult r = MixedModel.fit(d, crit.equals("REML") ? FitOptions.remlDefaults() : FitOptions.mlDefaults());
+        Fixtures.Fitted fitted = m.fit(crit);
+        Design d = fitted.design();
+        FitResult r = fitted.fit();
         assertTrue(r.status().hasEstimates(), "status " + r.status() + ": " + r.message());
         assertEquals((int) f.get("n_obs"), r.nObs(), "n_obs");
         if (f.has("dropped_na")) assertEquals((int) f.get("dropped_na"), d.dropped(), "rows dropped for NA");

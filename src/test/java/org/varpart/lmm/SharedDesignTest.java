@@ -19,9 +19,9 @@ class SharedDesignTest {
         Design d = DesignBuilder.build(ModelSpec.parse("y ~ x + (1 | a) + (1 + x | c) + (1 | b)"),
                 LmmModelDefinitionTest.simulated(11, 80));
         LmmModel blocked = new LmmModel(d);
-        SchurObjective schur = SchurObjective.forDesign(d);
+        SchurObjective schur = SchurObjective.forDesign(blocked);
         assertNotNull(schur);
-        schur.setResponse(d.y());
+        schur.setResponse(ResponseStatistics.of(d, d.y()));
         Random rnd = new Random(5);
         double[] lb = blocked.lowerBounds();
         for (int trial = 0; trial < 20; trial++) {

@@ -11,11 +11,12 @@ class FractionDensityTest {
 
     @Test
     void bandwidthIsRsBwNrd0() {
-        // R: bw.nrd0(1:10) = 1.719 (density(1:10) prints "Bandwidth 'bw' = 1.719");
-        // sd(1:10) = 3.02765, IQR(1:10) = 4.5, so min(sd, IQR/1.34) is the sd
-        assertEquals(1.719, FractionDensity.silvermanBandwidth(3.0276504, 4.5, 10), 5e-4);
-        // R: bw.nrd0(c(0, 0, 0, 0, 1)): IQR is 0, so the sd (0.4472136) is used: 0.9 * 0.4472136 * 5^-0.2 = 0.2921
-        assertEquals(0.9 * 0.4472136 * Math.pow(5, -0.2), FractionDensity.silvermanBandwidth(0.4472136, 0, 5), 1e-12);
+        // R 4.2, print(c(bw.nrd0(1:10), sd(1:10)), digits = 15): 1.71928640469228 3.02765035409749;
+        // IQR(1:10) = 4.5, so min(sd, IQR/1.34) is the sd
+        assertEquals(1.71928640469228, FractionDensity.silvermanBandwidth(3.02765035409749, 4.5, 10), 1e-13);
+        // R: print(c(bw.nrd0(c(0, 0, 0, 0, 1)), sd(c(0, 0, 0, 0, 1))), digits = 15): 0.291718187404697
+        // 0.447213595499958; the IQR is 0, so the sd is used
+        assertEquals(0.291718187404697, FractionDensity.silvermanBandwidth(0.447213595499958, 0, 5), 1e-13);
         assertEquals(0, FractionDensity.silvermanBandwidth(0, 0, 50), "no spread, no bandwidth");
     }
 

@@ -20,30 +20,36 @@ import org.varpart.lmm.MixedModel;
 class VarianceFractionsTest {
 
     /**
-     * Sleepstudy, REML. The golden values of ALGORITHMS.md §5 come from lme4's default optimiser,
-     * which stops where Subject's variance is 612.10 instead of 612.09; with a tight optimiser
-     * the same definition gives the second set (R: variance components and fixed part of
-     * {@code lmer(Reaction ~ Days + (Days|Subject), sleepstudy, control = lmerControl(optimizer =
-     * "bobyqa", optCtrl = list(rhoend = 1e-12)))}, combined as in §5):
-     * 0.27746512 0.01589826 0.40974666 0.29688995. varpart matches the latter to 1e-6 and the
-     * golden values to 1e-5, the size of the default optimiser's own error.
+     * Sleepstudy, REML, against lme4 with a tight optimiser (R: variance components and fixed part
+     * of {@code lmer(Reaction ~ Days + (Days|Subject), sleepstudy, control = lmerControl(optimizer =
+     * "bobyqa", optCtrl = list(rhoend = 1e-12)))}, combined as in docs/model.md#variance-fractions):
+     * 0.27746512 0.01589826 0.40974666 0.29688995, to 1e-6 absolute. (With lme4's default
+     * optimiser, which stops where Subject's variance is 612.10 instead of 612.09, the same
+     * definition gives 0.27746866 0.01589822 0.40974491 0.29688822: lme4's own error, 3.5e-6.)
+     * Each component's variance is also checked against the quantity it is defined from: the
+     * diagonal of Σ for the random columns, σ̂² for the residuals, and the population variance of
+     * Days·β̂_Days for the one fixed term.
      */
     @Test
     void sleepstudyGoldenValues() {
         Design d = DesignBuilder.build(ModelSpec.parse("Reaction ~ Days + (Days | Subject)"),
                 DataTable.read(Fixtures.ROOT.resolve("data/sleepstudy.csv")));
         FitResult r = MixedModel.fit(d, FitOptions.remlDefaults());
-        Map<String, Double> f = VarianceFractions.compute(d, r).stream()
+        List<VarianceFractions.Component> comps = VarianceFractions.compute(d, r);
+        Map<String, Double> f = comps.stream()
                 .collect(Collectors.toMap(VarianceFractions.Component::name, VarianceFractions.Component::fraction));
         assertEquals(0.27746512, f.get("Subject"), 1e-6);
         assertEquals(0.01589826, f.get("Subject.Days"), 1e-6);
         assertEquals(0.40974666, f.get("Days"), 1e-6);
         assertEquals(0.29688995, f.get("Residuals"), 1e-6);
-        assertEquals(0.27746866, f.get("Subject"), 1e-5);
-        assertEquals(0.01589822, f.get("Subject.Days"), 1e-5);
-        assertEquals(0.40974491, f.get("Days"), 1e-5);
-        assertEquals(0.29688822, f.get("Residuals"), 1e-5);
-        assertEquals(1.0, f.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-12);
+        Map<String, Double> v = comps.stream()
+                .collect(Collectors.toMap(VarianceFractions.Component::name, VarianceFractions.Component::variance));
+        assertEquals(r.varComps().get(0).variance(0), v.get("Subject"), 0);
+        assertEquals(r.varComps().get(0).variance(1), v.get("Subject.Days"), 0);
+        assertEquals(r.sigma2(), v.get("Residuals"), 0);
+        double[] days = new double[d.n()];
+        for (int i = 0; i < d.n(); i++) days[i] = d.x(i, 1) * r.beta()[1];
+        assertEquals(VarianceFractions.populationVariance(days), v.get("Days"), 1e-12 * v.get("Days"));
     }
 
     /**

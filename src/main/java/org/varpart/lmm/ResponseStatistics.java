@@ -1,0 +1,70 @@
+package org.varpart.lmm;
+
+import java.util.List;
+import org.varpart.design.Design;
+import org.varpart.design.ReTerm;
+
+/**
+ * The products of one response with a design (docs/model.md#shared-design): Zⱼᵀy for each
+ * random-effects term, Xᵀy and yᵀy, computed in one pass over the observations. Everything a fit
+ * needs from y, once per feature: the start values, the criterion's last block row of A and the
+ * model without random effects all read them from here.
+ *
+ * @param y the response, one value per observation of the design
+ * @param zty per term j, Zⱼᵀy (qⱼ values, level by level)
+ * @param xty Xᵀy (p values)
+ * @param yty yᵀy
+ */
+public record ResponseStatistics(double[] y, double[][] zty, double[] xty, double yty) {
+
+    /** The statistics of y on design d: O(n(Σcⱼ + p)). */
+    public static ResponseStatistics of(Design d, double[] y) {
+        int n = d.n(), p = d.p();
+        if (y.length != n) throw new IllegalArgumentException("response has " + y.length + " values, the design " + n);
+        List<ReTerm> terms = d.terms();
+        double[][] zty = new double[terms.size()][];
+        for (int t = 0; t < zty.length; t++) zty[t] = new double[terms.get(t).q()];
+        double[] xty = new double[p];
+        double yty = 0;
+        for (int obs = 0; obs < n; obs++) {
+            double yv = y[obs];
+            for (int t = 0; t < zty.length; t++) {
+                ReTerm term = terms.get(t);
+                int c = term.columns(), base = term.code(obs) * c;
+                for (int v = 0; v < c; v++) zty[t][base + v] += yv * term.z(obs, v);
+            }
+            for (int s = 0; s < p; s++) xty[s] += yv * d.x(obs, s);
+            yty += yv * yv;
+        }
+        return new ResponseStatistics(y, zty, xty, yty);
+    }
+
+    /**
+     * The same response's statistics on a design built from some of these terms' columns (the
+     * reduced models of the component tests): each term of {@code to} is one of {@code from} (the
+     * same grouping factor) with some of its columns, in any order of terms. No pass over the
+     * observations: Zᵀy of a kept column is the one already summed.
+     */
+    public ResponseStatistics restrict(List<ReTerm> from, List<ReTerm> to) {
+        double[][] out = new double[to.size()][];
+        for (int j = 0; j < to.size(); j++) {
+            ReTerm t = to.get(j);
+            int src = -1;
+            for (int i = 0; i < from.size() && src < 0; i++) {
+                ReTerm f = from.get(i);
+                if (f.group().equals(t.group()) && f.levels() == t.levels()
+                        && java.util.Arrays.asList(f.columnNames()).containsAll(java.util.Arrays.asList(t.columnNames()))) src = i;
+            }
+            if (src < 0) throw new IllegalArgumentException("no term on " + t.group() + " to restrict");
+            ReTerm f = from.get(src);
+            int cf = f.columns(), ct = t.columns();
+            int[] col = new int[ct];
+            for (int a = 0; a < ct; a++) col[a] = java.util.Arrays.asList(f.columnNames()).indexOf(t.columnName(a));
+            out[j] = new double[t.q()];
+            for (int lev = 0; lev < t.levels(); lev++) {
+                for (int a = 0; a < ct; a++) out[j][lev * ct + a] = zty[src][lev * cf + col[a]];
+            }
+        }
+        return new ResponseStatistics(y, out, xty, yty);
+    }
+}

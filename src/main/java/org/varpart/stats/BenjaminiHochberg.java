@@ -1,0 +1,31 @@
+package org.varpart.stats;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+
+/**
+ * Benjamini–Hochberg q-values (docs/model.md#multiple-testing), the definition the job's Spark
+ * window version is tested against: with the m non-missing p-values ranked p₍₁₎ ≤ … ≤ p₍ₘ₎,
+ * q₍ᵢ₎ = min over j ≥ i of m·p₍ⱼ₎/j, capped at 1. Tied p-values get the same q-value whatever
+ * their order.
+ */
+public final class BenjaminiHochberg {
+    private BenjaminiHochberg() {}
+
+    /** The q-value of each p-value, in the order given; a missing (NaN) p-value has a NaN q-value and is not counted in m. */
+    public static double[] qValues(double[] p) {
+        int[] order = IntStream.range(0, p.length).filter(i -> !Double.isNaN(p[i])).boxed()
+                .sorted(Comparator.comparingDouble(i -> p[i])).mapToInt(Integer::intValue).toArray();
+        int m = order.length;
+        double[] q = new double[p.length];
+        Arrays.fill(q, Double.NaN);
+        double running = Double.POSITIVE_INFINITY;
+        for (int r = m; r >= 1; r--) {
+            int i = order[r - 1];
+            running = Math.min(running, p[i] * m / r);
+            q[i] = Math.min(1.0, running);
+        }
+        return q;
+    }
+}
