@@ -149,7 +149,7 @@ public final class CountsPipeline {
                 mods.add(new Moderated(dream[k].tests().get(t), m.t(), m.df(), m.p(), q[k][t]));
             }
             List<VarianceFractions.Component> fr = ml[k] != null && ml[k].status().hasEstimates()
-                    ? WeightedFractions.compute(base, ml[k], w[k]) : List.of();
+                    ? VarianceFractions.compute(base, ml[k], w[k]) : List.of();
             out.add(new Feature(ids[i], true, sx[k], sy[k], w[k], ml[k], fr, dream[k], post[k] == null ? Double.NaN : post[k][0], mods));
             k++;
         }

@@ -30,6 +30,19 @@ public final class VarianceFractions {
 
     /** The components of a fit with estimates: random terms in lme4's order, fixed terms, residuals. */
     public static List<Component> compute(Design d, FitResult r) {
+        return compute(d, r, null);
+    }
+
+    /**
+     * The components of a weighted fit (lme4's {@code weights=}, as variancePartition's
+     * {@code getVarianceComponents} reads it): the variances of the fixed part are weighted
+     * population variances Σwᵢ(fᵢ − f̄_w)²/Σwᵢ over the unscaled X; random components and the
+     * residual σ̂² (the variance of an observation of weight 1) are as without weights.
+     *
+     * @param d the design on the original scale
+     * @param w the observations' weights (any scale), or null for none
+     */
+    public static List<Component> compute(Design d, FitResult r, double[] w) {
         if (!r.status().hasEstimates()) throw new IllegalArgumentException("fit has no estimates: " + r.status());
         List<String> names = new ArrayList<>();
         List<Double> vars = new ArrayList<>();
@@ -52,11 +65,11 @@ public final class VarianceFractions {
         double[] v = new double[terms.size()];
         for (int t = 0; t < terms.size(); t++) {
             if (terms.get(t).equals("(Intercept)")) continue;
-            v[t] = populationVariance(parts[t]);
+            v[t] = variance(parts[t], w);
             sumV += v[t];
             for (int i = 0; i < n; i++) total[i] += parts[t][i];
         }
-        double vf = populationVariance(total);
+        double vf = variance(total, w);
         for (int t = 0; t < terms.size(); t++) {
             if (terms.get(t).equals("(Intercept)")) continue;
             names.add(terms.get(t));
@@ -69,6 +82,20 @@ public final class VarianceFractions {
         List<Component> out = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) out.add(new Component(names.get(i), vars.get(i), vars.get(i) / sum));
         return out;
+    }
+
+    /** Σwᵢ(xᵢ − x̄_w)²/Σwᵢ, the weighted population variance; without weights Σ(x − x̄)²/n. */
+    static double variance(double[] x, double[] w) {
+        if (w == null) return populationVariance(x);
+        double sw = 0, m = 0;
+        for (int i = 0; i < x.length; i++) {
+            sw += w[i];
+            m += w[i] * x[i];
+        }
+        m /= sw;
+        double s = 0;
+        for (int i = 0; i < x.length; i++) s += w[i] * (x[i] - m) * (x[i] - m);
+        return s / sw;
     }
 
     /** Σ(x − x̄)²/n. */

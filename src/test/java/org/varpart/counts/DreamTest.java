@@ -191,7 +191,7 @@ class DreamTest {
         for (String g : names) {
             FitResult r = ml.get(g);
             assertTrue(r.status().hasEstimates(), g + ": " + r.message());
-            for (VarianceFractions.Component c : WeightedFractions.compute(designs.get(g), r, weights.get(g))) {
+            for (VarianceFractions.Component c : VarianceFractions.compute(designs.get(g), r, weights.get(g))) {
                 String key = g + "|" + c.name();
                 assertEquals(ref.get("fraction").get(key), c.fraction(), 1e-6, "fraction " + key);
             }

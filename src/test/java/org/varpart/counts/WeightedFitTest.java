@@ -40,7 +40,7 @@ class WeightedFitTest {
             assertEquals(plain.objective(), weighted.objective(), 1e-10 * Math.abs(plain.objective()), "criterion");
             assertEquals(plain.sigma2(), weighted.sigma2(), 1e-7 * plain.sigma2(), "sigma2");
             for (int i = 0; i < y.length; i++) assertEquals(plain.fitted()[i], weighted.fitted()[i], 1e-7, "fitted " + i);
-            List<VarianceFractions.Component> a = VarianceFractions.compute(d, plain), b = WeightedFractions.compute(d, weighted, w);
+            List<VarianceFractions.Component> a = VarianceFractions.compute(d, plain), b = VarianceFractions.compute(d, weighted, w);
             for (int k = 0; k < a.size(); k++) assertEquals(a.get(k).fraction(), b.get(k).fraction(), 1e-7, a.get(k).name());
         }
     }
