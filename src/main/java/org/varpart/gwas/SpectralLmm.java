@@ -1,0 +1,345 @@
+package org.varpart.gwas;
+
+/**
+ * The linear mixed model y = Wα + xβ + g + ε, g ~ N(0, λτ⁻¹K), ε ~ N(0, τ⁻¹I), after rotation by
+ * the eigenvectors of K = U diag(d) Uᵀ: with H = λK + I, H⁻¹ = U diag(1/(λdᵢ + 1)) Uᵀ, so every
+ * quantity of the likelihood is a weighted sum over the n rotated samples (GEMMA's, after
+ * FaST-LMM; Zhou &amp; Stephens 2012, supplement).
+ *
+ * <p>The model holds rotated vectors v₀ … v_{m−1}: the covariates Uᵀw, then (under the
+ * alternative) the SNP Uᵀx, and last the phenotype Uᵀy. With h = diag(H⁻¹) in the rotated basis,
+ * P₀[a][b] = Σᵢ hᵢ vₐᵢ v_bᵢ, and projecting out vector w (in H⁻¹'s metric) gives
+ * P_{k+1}[a][b] = P_k[a][b] − P_k[a][w] P_k[b][w] / P_k[w][w]: so P_k[y][y] = yᵀP_k y, with P_k the
+ * projection that removes the first k vectors. The sums with h² and h³ and the same recursion's
+ * derivatives (PP, PPP) give yᵀPKPy and yᵀPKPKPy, whence the first and second derivatives of
+ * the log-likelihood in λ:
+ * <ul>
+ *   <li>ML: ℓ(λ) = n/2 (log n − log 2π − 1) − ½ Σ log(λdᵢ + 1) − n/2 log(yᵀPy);</li>
+ *   <li>REML: ℓ_R(λ) = d/2 (log d − log 2π − 1) − ½ Σ log(λdᵢ + 1) − ½ log|WᵀH⁻¹W| + ½ log|WᵀW| − d/2 log(yᵀPy),
+ *       d = n − (number of projected vectors);</li>
+ *   <li>ℓ′ = −½ tr(PK) + d/2 · yᵀPKPy / yᵀPy, ℓ″ = ½ tr(PKPK) − d/2 (2 yᵀPKPKPy · yᵀPy − (yᵀPKPy)²)/(yᵀPy)²
+ *       (tr(H⁻¹K) and its kin for ML).</li>
+ * </ul>
+ * λ is found as GEMMA finds it ({@link #maximise}).
+ */
+public final class SpectralLmm {
+    /** GEMMA's search range and grid for λ: [1e-5, 1e5], ten intervals equal on the log scale. */
+    public static final double L_MIN = 1e-5, L_MAX = 1e5;
+    public static final int N_REGION = 10;
+    /** GEMMA's floor on yᵀPy against round-off. */
+    static final double P_YY_MIN = 1e-8;
+
+    private final double[] eval;
+    private final int n, m, projected;
+    /** Row-major n × K: the products vₐᵢ v_bᵢ for the K = m(m+1)/2 pairs a ≤ b. */
+    private final double[] prod;
+    private final int pairs;
+    /** The unweighted P_k[k][k] (h = 1), for REML's log|WᵀW| term. */
+    private final double[] plainDiag;
+
+    /**
+     * @param eval the eigenvalues of K, those below 1e-10 already set to 0 (GEMMA's rule)
+     * @param vectors the rotated vectors, the phenotype last; each of length n
+     * @param projected how many leading vectors the criterion projects out: the covariates
+     *                  (null model) or the covariates and the SNP (alternative)
+     */
+    public SpectralLmm(double[] eval, double[][] vectors, int projected) {
+        this.eval = eval;
+        this.n = eval.length;
+        this.m = vectors.length;
+        this.projected = projected;
+        this.pairs = m * (m + 1) / 2;
+        this.prod = new double[n * pairs];
+        for (int i = 0; i < n; i++) {
+            int k = 0;
+            for (int a = 0; a < m; a++) for (int b = a; b < m; b++) prod[i * pairs + k++] = vectors[a][i] * vectors[b][i];
+        }
+        double[][][] plain = project(sums(Double.NaN, 1)[0]);
+        plainDiag = new double[projected];
+        for (int k = 0; k < projected; k++) plainDiag[k] = plain[k][k][k];
+    }
+
+    private int pair(int a, int b) {
+        if (a > b) return pair(b, a);
+        return a * m - a * (a - 1) / 2 + (b - a);
+    }
+
+    /**
+     * One pass over the samples: out[r] holds Σᵢ hᵢ^{r+1} vₐᵢv_bᵢ as an m × m matrix, for r below
+     * {@code order}; with λ NaN, h = 1. Also fills {@link #traces}: Σh, Σh², Σ log(λd + 1).
+     */
+    private double[][][] sums(double l, int order) {
+        double[] s = new double[order * pairs];
+        double t1 = 0, t2 = 0, logdet = 0;
+        for (int i = 0; i < n; i++) {
+            double h;
+            if (Double.isNaN(l)) {
+                h = 1;
+            } else {
+                double v = l * eval[i] + 1;
+                h = 1 / v;
+                logdet += Math.log(Math.abs(v));
+            }
+            t1 += h;
+            t2 += h * h;
+            int base = i * pairs;
+            double w = h;
+            for (int r = 0; r < order; r++) {
+                int o = r * pairs;
+                for (int k = 0; k < pairs; k++) s[o + k] += w * prod[base + k];
+                w *= h;
+            }
+        }
+        traces[0] = t1;
+        traces[1] = t2;
+        traces[2] = logdet;
+        double[][][] out = new double[order][m][m];
+        for (int r = 0; r < order; r++) {
+            for (int a = 0; a < m; a++) for (int b = a; b < m; b++) out[r][a][b] = out[r][b][a] = s[r * pairs + pair(a, b)];
+        }
+        return out;
+    }
+
+    private final double[] traces = new double[3];
+
+    /** P_k for k = 0 … projected (the recursion of the class comment), from P₀. */
+    private double[][][] project(double[][] p0) {
+        double[][][] p = new double[projected + 1][][];
+        p[0] = p0;
+        for (int k = 1; k <= projected; k++) {
+            double[][] q = p[k - 1], r = new double[m][m];
+            int w = k - 1;
+            double ww = q[w][w];
+            for (int a = k; a < m; a++) {
+                for (int b = a; b < m; b++) {
+                    r[a][b] = r[b][a] = ww != 0 ? q[a][b] - q[a][w] * q[b][w] / ww : q[a][b];
+                }
+            }
+            p[k] = r;
+        }
+        return p;
+    }
+
+    /** The first derivatives' recursion: PP_k (sums with h²) alongside P_k. */
+    private double[][][] project2(double[][][] p, double[][] pp0) {
+        double[][][] pp = new double[projected + 1][][];
+        pp[0] = pp0;
+        for (int k = 1; k <= projected; k++) {
+            double[][] q = p[k - 1], q2 = pp[k - 1], r = new double[m][m];
+            int w = k - 1;
+            double ww = q[w][w], ww2 = q2[w][w];
+            for (int a = k; a < m; a++) {
+                for (int b = a; b < m; b++) {
+                    double v = q2[a][b];
+                    if (ww != 0) {
+                        v += q[a][w] * q[b][w] * ww2 / (ww * ww);
+                        v -= (q[a][w] * q2[b][w] + q[b][w] * q2[a][w]) / ww;
+                    }
+                    r[a][b] = r[b][a] = v;
+                }
+            }
+            pp[k] = r;
+        }
+        return pp;
+    }
+
+    /** The second derivatives' recursion: PPP_k (sums with h³). */
+    private double[][][] project3(double[][][] p, double[][][] pp, double[][] ppp0) {
+        double[][][] ppp = new double[projected + 1][][];
+        ppp[0] = ppp0;
+        for (int k = 1; k <= projected; k++) {
+            double[][] q = p[k - 1], q2 = pp[k - 1], q3 = ppp[k - 1], r = new double[m][m];
+            int w = k - 1;
+            double ww = q[w][w], ww2 = q2[w][w], ww3 = q3[w][w];
+            for (int a = k; a < m; a++) {
+                for (int b = a; b < m; b++) {
+                    double v = q3[a][b];
+                    if (ww != 0) {
+                        double aw = q[a][w], bw = q[b][w], aw2 = q2[a][w], bw2 = q2[b][w], aw3 = q3[a][w], bw3 = q3[b][w];
+                        v -= aw * bw * ww2 * ww2 / (ww * ww * ww);
+                        v -= (aw * bw3 + bw * aw3 + aw2 * bw2) / ww;
+                        v += (aw * bw2 * ww2 + bw * aw2 * ww2 + aw * bw * ww3) / (ww * ww);
+                    }
+                    r[a][b] = r[b][a] = v;
+                }
+            }
+            ppp[k] = r;
+        }
+        return ppp;
+    }
+
+    /** The log-likelihood at λ: REML when {@code reml}, else ML. */
+    public double logLik(double l, boolean reml) {
+        double[][][] p = project(sums(l, 1)[0]);
+        double logdetH = traces[2];
+        int y = m - 1;
+        double pyy = p[projected][y][y];
+        if (pyy >= 0 && pyy < P_YY_MIN) pyy = P_YY_MIN;
+        if (!reml) {
+            return 0.5 * n * (Math.log(n) - Math.log(2 * Math.PI) - 1) - 0.5 * logdetH - 0.5 * n * Math.log(pyy);
+        }
+        double df = n - projected;
+        double logdetHiW = 0;
+        for (int k = 0; k < projected; k++) logdetHiW += Math.log(p[k][k][k]) - Math.log(plainDiag[k]);
+        return 0.5 * df * (Math.log(df) - Math.log(2 * Math.PI) - 1) - 0.5 * logdetH - 0.5 * logdetHiW - 0.5 * df * Math.log(pyy);
+    }
+
+    /** The first derivative in λ (and the second when {@code second}): {dℓ/dλ, d²ℓ/dλ²}. */
+    public double[] derivatives(double l, boolean reml, boolean second) {
+        double[][][] s = sums(l, second ? 3 : 2);
+        double trHi = traces[0], trHiHi = traces[1];
+        double[][][] p = project(s[0]);
+        double[][][] pp = project2(p, s[1]);
+        int y = m - 1, k = projected;
+        double pyy = p[k][y][y], ppyy = pp[k][y][y];
+        double yPKPy = (pyy - ppyy) / l;
+        double d = reml ? n - projected : n;
+        double trP = trHi;
+        if (reml) for (int j = 0; j < k; j++) trP -= pp[j][j][j] / p[j][j][j];
+        double dev1 = -0.5 * (d - trP) / l + 0.5 * d * yPKPy / pyy;
+        if (!second) return new double[] {dev1, Double.NaN};
+        double[][][] ppp = project3(p, pp, s[2]);
+        double trPP = trHiHi;
+        if (reml) {
+            for (int j = 0; j < k; j++) {
+                double pw = p[j][j][j], pw2 = pp[j][j][j], pw3 = ppp[j][j][j];
+                trPP += pw2 * pw2 / (pw * pw) - 2 * pw3 / pw;
+            }
+        }
+        double trPKPK = (d + trPP - 2 * trP) / (l * l);
+        double yPKPKPy = (pyy + ppp[k][y][y] - 2 * ppyy) / (l * l);
+        double dev2 = 0.5 * trPKPK - 0.5 * d * (2 * yPKPKPy * pyy - yPKPy * yPKPy) / (pyy * pyy);
+        return new double[] {dev1, dev2};
+    }
+
+    /** P_k at λ for every k: P_k[a][b] = vₐᵀ P_k v_b. */
+    public double[][][] projections(double l) {
+        return project(sums(l, 1)[0]);
+    }
+
+    /** λ and the log-likelihood there; both NaN when GEMMA's search fails. */
+    public record Optimum(double lambda, double logLik) {}
+
+    /**
+     * GEMMA's maximisation over λ in [{@link #L_MIN}, {@link #L_MAX}]: the derivative is evaluated
+     * on the grid of {@link #N_REGION} intervals equal on the log scale; in each interval where it
+     * changes sign a root is bracketed by Brent's method (to 10% of λ) and polished by Newton's
+     * (to 1e-5 relative, keeping the last iterate but one, as GEMMA does); the best root, or the
+     * better end of the range, wins. A Newton iteration that leaves the range or does not settle
+     * makes the whole result NaN, as in GEMMA.
+     */
+    public Optimum maximise(boolean reml) {
+        double step = Math.log(L_MAX / L_MIN) / N_REGION;
+        double[] grid = new double[N_REGION + 1], dev = new double[N_REGION + 1];
+        for (int i = 0; i <= N_REGION; i++) {
+            grid[i] = L_MIN * Math.exp(step * i);
+            dev[i] = derivatives(grid[i], reml, false)[0];
+        }
+        double lambda = Double.NaN, logf = Double.NaN;
+        boolean any = false;
+        for (int i = 0; i < N_REGION; i++) {
+            if (!(dev[i] * dev[i + 1] <= 0)) continue;
+            double start = brent(reml, grid[i], grid[i + 1], dev[i], dev[i + 1]);
+            if (Double.isNaN(start)) break;
+            double root = newton(reml, start);
+            if (Double.isNaN(root)) return new Optimum(Double.NaN, Double.NaN);
+            root = Math.min(L_MAX, Math.max(L_MIN, root));
+            double f = logLik(root, reml);
+            if (!any || logf < f) {
+                logf = f;
+                lambda = root;
+            }
+            any = true;
+        }
+        double fLow = logLik(L_MIN, reml), fHigh = logLik(L_MAX, reml);
+        if (!any) return fLow >= fHigh ? new Optimum(L_MIN, fLow) : new Optimum(L_MAX, fHigh);
+        if (fLow > logf) {
+            lambda = L_MIN;
+            logf = fLow;
+        }
+        if (fHigh > logf) {
+            lambda = L_MAX;
+            logf = fHigh;
+        }
+        return new Optimum(lambda, logf);
+    }
+
+    /**
+     * Brent's root bracketing of the derivative on [lo, hi] (Brent 1973: inverse quadratic or
+     * secant steps kept inside the bracket, bisection otherwise), stopped when the bracket is
+     * narrower than 10% of its smaller end; returns the best estimate, NaN after 100 steps.
+     */
+    private double brent(boolean reml, double lo, double hi, double flo, double fhi) {
+        double a = lo, fa = flo, b = hi, fb = fhi, c = hi, fc = fhi, d = hi - lo, e = hi - lo;
+        for (int iter = 0; iter < 100; iter++) {
+            boolean acEqual = false;
+            if ((fb < 0 && fc < 0) || (fb > 0 && fc > 0)) {
+                acEqual = true;
+                c = a;
+                fc = fa;
+                d = b - a;
+                e = b - a;
+            }
+            if (Math.abs(fc) < Math.abs(fb)) {
+                acEqual = true;
+                a = b;
+                b = c;
+                c = a;
+                fa = fb;
+                fb = fc;
+                fc = fa;
+            }
+            double tol = 0.5 * Math.ulp(1.0) * Math.abs(b);
+            double half = 0.5 * (c - b);
+            if (fb == 0 || Math.abs(half) <= tol) return b;
+            if (Math.abs(e) < tol || Math.abs(fa) <= Math.abs(fb)) {
+                d = half;
+                e = half;
+            } else {
+                double s = fb / fa, p, q;
+                if (acEqual) {
+                    p = 2 * half * s;
+                    q = 1 - s;
+                } else {
+                    double qa = fa / fc, r = fb / fc;
+                    p = s * (2 * half * qa * (qa - r) - (b - a) * (r - 1));
+                    q = (qa - 1) * (r - 1) * (s - 1);
+                }
+                if (p > 0) q = -q;
+                else p = -p;
+                if (2 * p < Math.min(3 * half * q - Math.abs(tol * q), Math.abs(e * q))) {
+                    e = d;
+                    d = p / q;
+                } else {
+                    d = half;
+                    e = half;
+                }
+            }
+            a = b;
+            fa = fb;
+            b += Math.abs(d) > tol ? d : (half > 0 ? tol : -tol);
+            fb = derivatives(b, reml, false)[0];
+            if ((fb < 0 && fc < 0) || (fb > 0 && fc > 0)) c = a;
+            double lower = Math.min(b, c), upper = Math.max(b, c);
+            double minAbs = (lower > 0 || upper < 0) ? Math.min(Math.abs(lower), Math.abs(upper)) : 0;
+            if (Math.abs(upper - lower) < 0.1 * minAbs) return b;
+        }
+        return Double.NaN;
+    }
+
+    /** Newton's iteration on the derivative from {@code x}; the iterate before the last, or NaN. */
+    private double newton(boolean reml, double x) {
+        double[] fd = derivatives(x, reml, true);
+        double root = x;
+        for (int iter = 0; iter < 100; iter++) {
+            if (fd[1] == 0 || !Double.isFinite(fd[0]) || !Double.isFinite(fd[1])) return Double.NaN;
+            double previous = root;
+            root = previous - fd[0] / fd[1];
+            if (!Double.isFinite(root)) return Double.NaN;
+            fd = derivatives(root, reml, true);
+            if (Math.abs(root - previous) < 1e-5 * Math.abs(root)) return previous;
+            if (!(root > L_MIN && root < L_MAX)) return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}
