@@ -69,6 +69,22 @@ public final class SpectralLmm {
      * {@code order}; with λ NaN, h = 1. Also fills {@link #traces}: Σh, Σh², Σ log(λd + 1).
      */
     private double[][][] sums(double l, int order) {
+        // the grid and the ends of the range are visited by both the REML and the ML search
+        Cached hit = cache.get(l);
+        if (hit != null && hit.sums.length >= order) {
+            System.arraycopy(hit.traces, 0, traces, 0, 3);
+            return hit.sums;
+        }
+        double[][][] out = computeSums(l, order);
+        if (cache.size() < 64) cache.put(l, new Cached(out, traces.clone()));
+        return out;
+    }
+
+    private record Cached(double[][][] sums, double[] traces) {}
+
+    private final java.util.Map<Double, Cached> cache = new java.util.HashMap<>();
+
+    private double[][][] computeSums(double l, int order) {
         double[] s = new double[order * pairs];
         double t1 = 0, t2 = 0, logdet = 0;
         for (int i = 0; i < n; i++) {
