@@ -27,14 +27,18 @@ final class GwasCommand {
             conf/gwas-example.conf, the shipped example cohort).
 
             Keys:
-            %s""";
+            %s
+            varpart gwas --bench [--samples N] [--snps M] times the whole run on a simulated
+            cohort (default 1,200 x 20,000) on local[2], Spark's start included, beside GEMMA
+            (-gk 1 and -lmm 4) in the same run when it is installed.
+            """;
     static final String SIMULATE_HELP = """
             Usage: varpart simulate --design gwas --out DIR [--samples N] [--snps M] [--chromosomes C]
                                     [--causal K] [--fst F] [--seed S]
 
             Writes a cohort in PLINK format (DIR/cohort.bed/.bim/.fam), its sample sheet
             (DIR/samples.tsv: sample, family, population, age, sex, trait, trait_b) and the truth
-            (DIR/truth.tsv): two populations (Balding-Nichols, Fst F, default 0.1), families of
+            (DIR/truth.tsv): two populations (Balding-Nichols, Fst F, default 0.05), families of
             siblings, an environment that follows ancestry in 'trait' (the confounder; 'trait_b'
             has none), a polygenic background and K causal SNPs (default 5). Defaults: 1,200
             samples, 20,000 SNPs on 10 chromosomes, seed 1.
@@ -42,7 +46,13 @@ final class GwasCommand {
 
     private GwasCommand() {}
 
-    static int run(String[] argv, PrintStream out) {
+    static int run(String[] argv, PrintStream out) throws Exception {
+        if (argv.length > 0 && argv[0].equals("--bench")) {
+            Args a = Args.parse(java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of("samples", "snps"), Set.of());
+            org.varpart.gwas.GwasBenchmark.run(Integer.parseInt(a.values.getOrDefault("samples", "1200")),
+                    Integer.parseInt(a.values.getOrDefault("snps", "20000")), out);
+            return 0;
+        }
         String config = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
@@ -101,7 +111,7 @@ final class GwasCommand {
         Path dir = Path.of(a.require("out", "the directory to write the cohort to"));
         GwasSimulator.Spec s = new GwasSimulator.Spec(Integer.parseInt(a.values.getOrDefault("samples", "1200")),
                 Integer.parseInt(a.values.getOrDefault("snps", "20000")), Integer.parseInt(a.values.getOrDefault("chromosomes", "10")),
-                Integer.parseInt(a.values.getOrDefault("causal", "5")), Double.parseDouble(a.values.getOrDefault("fst", "0.1")),
+                Integer.parseInt(a.values.getOrDefault("causal", "5")), Double.parseDouble(a.values.getOrDefault("fst", "0.05")),
                 Long.parseLong(a.values.getOrDefault("seed", "1")));
         GwasSimulator.write(s, dir);
         out.println("varpart: wrote " + s.samples() + " samples x " + s.snps() + " SNPs to " + dir

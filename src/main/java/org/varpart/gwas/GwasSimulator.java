@@ -56,7 +56,7 @@ public final class GwasSimulator {
         double[] causalEffect = new double[causal];
         for (int k = 0; k < causal; k++) {
             causalSnp[k] = (int) ((k + 0.5) * m / causal);
-            causalEffect[k] = (rng.nextBoolean() ? 1 : -1) * (0.35 + 0.15 * rng.nextDouble());
+            causalEffect[k] = (rng.nextBoolean() ? 1 : -1) * (0.5 + 0.2 * rng.nextDouble());
         }
         double[] genetic = new double[n];
         int bytes = (n + 3) / 4;
@@ -98,7 +98,7 @@ public final class GwasSimulator {
         double[] trait = new double[n], traitB = new double[n];
         for (int i = 0; i < n; i++) {
             double base = genetic[i] + 0.02 * (age[i] - 45) + 0.3 * sex[i];
-            trait[i] = base + 1.0 * pop[i] + rng.nextGaussian();
+            trait[i] = base + 0.4 * pop[i] + rng.nextGaussian();
             traitB[i] = base + rng.nextGaussian();
         }
         try (PrintWriter fam = new PrintWriter(Files.newBufferedWriter(dir.resolve("cohort.fam"), StandardCharsets.UTF_8));
