@@ -35,13 +35,16 @@ public final class Grm {
 
     /**
      * Tile (I, J) ← tile + X_I X_Jᵀ: X is n × b (centred genotypes of b SNPs), X_I its rows in
-     * tile I; the tile is (rows of I) × (rows of J), column-major. Overwrites {@code tile}.
+     * tile I; the tile is (rows of I) × (rows of J), column-major; of a diagonal tile (I = J) only
+     * the lower triangle is kept. Overwrites {@code tile}.
      */
     public static void accumulate(double[] x, int n, int b, int ti, int tj, double[] tile) {
         int i0 = tileStart(ti), ri = tileEnd(ti, n) - i0;
         int j0 = tileStart(tj), rj = tileEnd(tj, n) - j0;
         if (b == 0) return;
-        BLAS_.dgemm("N", "T", ri, rj, b, 1.0, x, i0, n, x, j0, n, 1.0, tile, 0, ri);
+        // a diagonal tile is symmetric: its lower triangle alone, at half the cost
+        if (ti == tj) BLAS_.dsyrk("L", "N", ri, b, 1.0, x, i0, n, 1.0, tile, 0, ri);
+        else BLAS_.dgemm("N", "T", ri, rj, b, 1.0, x, i0, n, x, j0, n, 1.0, tile, 0, ri);
     }
 
     /** The full symmetric n × n matrix from its tiles on and above the diagonal, divided by {@code m}. */
@@ -53,7 +56,7 @@ public final class Grm {
                 double[] tile = tiles.get(key(ti, tj));
                 int i0 = tileStart(ti), ri = tileEnd(ti, n) - i0, j0 = tileStart(tj), rj = tileEnd(tj, n) - j0;
                 for (int j = 0; j < rj; j++) {
-                    for (int i = 0; i < ri; i++) {
+                    for (int i = ti == tj ? j : 0; i < ri; i++) {
                         double v = tile == null ? 0 : tile[j * ri + i] / m;
                         k[(j0 + j) * n + i0 + i] = v;
                         k[(i0 + i) * n + j0 + j] = v;

@@ -93,7 +93,7 @@ public final class GwasJob {
             int np = p.rows().length;
             double[] utw = Grm.rotate(e, p.w(), p.c()), uty = Grm.rotate(e, p.y(), 1);
             NullModel nm = NullModel.fit(e.values(), utw, p.c(), uty);
-            models.add(new PhenotypeModel(p, e, nm, PhenotypeModel.crossInverse(p.w(), np, p.c())));
+            models.add(new PhenotypeModel(p, e, nm, PhenotypeModel.crossInverse(p.w(), np, p.c()), Ols.Base.of(p.w(), p.c(), p.y())));
             heritability.add(RowFactory.create(p.name(), np, nm.vg(), nm.ve(), nm.pve(), Double.isNaN(nm.pveSe()) ? null : nm.pveSe(), nm.logLikReml()));
             log.printf(Locale.ROOT, "varpart: phenotype %s: n = %d, pve = %.4f (se %.4f), vg = %.4g, ve = %.4g%n", p.name(), np, nm.pve(), nm.pveSe(),
                     nm.vg(), nm.ve());

@@ -122,7 +122,7 @@ final class GwasTasks {
             status[k] = st;
             af[k] = q.af();
             nObs[k] = q.nObserved();
-            pNaive[k] = st.equals(SnpQc.OK) ? Ols.pValue(ph.w(), ph.c(), raw, ph.y()) : Double.NaN;
+            pNaive[k] = st.equals(SnpQc.OK) ? Ols.pValue(pm.ols(), raw) : Double.NaN;
             System.arraycopy(filled, 0, x, k * n, n);
         }
         double[] utx = Grm.rotate(pm.eigen(), x, b);

@@ -2,10 +2,10 @@ package org.varpart.gwas;
 
 /**
  * What the tasks need to test SNPs for one phenotype: its samples as {@code .fam} rows' positions
- * among the GRM's samples, W, y, (WᵀW)⁻¹ for GEMMA's collinearity filter, the eigenvectors of its
+ * among the GRM's samples, W, y, (WᵀW)⁻¹ for GEMMA's collinearity filter, the naive test's cross-products, the eigenvectors of its
  * GRM and its fitted null model. Broadcast once per run.
  */
-public record PhenotypeModel(GwasPlan.Phenotype phenotype, Grm.Eigen eigen, NullModel nullModel, double[] wtwInv)
+public record PhenotypeModel(GwasPlan.Phenotype phenotype, Grm.Eigen eigen, NullModel nullModel, double[] wtwInv, Ols.Base ols)
         implements java.io.Serializable {
 
     /** (WᵀW)⁻¹ of an n × c column-major W, by Gauss–Jordan elimination (c is small). */

@@ -31,9 +31,10 @@ public final class SpectralLmm {
 
     private final double[] eval;
     private final int n, m, projected;
-    /** Row-major n × K: the products vₐᵢ v_bᵢ for the K = m(m+1)/2 pairs a ≤ b. */
-    private final double[] prod;
-    private final int pairs;
+    /** The products vₐᵢ v_bᵢ, one array of n per pair a ≤ b, pairs in row order. */
+    private final double[][] prod;
+    /** Work arrays: h, h², h³ at the λ of the last evaluation. */
+    private final double[] h1, h2, h3;
     /** The unweighted P_k[k][k] (h = 1), for REML's log|WᵀW| term. */
     private final double[] plainDiag;
 
@@ -48,20 +49,17 @@ public final class SpectralLmm {
         this.n = eval.length;
         this.m = vectors.length;
         this.projected = projected;
-        this.pairs = m * (m + 1) / 2;
-        this.prod = new double[n * pairs];
-        for (int i = 0; i < n; i++) {
-            int k = 0;
-            for (int a = 0; a < m; a++) for (int b = a; b < m; b++) prod[i * pairs + k++] = vectors[a][i] * vectors[b][i];
+        this.prod = new double[m * (m + 1) / 2][n];
+        int k = 0;
+        for (int a = 0; a < m; a++) {
+            for (int b = a; b < m; b++, k++) for (int i = 0; i < n; i++) prod[k][i] = vectors[a][i] * vectors[b][i];
         }
+        this.h1 = new double[n];
+        this.h2 = new double[n];
+        this.h3 = new double[n];
         double[][][] plain = project(sums(Double.NaN, 1)[0]);
         plainDiag = new double[projected];
-        for (int k = 0; k < projected; k++) plainDiag[k] = plain[k][k][k];
-    }
-
-    private int pair(int a, int b) {
-        if (a > b) return pair(b, a);
-        return a * m - a * (a - 1) / 2 + (b - a);
+        for (int j = 0; j < projected; j++) plainDiag[j] = plain[j][j][j];
     }
 
     /**
@@ -85,7 +83,6 @@ public final class SpectralLmm {
     private final java.util.Map<Double, Cached> cache = new java.util.HashMap<>();
 
     private double[][][] computeSums(double l, int order) {
-        double[] s = new double[order * pairs];
         double t1 = 0, t2 = 0, logdet = 0;
         for (int i = 0; i < n; i++) {
             double h;
@@ -96,22 +93,38 @@ public final class SpectralLmm {
                 h = 1 / v;
                 logdet += Math.log(Math.abs(v));
             }
+            h1[i] = h;
+            h2[i] = h * h;
+            h3[i] = h * h * h;
             t1 += h;
             t2 += h * h;
-            int base = i * pairs;
-            double w = h;
-            for (int r = 0; r < order; r++) {
-                int o = r * pairs;
-                for (int k = 0; k < pairs; k++) s[o + k] += w * prod[base + k];
-                w *= h;
-            }
         }
         traces[0] = t1;
         traces[1] = t2;
         traces[2] = logdet;
         double[][][] out = new double[order][m][m];
-        for (int r = 0; r < order; r++) {
-            for (int a = 0; a < m; a++) for (int b = a; b < m; b++) out[r][a][b] = out[r][b][a] = s[r * pairs + pair(a, b)];
+        int k = 0;
+        for (int a = 0; a < m; a++) {
+            for (int b = a; b < m; b++, k++) {
+                double[] p = prod[k];
+                double s1 = 0, s2 = 0, s3 = 0;
+                if (order == 1) {
+                    for (int i = 0; i < n; i++) s1 += h1[i] * p[i];
+                } else if (order == 2) {
+                    for (int i = 0; i < n; i++) {
+                        s1 += h1[i] * p[i];
+                        s2 += h2[i] * p[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s1 += h1[i] * p[i];
+                        s2 += h2[i] * p[i];
+                        s3 += h3[i] * p[i];
+                    }
+                }
+                double[] sr = {s1, s2, s3};
+                for (int r = 0; r < order; r++) out[r][a][b] = out[r][b][a] = sr[r];
+            }
         }
         return out;
     }
