@@ -22,7 +22,7 @@ public final class SnpTest {
         for (int j = 0; j < c; j++) v[j] = java.util.Arrays.copyOfRange(m.utw(), j * n, (j + 1) * n);
         v[c] = utx;
         v[c + 1] = m.uty();
-        SpectralLmm lmm = new SpectralLmm(m.eval(), v, c + 1);
+        SpectralLmm lmm = new SpectralLmm(m.eval(), v, c + 1).sharing(m.sums());
         int x = c, y = c + 1;
 
         double[][][] p = lmm.projections(m.lambdaMl());

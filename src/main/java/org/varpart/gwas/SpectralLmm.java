@@ -73,12 +73,80 @@ public final class SpectralLmm {
             System.arraycopy(hit.traces, 0, traces, 0, 3);
             return hit.sums;
         }
-        double[][][] out = computeSums(l, order);
+        Cached base = shared.get(l);
+        double[][][] out = base != null && base.sums().length >= order ? fromShared(l, base, order) : computeSums(l, order);
         if (cache.size() < 64) cache.put(l, new Cached(out, traces.clone()));
         return out;
     }
 
-    private record Cached(double[][][] sums, double[] traces) {}
+    /** Weighted sums at one λ (see {@link #sums}) and the traces that go with them. */
+    public record Cached(double[][][] sums, double[] traces) implements java.io.Serializable {}
+
+    /**
+     * The sums of the null model (vectors W, y) at the λ every SNP's search visits: the grid and
+     * the null model's ML λ. A SNP's model takes from them every pair without the SNP, and
+     * computes only the pairs with it.
+     */
+    public java.util.Map<Double, Cached> nullSums(double lambdaMl) {
+        java.util.Map<Double, Cached> out = new java.util.HashMap<>();
+        double step = Math.log(L_MAX / L_MIN) / N_REGION;
+        for (int i = 0; i <= N_REGION; i++) {
+            double l = L_MIN * Math.exp(step * i);
+            out.put(l, new Cached(computeSums(l, 2), traces.clone()));
+        }
+        out.put(lambdaMl, new Cached(computeSums(lambdaMl, 1), traces.clone()));
+        return out;
+    }
+
+    /** The null model's sums, when this model is a SNP's: the SNP is vector {@code m − 2}. */
+    private java.util.Map<Double, Cached> shared = java.util.Map.of();
+
+    /** Uses the null model's sums from {@link #nullSums} for the pairs without the SNP; returns this. */
+    public SpectralLmm sharing(java.util.Map<Double, Cached> nullSums) {
+        this.shared = nullSums;
+        return this;
+    }
+
+    /** The sums at a λ of the null model's: its pairs copied, the SNP's pairs (vector x = m − 2) computed. */
+    private double[][][] fromShared(double l, Cached base, int order) {
+        System.arraycopy(base.traces(), 0, traces, 0, 3);
+        for (int i = 0; i < n; i++) {
+            double h = 1 / (l * eval[i] + 1);
+            h1[i] = h;
+            h2[i] = h * h;
+        }
+        int x = m - 2;
+        double[][][] out = new double[order][m][m];
+        for (int r = 0; r < order; r++) {
+            double[][] b = base.sums()[r];
+            for (int a = 0; a < m; a++) {
+                if (a == x) continue;
+                for (int c = 0; c < m; c++) {
+                    if (c == x) continue;
+                    out[r][a][c] = b[a > x ? a - 1 : a][c > x ? c - 1 : c];
+                }
+            }
+        }
+        int k = 0;
+        for (int a = 0; a < m; a++) {
+            for (int b = a; b < m; b++, k++) {
+                if (a != x && b != x) continue;
+                double[] p = prod[k];
+                double s1 = 0, s2 = 0;
+                if (order == 1) {
+                    for (int i = 0; i < n; i++) s1 += h1[i] * p[i];
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s1 += h1[i] * p[i];
+                        s2 += h2[i] * p[i];
+                    }
+                }
+                out[0][a][b] = out[0][b][a] = s1;
+                if (order > 1) out[1][a][b] = out[1][b][a] = s2;
+            }
+        }
+        return out;
+    }
 
     private final java.util.Map<Double, Cached> cache = new java.util.HashMap<>();
 
