@@ -31,7 +31,7 @@ public final class GwasBenchmark {
             GwasJob.Outcome o;
             try {
                 o = GwasJob.run(spark, GwasConfig.of(Map.of("genotypes", dir.resolve("cohort").toString(), "samples", dir.resolve("samples.tsv").toString(),
-                        "phenotypes", "trait", "formula", "~ age + sex", "output", dir.resolve("out").toString()), "bench"), new PrintStream(PrintStream.nullOutputStream()));
+                        "phenotypes", "trait", "formula", "~ age + sex", "output", dir.resolve("out").toString()), "bench"), out);
             } finally {
                 spark.stop();
             }
