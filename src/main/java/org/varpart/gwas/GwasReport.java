@@ -29,7 +29,7 @@ import org.varpart.report.Charts;
 
 /**
  * {@code report.html} of a {@code gwas} run, one section per phenotype: a Manhattan plot (Wald
- * p-values; chromosomes in alternating colours, the 5e-8 line, the top hits labelled), a QQ plot
+ * p-values; chromosomes in alternating colours, the 5e-8 line, the five top hits labelled), a QQ plot
  * of the naive and the mixed-model p-values with each λ_GC in the legend, the heritability and
  * the top SNPs. Plots are PNGs inside the page, which stands alone. SNPs with p above 0.01 are
  * thinned to at most 20,000 points per plot; the rest are all drawn.
@@ -112,7 +112,7 @@ final class GwasReport {
         plot.addAnnotation(new XYLineAnnotation(0, -Math.log10(GwasOutput.GENOME_WIDE), Math.max(1, at), -Math.log10(GwasOutput.GENOME_WIDE),
                 new BasicStroke(1f), new Color(0xC0392B)));
         final double lift = top * 0.03;
-        points.stream().filter(r -> r.getDouble(3) < GwasOutput.GENOME_WIDE).sorted((a, b) -> Double.compare(a.getDouble(3), b.getDouble(3))).limit(5)
+        points.stream().sorted((a, b) -> Double.compare(a.getDouble(3), b.getDouble(3))).limit(5)
                 .forEach(r -> plot.addAnnotation(new XYTextAnnotation(r.getString(2), offset.get(r.getString(0)) + r.getLong(1),
                         -Math.log10(Math.max(r.getDouble(3), 1e-300)) + lift)));
         JFreeChart c = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
