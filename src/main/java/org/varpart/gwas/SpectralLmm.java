@@ -64,13 +64,13 @@ public final class SpectralLmm {
 
     /**
      * One pass over the samples: out[r] holds Σᵢ hᵢ^{r+1} vₐᵢv_bᵢ as an m × m matrix, for r below
-     * {@code order}; with λ NaN, h = 1. Also fills {@link #traces}: Σh, Σh², Σ log(λd + 1).
+     * {@code order}; with λ NaN, h = 1. Also fills {@link #traces}: Σh and Σh².
      */
     private double[][][] sums(double l, int order) {
         // the grid and the ends of the range are visited by both the REML and the ML search
         Cached hit = cache.get(l);
         if (hit != null && hit.sums.length >= order) {
-            System.arraycopy(hit.traces, 0, traces, 0, 3);
+            System.arraycopy(hit.traces, 0, traces, 0, 2);
             return hit.sums;
         }
         Cached base = shared.get(l);
@@ -109,13 +109,14 @@ public final class SpectralLmm {
 
     /** The sums at a λ of the null model's: its pairs copied, the SNP's pairs (vector x = m − 2) computed. */
     private double[][][] fromShared(double l, Cached base, int order) {
-        System.arraycopy(base.traces(), 0, traces, 0, 3);
+        System.arraycopy(base.traces(), 0, traces, 0, 2);
         for (int i = 0; i < n; i++) {
             double h = 1 / (l * eval[i] + 1);
             h1[i] = h;
             h2[i] = h * h;
         }
         int x = m - 2;
+        double[] sr = new double[3];
         double[][][] out = new double[order][m][m];
         for (int r = 0; r < order; r++) {
             double[][] b = base.sums()[r];
@@ -131,16 +132,8 @@ public final class SpectralLmm {
         for (int a = 0; a < m; a++) {
             for (int b = a; b < m; b++, k++) {
                 if (a != x && b != x) continue;
-                double[] p = prod[k];
-                double s1 = 0, s2 = 0;
-                if (order == 1) {
-                    for (int i = 0; i < n; i++) s1 += h1[i] * p[i];
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        s1 += h1[i] * p[i];
-                        s2 += h2[i] * p[i];
-                    }
-                }
+                dots(prod[k], order, sr);
+                double s1 = sr[0], s2 = sr[1];
                 out[0][a][b] = out[0][b][a] = s1;
                 if (order > 1) out[1][a][b] = out[1][b][a] = s2;
             }
@@ -151,16 +144,9 @@ public final class SpectralLmm {
     private final java.util.Map<Double, Cached> cache = new java.util.HashMap<>();
 
     private double[][][] computeSums(double l, int order) {
-        double t1 = 0, t2 = 0, logdet = 0;
+        double t1 = 0, t2 = 0;
         for (int i = 0; i < n; i++) {
-            double h;
-            if (Double.isNaN(l)) {
-                h = 1;
-            } else {
-                double v = l * eval[i] + 1;
-                h = 1 / v;
-                logdet += Math.log(Math.abs(v));
-            }
+            double h = Double.isNaN(l) ? 1 : 1 / (l * eval[i] + 1);
             h1[i] = h;
             h2[i] = h * h;
             h3[i] = h * h * h;
@@ -169,35 +155,72 @@ public final class SpectralLmm {
         }
         traces[0] = t1;
         traces[1] = t2;
-        traces[2] = logdet;
         double[][][] out = new double[order][m][m];
+        double[] sr = new double[3];
         int k = 0;
         for (int a = 0; a < m; a++) {
             for (int b = a; b < m; b++, k++) {
-                double[] p = prod[k];
-                double s1 = 0, s2 = 0, s3 = 0;
-                if (order == 1) {
-                    for (int i = 0; i < n; i++) s1 += h1[i] * p[i];
-                } else if (order == 2) {
-                    for (int i = 0; i < n; i++) {
-                        s1 += h1[i] * p[i];
-                        s2 += h2[i] * p[i];
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        s1 += h1[i] * p[i];
-                        s2 += h2[i] * p[i];
-                        s3 += h3[i] * p[i];
-                    }
-                }
-                double[] sr = {s1, s2, s3};
+                dots(prod[k], order, sr);
                 for (int r = 0; r < order; r++) out[r][a][b] = out[r][b][a] = sr[r];
             }
         }
         return out;
     }
 
-    private final double[] traces = new double[3];
+    /**
+     * out[r] = Σᵢ hᵢ^{r+1} pᵢ for r below {@code order}, with h, h², h³ from {@link #h1} and its
+     * kin; four partial sums each, so that the additions do not wait on one another.
+     */
+    private void dots(double[] p, int order, double[] out) {
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0, c0 = 0, c1 = 0;
+        int i = 0, end = n - 3;
+        if (order == 1) {
+            for (; i < end; i += 4) {
+                a0 += h1[i] * p[i];
+                a1 += h1[i + 1] * p[i + 1];
+                a2 += h1[i + 2] * p[i + 2];
+                a3 += h1[i + 3] * p[i + 3];
+            }
+        } else if (order == 2) {
+            for (; i < end; i += 4) {
+                a0 += h1[i] * p[i];
+                a1 += h1[i + 1] * p[i + 1];
+                a2 += h1[i + 2] * p[i + 2];
+                a3 += h1[i + 3] * p[i + 3];
+                b0 += h2[i] * p[i];
+                b1 += h2[i + 1] * p[i + 1];
+                b2 += h2[i + 2] * p[i + 2];
+                b3 += h2[i + 3] * p[i + 3];
+            }
+        } else {
+            end = n - 1;
+            for (; i < end; i += 2) {
+                a0 += h1[i] * p[i];
+                a1 += h1[i + 1] * p[i + 1];
+                b0 += h2[i] * p[i];
+                b1 += h2[i + 1] * p[i + 1];
+                c0 += h3[i] * p[i];
+                c1 += h3[i + 1] * p[i + 1];
+            }
+        }
+        for (; i < n; i++) {
+            a0 += h1[i] * p[i];
+            b0 += h2[i] * p[i];
+            c0 += h3[i] * p[i];
+        }
+        out[0] = (a0 + a1) + (a2 + a3);
+        out[1] = (b0 + b1) + (b2 + b3);
+        out[2] = c0 + c1;
+    }
+
+    /** Σᵢ log(λdᵢ + 1) = log|H|. */
+    private double logDetH(double l) {
+        double s = 0;
+        for (int i = 0; i < n; i++) if (eval[i] != 0) s += Math.log(Math.abs(l * eval[i] + 1));
+        return s;
+    }
+
+    private final double[] traces = new double[2];
 
     /** P_k for k = 0 … projected (the recursion of the class comment), from P₀. */
     private double[][][] project(double[][] p0) {
@@ -268,7 +291,7 @@ public final class SpectralLmm {
     /** The log-likelihood at λ: REML when {@code reml}, else ML. */
     public double logLik(double l, boolean reml) {
         double[][][] p = project(sums(l, 1)[0]);
-        double logdetH = traces[2];
+        double logdetH = logDetH(l);
         int y = m - 1;
         double pyy = p[projected][y][y];
         if (pyy >= 0 && pyy < P_YY_MIN) pyy = P_YY_MIN;
