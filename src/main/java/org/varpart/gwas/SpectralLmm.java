@@ -57,7 +57,7 @@ public final class SpectralLmm {
         this.h1 = new double[n];
         this.h2 = new double[n];
         this.h3 = new double[n];
-        double[][][] plain = project(sums(Double.NaN, 1)[0]);
+        double[][][] plain = Projections.first(m, projected, sums(Double.NaN, 1)[0]);
         plainDiag = new double[projected];
         for (int j = 0; j < projected; j++) plainDiag[j] = plain[j][j][j];
     }
@@ -222,75 +222,9 @@ public final class SpectralLmm {
 
     private final double[] traces = new double[2];
 
-    /** P_k for k = 0 … projected (the recursion of the class comment), from P₀. */
-    private double[][][] project(double[][] p0) {
-        double[][][] p = new double[projected + 1][][];
-        p[0] = p0;
-        for (int k = 1; k <= projected; k++) {
-            double[][] q = p[k - 1], r = new double[m][m];
-            int w = k - 1;
-            double ww = q[w][w];
-            for (int a = k; a < m; a++) {
-                for (int b = a; b < m; b++) {
-                    r[a][b] = r[b][a] = ww != 0 ? q[a][b] - q[a][w] * q[b][w] / ww : q[a][b];
-                }
-            }
-            p[k] = r;
-        }
-        return p;
-    }
-
-    /** The first derivatives' recursion: PP_k (sums with h²) alongside P_k. */
-    private double[][][] project2(double[][][] p, double[][] pp0) {
-        double[][][] pp = new double[projected + 1][][];
-        pp[0] = pp0;
-        for (int k = 1; k <= projected; k++) {
-            double[][] q = p[k - 1], q2 = pp[k - 1], r = new double[m][m];
-            int w = k - 1;
-            double ww = q[w][w], ww2 = q2[w][w];
-            for (int a = k; a < m; a++) {
-                for (int b = a; b < m; b++) {
-                    double v = q2[a][b];
-                    if (ww != 0) {
-                        v += q[a][w] * q[b][w] * ww2 / (ww * ww);
-                        v -= (q[a][w] * q2[b][w] + q[b][w] * q2[a][w]) / ww;
-                    }
-                    r[a][b] = r[b][a] = v;
-                }
-            }
-            pp[k] = r;
-        }
-        return pp;
-    }
-
-    /** The second derivatives' recursion: PPP_k (sums with h³). */
-    private double[][][] project3(double[][][] p, double[][][] pp, double[][] ppp0) {
-        double[][][] ppp = new double[projected + 1][][];
-        ppp[0] = ppp0;
-        for (int k = 1; k <= projected; k++) {
-            double[][] q = p[k - 1], q2 = pp[k - 1], q3 = ppp[k - 1], r = new double[m][m];
-            int w = k - 1;
-            double ww = q[w][w], ww2 = q2[w][w], ww3 = q3[w][w];
-            for (int a = k; a < m; a++) {
-                for (int b = a; b < m; b++) {
-                    double v = q3[a][b];
-                    if (ww != 0) {
-                        double aw = q[a][w], bw = q[b][w], aw2 = q2[a][w], bw2 = q2[b][w], aw3 = q3[a][w], bw3 = q3[b][w];
-                        v -= aw * bw * ww2 * ww2 / (ww * ww * ww);
-                        v -= (aw * bw3 + bw * aw3 + aw2 * bw2) / ww;
-                        v += (aw * bw2 * ww2 + bw * aw2 * ww2 + aw * bw * ww3) / (ww * ww);
-                    }
-                    r[a][b] = r[b][a] = v;
-                }
-            }
-            ppp[k] = r;
-        }
-        return ppp;
-    }
-
     /** The log-likelihood at λ: REML when {@code reml}, else ML. */
     public double logLik(double l, boolean reml) {
-        double[][][] p = project(sums(l, 1)[0]);
+        double[][][] p = Projections.first(m, projected, sums(l, 1)[0]);
         double logdetH = logDetH(l);
         int y = m - 1;
         double pyy = p[projected][y][y];
@@ -308,8 +242,8 @@ public final class SpectralLmm {
     public double[] derivatives(double l, boolean reml, boolean second) {
         double[][][] s = sums(l, second ? 3 : 2);
         double trHi = traces[0], trHiHi = traces[1];
-        double[][][] p = project(s[0]);
-        double[][][] pp = project2(p, s[1]);
+        double[][][] p = Projections.first(m, projected, s[0]);
+        double[][][] pp = Projections.second(m, projected, p, s[1]);
         int y = m - 1, k = projected;
         double pyy = p[k][y][y], ppyy = pp[k][y][y];
         double yPKPy = (pyy - ppyy) / l;
@@ -318,7 +252,7 @@ public final class SpectralLmm {
         if (reml) for (int j = 0; j < k; j++) trP -= pp[j][j][j] / p[j][j][j];
         double dev1 = -0.5 * (d - trP) / l + 0.5 * d * yPKPy / pyy;
         if (!second) return new double[] {dev1, Double.NaN};
-        double[][][] ppp = project3(p, pp, s[2]);
+        double[][][] ppp = Projections.third(m, projected, p, pp, s[2]);
         double trPP = trHiHi;
         if (reml) {
             for (int j = 0; j < k; j++) {
@@ -334,7 +268,7 @@ public final class SpectralLmm {
 
     /** P_k at λ for every k: P_k[a][b] = vₐᵀ P_k v_b. */
     public double[][][] projections(double l) {
-        return project(sums(l, 1)[0]);
+        return Projections.first(m, projected, sums(l, 1)[0]);
     }
 
     /** λ and the log-likelihood there; both NaN when GEMMA's search fails. */
