@@ -34,17 +34,27 @@ public final class Grm {
     }
 
     /**
-     * Tile (I, J) ← tile + X_I X_Jᵀ: X is n × b (centred genotypes of b SNPs), X_I its rows in
-     * tile I; the tile is (rows of I) × (rows of J), column-major; of a diagonal tile (I = J) only
-     * the lower triangle is kept. Overwrites {@code tile}.
+     * The rows of tile t of X (n × b, column-major), as a contiguous (rows of t) × b matrix: BLAS
+     * is given whole matrices only (netlib checks every column of a sub-matrix up to the full
+     * leading dimension).
      */
-    public static void accumulate(double[] x, int n, int b, int ti, int tj, double[] tile) {
-        int i0 = tileStart(ti), ri = tileEnd(ti, n) - i0;
-        int j0 = tileStart(tj), rj = tileEnd(tj, n) - j0;
+    public static double[] tileRows(double[] x, int n, int b, int t) {
+        int i0 = tileStart(t), r = tileEnd(t, n) - i0;
+        double[] out = new double[r * b];
+        for (int k = 0; k < b; k++) System.arraycopy(x, k * n + i0, out, k * r, r);
+        return out;
+    }
+
+    /**
+     * Tile (I, J) ← tile + X_I X_Jᵀ, with X_I, X_J the rows of tiles I and J of the centred
+     * genotypes of b SNPs ({@link #tileRows}); the tile is (rows of I) × (rows of J), column-major;
+     * of a diagonal tile (I = J) only the lower triangle is kept. Overwrites {@code tile}.
+     */
+    public static void accumulate(double[] xi, int ri, double[] xj, int rj, int b, boolean diagonal, double[] tile) {
         if (b == 0) return;
         // a diagonal tile is symmetric: its lower triangle alone, at half the cost
-        if (ti == tj) BLAS_.dsyrk("L", "N", ri, b, 1.0, x, i0, n, 1.0, tile, 0, ri);
-        else BLAS_.dgemm("N", "T", ri, rj, b, 1.0, x, i0, n, x, j0, n, 1.0, tile, 0, ri);
+        if (diagonal) BLAS_.dsyrk("L", "N", ri, b, 1.0, xi, 0, ri, 1.0, tile, 0, ri);
+        else BLAS_.dgemm("N", "T", ri, rj, b, 1.0, xi, 0, ri, xj, 0, rj, 1.0, tile, 0, ri);
     }
 
     /** The full symmetric n × n matrix from its tiles on and above the diagonal, divided by {@code m}. */

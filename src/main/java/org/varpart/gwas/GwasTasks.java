@@ -76,7 +76,15 @@ final class GwasTasks {
     }
 
     private static void addBlock(double[] x, int n, int b, int t, Map<Long, double[]> tiles) {
-        for (int ti = 0; ti < t; ti++) for (int tj = ti; tj < t; tj++) Grm.accumulate(x, n, b, ti, tj, tiles.get(Grm.key(ti, tj)));
+        if (b == 0) return;
+        double[][] rows = new double[t][];
+        for (int ti = 0; ti < t; ti++) rows[ti] = Grm.tileRows(x, n, b, ti);
+        for (int ti = 0; ti < t; ti++) {
+            int ri = Grm.tileEnd(ti, n) - Grm.tileStart(ti);
+            for (int tj = ti; tj < t; tj++) {
+                Grm.accumulate(rows[ti], ri, rows[tj], Grm.tileEnd(tj, n) - Grm.tileStart(tj), b, ti == tj, tiles.get(Grm.key(ti, tj)));
+            }
+        }
     }
 
     /** Element-wise a += b; returns a. */
