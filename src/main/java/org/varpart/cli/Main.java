@@ -19,6 +19,7 @@ public final class Main {
               fit       fit one linear mixed model to a CSV file and print an lme4-style summary
               apim      add actor and partner columns to dyadic data (couples) for fit
               bench     time the per-feature fitting against lme4 on the reference design
+              gwas      genome-wide association with a genetic relationship matrix (as GEMMA)
 
             varpart partitions the variance of omics features with linear mixed models (lme4's
             model, the same answers) on Apache Spark.
@@ -67,6 +68,8 @@ public final class Main {
                     return ApimCommand.run(rest, out);
                 case "simulate":
                     return SimulateCommand.run(rest, out);
+                case "gwas":
+                    return GwasCommand.run(rest, out);
                 default:
                     err.println("varpart: unknown command '" + args[0] + "'.\n");
                     err.print(HELP);

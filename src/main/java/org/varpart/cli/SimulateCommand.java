@@ -50,6 +50,7 @@ final class SimulateCommand {
     private SimulateCommand() {}
 
     static int run(String[] argv, PrintStream out) throws Exception {
+        if (GwasCommand.isGwasDesign(argv)) return GwasCommand.simulate(argv, out);
         Args a = Args.parse(argv, Set.of("out", "patients", "samples-per-patient", "labs", "batches-per-lab", "features",
                 "assays", "missing", "null-share", "seed", "design"), Set.of("help"));
         if (a.has("help")) {

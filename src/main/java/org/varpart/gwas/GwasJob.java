@@ -1,0 +1,176 @@
+package org.varpart.gwas;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.varpart.design.InputException;
+import org.varpart.io.Json;
+import org.varpart.job.Redaction;
+import org.varpart.job.Version;
+
+/**
+ * The driver of a {@code gwas} run. Checks everything on the driver first ({@link GwasPlan});
+ * then the GRM as a sum over SNP ranges of tiles on Spark (unless a GRM file is given), its
+ * eigendecomposition and each phenotype's null model on the driver, and the per-SNP tests as a
+ * map over SNP ranges. The tables, {@code run.json} and {@code report.html} are written to a hidden
+ * directory beside the output, renamed into place, and {@code _SUCCESS} is written last: a run
+ * that dies leaves nothing that looks complete.
+ */
+public final class GwasJob {
+    private GwasJob() {}
+
+    /** What a finished run reports: λ_GC per phenotype and test. */
+    public record Outcome(String output, long snps, int samples, long grmSnps, double seconds, Map<String, Double> lambdas) {}
+
+    public static Outcome run(SparkSession spark, GwasConfig cfg, PrintStream log) {
+        long t0 = System.nanoTime();
+        Instant started = Instant.now();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Path out = new Path(cfg.get("output"));
+        FileSystem fs;
+        try {
+            fs = out.getFileSystem(hadoop);
+            if (fs.exists(out) && !cfg.flag("overwrite")) {
+                throw new InputException("The output " + out + " exists; choose another output, or pass --overwrite=true to replace it.");
+            }
+        } catch (IOException e) {
+            throw new InputException("Cannot reach the output location " + out + ": " + e.getMessage(), e);
+        }
+        GwasPlan plan = GwasPlan.of(cfg, hadoop);
+        plan.warnings().forEach(w -> log.println("varpart: warning: " + Redaction.text(w)));
+        for (GwasPlan.Phenotype p : plan.phenotypes()) {
+            if (p.left() > 0) log.println("varpart: phenotype " + p.name() + ": " + p.left() + " sample(s) without the phenotype or a covariate are left out");
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<ShippedConf> conf = jsc.broadcast(new ShippedConf(hadoop));
+        int parts = Integer.parseInt(cfg.get("partitions"));
+        if (parts == 0) parts = 4 * jsc.defaultParallelism();
+        List<GwasTasks.Range> ranges = GwasTasks.ranges(plan.fileset().snps.size(), parts);
+        double maf = cfg.number("maf"), maxMissing = cfg.number("max_missing");
+        PlinkFileset set = plan.fileset();
+        int[] samples = plan.grmSamples();
+        int n = samples.length;
+
+        double[] k;
+        long grmSnps;
+        if (plan.grmFile() == null) {
+            Map<Long, double[]> tiles = new HashMap<>(jsc.parallelize(ranges, ranges.size())
+                    .mapPartitionsToPair(it -> GwasTasks.grmTiles(it, set, samples, maf, maxMissing, conf))
+                    .reduceByKey(GwasTasks::add).collectAsMap());
+            grmSnps = (long) tiles.remove(GwasTasks.COUNT_KEY)[0];
+            if (grmSnps == 0) throw new InputException(set.prefix + ": no SNP passes the checks (maf " + maf + ", max_missing " + maxMissing + "); there is no GRM.");
+            k = Grm.assemble(n, tiles, grmSnps);
+            log.printf(Locale.ROOT, "varpart: GRM of %d samples from %d SNPs (%.1f s)%n", n, grmSnps, (System.nanoTime() - t0) / 1e9);
+        } else {
+            k = plan.grmFile();
+            grmSnps = -1;
+        }
+
+        List<PhenotypeModel> models = new ArrayList<>();
+        List<Row> heritability = new ArrayList<>();
+        Map<String, Grm.Eigen> eigenBySamples = new HashMap<>();
+        for (GwasPlan.Phenotype p : plan.phenotypes()) {
+            String key = Arrays.toString(p.rows());
+            Grm.Eigen e = eigenBySamples.computeIfAbsent(key, x -> Grm.eigen(Grm.subsetCentred(k, n, p.rows()), p.rows().length));
+            int np = p.rows().length;
+            double[] utw = Grm.rotate(e, p.w(), p.c()), uty = Grm.rotate(e, p.y(), 1);
+            NullModel nm = NullModel.fit(e.values(), utw, p.c(), uty);
+            models.add(new PhenotypeModel(p, e, nm, PhenotypeModel.crossInverse(p.w(), np, p.c()), Ols.Base.of(p.w(), p.c(), p.y())));
+            heritability.add(RowFactory.create(p.name(), np, nm.vg(), nm.ve(), nm.pve(), Double.isNaN(nm.pveSe()) ? null : nm.pveSe(), nm.logLikReml()));
+            log.printf(Locale.ROOT, "varpart: phenotype %s: n = %d, pve = %.4f (se %.4f), vg = %.4g, ve = %.4g%n", p.name(), np, nm.pve(), nm.pveSe(),
+                    nm.vg(), nm.ve());
+        }
+        Broadcast<List<PhenotypeModel>> bm = jsc.broadcast(models);
+        Path tmp = new Path(out.getParent() == null ? new Path(".") : out.getParent(),
+                "." + out.getName() + ".varpart-gwas-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        try {
+            JavaRDD<Row> rows = jsc.parallelize(ranges, ranges.size())
+                    .mapPartitions(it -> GwasTasks.associations(it, set, samples, bm.value(), maf, maxMissing, conf));
+            Dataset<Row> assoc = GwasOutput.withQValues(spark.createDataFrame(rows, GwasOutput.ASSOCIATIONS));
+            assoc.write().parquet(new Path(tmp, "associations").toString());
+            Dataset<Row> written = spark.read().parquet(new Path(tmp, "associations").toString());
+            List<String> names = plan.phenotypes().stream().map(GwasPlan.Phenotype::name).toList();
+            List<Row> summary = GwasOutput.summary(written, names, cfg.number("fdr"));
+            GwasOutput.table(spark, heritability, GwasOutput.HERITABILITY).write().parquet(new Path(tmp, "heritability").toString());
+            GwasOutput.table(spark, summary, GwasOutput.SUMMARY).write().parquet(new Path(tmp, "summary").toString());
+            Map<String, Double> lambdas = new java.util.LinkedHashMap<>();
+            for (Row r : summary) lambdas.put(r.getString(0) + "/" + r.getString(1), r.isNullAt(3) ? null : r.getDouble(3));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            writeRunJson(fs, new Path(tmp, "run.json"), plan, grmSnps, heritability, summary, started, seconds, spark.version());
+            GwasReport.write(spark, tmp, written, heritability, summary, cfg.number("fdr"));
+            if (fs.exists(out)) fs.delete(out, true);
+            if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
+            try (OutputStream o = fs.create(new Path(out, "_SUCCESS"), true)) {
+                o.flush();
+            }
+            return new Outcome(out.toString(), set.snps.size(), n, grmSnps, seconds, lambdas);
+        } catch (IOException e) {
+            deleteQuietly(fs, tmp);
+            throw new IllegalStateException("writing the results failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(fs, tmp);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path p) {
+        try {
+            fs.delete(p, true);
+        } catch (IOException ignored) {
+            // the failure being reported matters more
+        }
+    }
+
+    static void writeRunJson(FileSystem fs, Path file, GwasPlan plan, long grmSnps, List<Row> heritability, List<Row> summary, Instant started,
+                             double seconds, String sparkVersion) throws IOException {
+        Json j = new Json(true).beginObject();
+        j.field("command", "gwas");
+        j.field("varpart_version", Version.get());
+        j.field("spark_version", sparkVersion);
+        j.field("java_version", System.getProperty("java.version"));
+        j.field("started", started.toString());
+        j.field("finished", Instant.now().toString());
+        j.field("wall_seconds", seconds);
+        j.key("config").beginObject();
+        plan.config().recorded().forEach(j::field);
+        j.endObject();
+        j.field("samples", plan.grmSamples().length);
+        j.field("snps", plan.fileset().snps.size());
+        j.field("grm_snps", grmSnps);
+        j.key("phenotypes").beginArray();
+        for (int i = 0; i < plan.phenotypes().size(); i++) {
+            GwasPlan.Phenotype p = plan.phenotypes().get(i);
+            Row h = heritability.get(i);
+            j.beginObject().field("name", p.name()).field("n", p.rows().length).field("left_out", p.left())
+                    .field("covariates", String.join(", ", p.covariates())).field("pve", h.getDouble(4));
+            for (Row s : summary) if (s.getString(0).equals(p.name()) && !s.isNullAt(3)) j.field("lambda_gc_" + s.getString(1), s.getDouble(3));
+            j.endObject();
+        }
+        j.endArray();
+        j.key("warnings").beginArray();
+        for (String w : plan.warnings()) j.value(Redaction.text(w));
+        j.endArray();
+        j.endObject();
+        try (OutputStream o = fs.create(file, true)) {
+            o.write((j + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
