@@ -14,6 +14,7 @@ public final class Main {
             Commands:
               run       the variance-partition job over whole assays, on Spark (embedded locally;
                         conf/example.conf and the shipped example study when given nothing)
+              check     the run's checks and the formula variables' collinearity, without fitting
               report    report.html (plots, fit statuses, the run) of an existing output directory
               simulate  write a study with known variance fractions, or a classic design's data
               fit       fit one linear mixed model to a CSV file and print an lme4-style summary
@@ -62,6 +63,8 @@ public final class Main {
                     return BenchCommand.run(rest, out);
                 case "run":
                     return RunCommand.run(rest, out);
+                case "check":
+                    return CheckCommand.run(rest, out);
                 case "report":
                     return ReportCommand.run(rest, out);
                 case "apim":

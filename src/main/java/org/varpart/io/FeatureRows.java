@@ -7,6 +7,7 @@ import org.apache.spark.sql.RowFactory;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.FitStatus;
 import org.varpart.stats.FeatureResult;
+import org.varpart.stats.FractionBootstrap;
 import org.varpart.stats.RandomTermTests;
 import org.varpart.stats.Satterthwaite;
 import org.varpart.stats.Significance;
@@ -32,7 +33,12 @@ public final class FeatureRows {
     private static Row fitted(FeatureResult r, FeatureResult.Fitted f) {
         FitResult fit = f.fit();
         List<Row> fractions = new ArrayList<>();
-        for (VarianceFractions.Component c : f.fractions()) fractions.add(RowFactory.create(c.name(), c.variance(), c.fraction()));
+        List<FractionBootstrap.Interval> ci = f.intervals() == null ? null : f.intervals().intervals();
+        for (int k = 0; k < f.fractions().size(); k++) {
+            VarianceFractions.Component c = f.fractions().get(k);
+            Double lo = ci == null ? null : number(ci.get(k).lower()), hi = ci == null ? null : number(ci.get(k).upper());
+            fractions.add(RowFactory.create(c.name(), c.variance(), c.fraction(), lo, hi));
+        }
         Significance tests = f.tests() instanceof FeatureResult.Tested t ? t.significance() : null;
         List<Row> fixed = new ArrayList<>();
         for (int j = 0; j < fit.beta().length; j++) {
@@ -58,6 +64,9 @@ public final class FeatureRows {
         String message = fit.message();
         if (f.tests() instanceof FeatureResult.TestsFailed failed) {
             message = (message.isEmpty() ? "" : message + "; ") + "tests not computed: " + failed.message();
+        }
+        if (f.intervals() != null && !f.intervals().note().isEmpty()) {
+            message = (message.isEmpty() ? "" : message + "; ") + f.intervals().note();
         }
         return RowFactory.create(r.assay(), r.feature(), r.nObs(), fit.status().label(), message, number(fit.objective()),
                 number(fit.logLikelihood()), number(fit.aic()), number(fit.bic()), fit.evaluations(), fit.converged(),

@@ -17,7 +17,8 @@ public final class OutputSchemas {
     /** One variance component of one feature. */
     public static final StructType FRACTION = DataTypes.createStructType(new StructField[] {
         f("component", DataTypes.StringType, false), f("variance", DataTypes.DoubleType, false),
-        f("fraction", DataTypes.DoubleType, false)});
+        f("fraction", DataTypes.DoubleType, false), f("ci_lower", DataTypes.DoubleType, true),
+        f("ci_upper", DataTypes.DoubleType, true)});
 
     /** One fixed-effect coefficient of one feature, with its Satterthwaite t test. */
     public static final StructType COEFFICIENT = DataTypes.createStructType(new StructField[] {
@@ -54,7 +55,7 @@ public final class OutputSchemas {
         "log_likelihood", "aic", "bic", "evaluations", "converged", "singular"};
 
     /** Columns of the {@code fractions} table. */
-    public static final String[] FRACTIONS = {"assay", "feature", "component", "variance", "fraction"};
+    public static final String[] FRACTIONS = {"assay", "feature", "component", "variance", "fraction", "ci_lower", "ci_upper"};
 
     /** Columns of the {@code fixed_effects} table. */
     public static final String[] FIXED_EFFECTS = {"assay", "feature", "term", "estimate", "std_error", "df", "t_value", "p_value", "q_value"};
@@ -64,6 +65,12 @@ public final class OutputSchemas {
 
     /** Columns of the {@code component_tests} table. */
     public static final String[] COMPONENT_TESTS = {"assay", "feature", "component", "lrt_statistic", "df", "p_value", "q_value"};
+
+    /** The {@code collinearity} table: each pair of formula variables of each assay (see stats.Collinearity). */
+    public static final StructType COLLINEARITY = DataTypes.createStructType(new StructField[] {
+        f("assay", DataTypes.StringType, false), f("variable1", DataTypes.StringType, false),
+        f("variable2", DataTypes.StringType, false), f("value", DataTypes.DoubleType, true),
+        f("n_obs", DataTypes.IntegerType, false)});
 
     /** Columns of the {@code summary} table. */
     public static final String[] SUMMARY = {"assay", "component", "n_features", "mean", "median", "q05", "q25", "q75", "q95",

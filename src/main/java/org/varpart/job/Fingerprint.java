@@ -34,7 +34,8 @@ final class Fingerprint {
 
     /** The settings the per-feature results depend on; a resumed run must have the same (with the same input files). */
     static final List<String> RESULT_KEYS = List.of("formula", "method", "samples", "sample_id_column", "drop_unmatched_samples",
-            "tests", "feature_id_column", "long.feature_column", "long.sample_column", "long.value_column");
+            "tests", "feature_id_column", "long.feature_column", "long.sample_column", "long.value_column",
+            "ci", "ci_replicates", "ci_level", "ci_method", "seed");
 
     /**
      * What the per-feature results depend on: the result settings, varpart's version, each input

@@ -48,6 +48,7 @@ public final class JobConfig implements Serializable {
         key("chunk_features", "1000", "features per chunk of results committed while the run goes: what a failed task or a killed run refits at most, per running task");
         key("tests", "true", "significance per feature: Satterthwaite t and F tests of fixed effects, likelihood-ratio tests of variance components");
         key("fdr", "0.05", "the false discovery rate at which the summary counts significant features");
+        IntervalSettings.declare(KEYS);
     }
 
     private static void key(String name, String def, String doc) {
@@ -121,6 +122,7 @@ public final class JobConfig implements Serializable {
             }
         }
         for (String a : assays.keySet()) format(values, assays, a, source);
+        IntervalSettings.validate(values, source);
         return new JobConfig(values, assays);
     }
 

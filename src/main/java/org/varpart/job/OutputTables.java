@@ -83,7 +83,7 @@ final class OutputTables {
 
     static void writeTables(Dataset<Row> all, Path dir, double fdr) {
         all.select(cols(OutputSchemas.FITS)).write().parquet(new Path(dir, "fits").toString());
-        explode(all, "fractions", "component", "variance", "fraction")
+        explode(all, "fractions", "component", "variance", "fraction", "ci_lower", "ci_upper")
                 .write().parquet(new Path(dir, "fractions").toString());
         withQValues(explode(all, "fixed_effects", "term", "estimate", "std_error", "df", "t_value", "p_value"), "term")
                 .select(cols(OutputSchemas.FIXED_EFFECTS)).write().parquet(new Path(dir, "fixed_effects").toString());

@@ -101,6 +101,10 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
                     assay.featureCount() >= 0 ? assay.featureCount() + " features x " : "", assay.samples().size(), (System.nanoTime() - t0) / 1e9));
             AssayModel model = assayModel(a.getKey(), a.getValue(), spec, sheet, rowOf, assay.samples(), options,
                     cfg.tests(), cfg.dropUnmatchedSamples(), warnings);
+            model = model.withIntervals(IntervalSettings.of(cfg));
+            List<org.varpart.stats.Collinearity.Pair> pairs = CollinearityTable.pairs(spec, model.samples());
+            warnings.addAll(CollinearityTable.warnings(a.getKey(), pairs));
+            warnings.addAll(CollinearityTable.rankWarnings(a.getKey(), model.complete(), pairs));
             models.add(model);
             checkMostlyIdentifiable(assay, model);
             if (model.complete().dropped() > 0) {
@@ -151,7 +155,12 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
         }
         if (cols.isEmpty()) throw new InputException("assay " + name + ": none of its samples is in the sample sheet.");
         DataTable samples = sheet.select(rows.stream().mapToInt(Integer::intValue).toArray());
-        Design complete = completeDesign(spec, samples, name);
+        Design complete;
+        try {
+            complete = completeDesign(spec, samples, name);
+        } catch (InputException e) {
+            throw CollinearityTable.explain(e, spec, samples);
+        }
         return new AssayModel(name, spec, samples, cols.stream().mapToInt(Integer::intValue).toArray(), complete, options, tests);
     }
 

@@ -62,6 +62,7 @@ public final class VarPartJob {
             Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
             Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log);
             Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr());
+            CollinearityTable.write(spark, plan, work.output());
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             org.varpart.report.Report.write(spark, work.output(), log);

@@ -36,9 +36,9 @@ public final class HtmlReport {
     /** The statuses in the order the table lists them. */
     static final List<String> STATUSES = List.of("ok", "singular", "not_converged", "skipped_constant", "skipped_too_few", "failed");
 
-    private final Palette palette = new Palette();
+    final Palette palette = new Palette();
     private final List<String> problems = new ArrayList<>();
-    private final StringBuilder sb = new StringBuilder();
+    final StringBuilder sb = new StringBuilder();
 
     private HtmlReport() {}
 
@@ -141,6 +141,9 @@ public final class HtmlReport {
                     () -> Charts.percentBars(a.top(), order, palette), 960, 110 + 21 * a.top().size());
         }
 
+        ReportSections.intervals(this, a, run);
+        ReportSections.collinearity(this, a);
+
         sb.append("<h3>Significance</h3>\n");
         if (a.tests().isEmpty()) {
             sb.append("<p class=\"muted\">").append(run.tests() ? "No p-values in this assay." : "The run made no tests (tests = false).").append("</p>\n");
@@ -186,7 +189,7 @@ public final class HtmlReport {
     }
 
     /** A plot as an embedded PNG; a plot that cannot be drawn (no fonts, no AWT) becomes a note saying why. */
-    private void figure(String id, String alt, java.util.function.Supplier<JFreeChart> chart, int width, int height) {
+    void figure(String id, String alt, java.util.function.Supplier<JFreeChart> chart, int width, int height) {
         try {
             byte[] png = Charts.png(chart.get(), width, height);
             sb.append("<figure><img id=\"").append(anchor(id)).append("\" class=\"plot\" width=\"").append(width).append("\" height=\"")

@@ -51,10 +51,17 @@ public final class ReportData {
 
     /**
      * One assay: components ordered as plotted (by median fraction, largest first, residuals
-     * last), the top features per component, the tests, and the fit statuses.
+     * last), the top features per component, the tests, the fit statuses, the collinearity of the
+     * formula's variables (empty when the output has no such table) and the top features'
+     * fractions with their intervals (empty when the run made none).
      */
     public record Assay(String name, List<Component> components, List<FeatureBar> top, List<TestSeries> tests,
-                        List<StatusRow> statuses) {
+                        List<StatusRow> statuses, List<CollinearityHeatMap.Cell> collinearity, List<IntervalChart.Row> intervals) {
+        /** Without a collinearity table or intervals (an output written before they existed). */
+        public Assay(String name, List<Component> components, List<FeatureBar> top, List<TestSeries> tests, List<StatusRow> statuses) {
+            this(name, components, top, tests, statuses, List.of(), List.of());
+        }
+
         public long features() {
             return statuses.stream().mapToLong(StatusRow::count).sum();
         }

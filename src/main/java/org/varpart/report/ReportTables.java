@@ -89,7 +89,7 @@ public final class ReportTables {
             List<ReportData.FeatureBar> bars = new ArrayList<>(top.getOrDefault(a, List.of()));
             bars.sort(Comparator.comparingInt(b -> order.indexOf(b.chosenFor())));
             out.add(new ReportData.Assay(a, comps, bars, testSeries(tests.getOrDefault(a, List.of()), summary.getOrDefault(a, Map.of()), order),
-                    statuses.getOrDefault(a, List.of())));
+                    statuses.getOrDefault(a, List.of()), ReportExtras.collinearity(spark, dir, a), ReportExtras.intervals(usable, a, bars)));
         }
         return out;
     }

@@ -19,14 +19,32 @@ public record FeatureResult(String assay, String feature, int nObs, Outcome outc
     public sealed interface Outcome permits Fitted, Skipped, Failed {}
 
     /**
-     * A fit with estimates (status ok, singular or not_converged), its variance fractions and its
-     * tests.
+     * A fit with estimates (status ok, singular or not_converged), its variance fractions, its
+     * tests and, when the run asks for them, the fractions' intervals (null otherwise).
      */
-    public record Fitted(FitResult fit, List<VarianceFractions.Component> fractions, Tests tests) implements Outcome {
+    public record Fitted(FitResult fit, List<VarianceFractions.Component> fractions, Tests tests, Intervals intervals) implements Outcome {
         public Fitted {
             if (!fit.status().hasEstimates()) throw new IllegalArgumentException("a fit without estimates: " + fit.status());
         }
+
+        /** Without intervals. */
+        public Fitted(FitResult fit, List<VarianceFractions.Component> fractions, Tests tests) {
+            this(fit, fractions, tests, null);
+        }
+
+        /** The same fit with the given intervals. */
+        public Fitted withIntervals(Intervals i) {
+            return new Fitted(fit, fractions, tests, i);
+        }
     }
+
+    /**
+     * The bootstrap intervals of a fitted feature's fractions ({@link FractionBootstrap}).
+     *
+     * @param intervals one per fraction, in the fractions' order; null when the bootstrap failed
+     * @param note what to add to the feature's message ("" when nothing)
+     */
+    public record Intervals(List<FractionBootstrap.Interval> intervals, String note) {}
 
     /** Not fitted because there is nothing to fit: a constant response or too few observations. */
     public record Skipped(FitStatus status, String reason) implements Outcome {

@@ -31,8 +31,12 @@ import org.varpart.simulate.StudySimulator;
 class KillAndResumeTest {
     static final String SECRET = "TOPSECRET-kill-4711", ACCESS = "AKIAKILLTEST0000";
 
+    /** With intervals on, so that a resumed run is shown to reproduce them (seeded per feature, not per task). */
     static Map<String, String> config(Path study, Path out) {
-        return StudyRuns.config(study, out, 16, "rna=rna.tsv.gz", "protein=protein.tsv");
+        Map<String, String> c = StudyRuns.config(study, out, 16, "rna=rna.tsv.gz", "protein=protein.tsv");
+        c.put("ci", "true");
+        c.put("ci_replicates", "10");
+        return c;
     }
 
     static List<Path> chunks(Path work) throws IOException {
@@ -112,6 +116,8 @@ class KillAndResumeTest {
         long rest = 1400 - committed;
         assertTrue(text.contains(rest + "/" + rest + " features fitted"), "only the others are fitted: " + text);
         Outputs.assertSameTables(spark, reference, out);
+        assertTrue(spark.read().parquet(reference.resolve("fractions").toString()).filter("ci_lower IS NOT NULL").count() > 0,
+                "the compared fractions carry intervals");
         assertFalse(Files.exists(work), "the work directory is removed once the output is in place");
 
         // a plain rerun of the same command discards the partial results and gives the full result

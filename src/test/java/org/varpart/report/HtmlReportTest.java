@@ -63,4 +63,32 @@ class HtmlReportTest {
         assertEquals(2, html.split("data:image/png;base64,", -1).length - 1, "violins and bars of rna; nothing for the empty assay");
         assertTrue(html.contains("id=\"a-empty\""));
     }
+
+    @Test
+    void intervalsAndTheCollinearityHeatMapAppearWhenTheOutputHasThem() throws IOException {
+        RunInfo run = RunInfo.parse(RUN_JSON);
+        ReportData.Component patient = ChartsTest.component("patient", 0.3, 0.1, 200, 1);
+        ReportData.Component residuals = ChartsTest.component(ReportData.RESIDUALS, 0.7, 0.1, 200, 2);
+        List<ReportData.FeatureBar> bars = List.of(new ReportData.FeatureBar("patient", "g1", Map.of("patient", 0.9, ReportData.RESIDUALS, 0.1)));
+        List<CollinearityHeatMap.Cell> cells = List.of(new CollinearityHeatMap.Cell("lab", "batch", 1.0),
+                new CollinearityHeatMap.Cell("lab", "age", 0.2), new CollinearityHeatMap.Cell("batch", "age", 0.3));
+        List<IntervalChart.Row> ci = List.of(new IntervalChart.Row("g1", "patient", 0.9, 0.8, 0.95),
+                new IntervalChart.Row("g1", ReportData.RESIDUALS, 0.1, 0.05, 0.2));
+        ReportData.Assay rna = new ReportData.Assay("rna", List.of(patient, residuals), bars, List.of(),
+                List.of(new ReportData.StatusRow("ok", 1, List.of())), cells, ci);
+        HtmlReport.Page page = HtmlReport.build("study", run, List.of(rna));
+        String html = page.html();
+        assertEquals(List.of(), page.problems());
+        assertTrue(html.contains("How sure is each fraction?"), "the interval section");
+        assertTrue(html.contains("id=\"a-intervals-rna\""), "the interval chart");
+        assertTrue(html.contains("80.0% – 95.0%") || html.contains("80% – 95%"), "the interval's numbers: " + html);
+        assertTrue(html.contains("Can the model tell the variables apart?"), "the heat map's section");
+        assertTrue(html.contains("class=\"heatmap\""), "the heat map");
+        assertEquals(3, html.split("data:image/png;base64,", -1).length - 1, "violins, bars and intervals");
+
+        // without them (ci = false, or an output older than the table) neither section appears
+        String plain = HtmlReport.build("study", run, List.of(new ReportData.Assay("rna", List.of(patient, residuals), bars, List.of(),
+                List.of(new ReportData.StatusRow("ok", 1, List.of()))))).html();
+        assertFalse(plain.contains("How sure is each fraction?") || plain.contains("Can the model tell the variables apart?"));
+    }
 }

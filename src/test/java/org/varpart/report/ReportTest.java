@@ -55,6 +55,9 @@ class ReportTest {
         while (refs.find()) assertTrue(refs.group(1).startsWith("data:image/png;base64,") || refs.group(1).startsWith("#"), refs.group(1));
         assertFalse(html.contains("<script"), "no script");
         assertTrue(html.contains("<code>" + org.varpart.simulate.StudySimulator.FORMULA.replace("|", "|") + "</code>"), "the formula");
+        // the study's batches are nested in its labs: the collinearity heat map of each assay says so
+        assertEquals(2, html.split("Can the model tell the variables apart\\?", -1).length - 1, "a heat map per assay");
+        assertTrue(html.contains("cannot separate lab and batch"), "the nested pair is explained");
     }
 
     @Test

@@ -1,0 +1,36 @@
+package org.varpart.job;
+
+import java.util.Locale;
+import org.apache.commons.math3.exception.util.ExceptionContextProvider;
+import org.varpart.lmm.BlockFitter;
+import org.varpart.lmm.FitResult;
+import org.varpart.stats.FeatureResult;
+import org.varpart.stats.FractionBootstrap;
+
+/**
+ * The per-feature step's confidence intervals: a parametric bootstrap of the feature's fit on its
+ * own design ({@link FractionBootstrap}: the same observations, hence its missingness pattern,
+ * and the same criterion), seeded from the run's seed, the assay and the feature ID, so that the
+ * interval does not depend on the partition, the task attempt or the order of features.
+ */
+final class FeatureIntervals {
+    private FeatureIntervals() {}
+
+    /**
+     * The intervals of one fitted feature. A numerical failure of the bootstrap leaves the fit's
+     * numbers and says why the intervals are missing; refits without estimates are counted in the
+     * note and left out of the intervals.
+     */
+    static FeatureResult.Intervals of(BlockFitter fitter, FitResult fit, IntervalSettings s, String assay, String feature) {
+        FractionBootstrap.Result b;
+        try {
+            b = FractionBootstrap.run(fitter, fit, s.replicates(), s.featureSeed(assay, feature));
+        } catch (RuntimeException e) {
+            if (!(e instanceof ExceptionContextProvider)) throw e;
+            return new FeatureResult.Intervals(null, "intervals not computed: numerical failure: " + e.getMessage());
+        }
+        String note = b.usable() < b.replicates()
+                ? String.format(Locale.ROOT, "bootstrap: %d of %d refits failed", b.replicates() - b.usable(), b.replicates()) : "";
+        return new FeatureResult.Intervals(b.intervals(s.level(), s.method()), note);
+    }
+}
