@@ -3,7 +3,6 @@ package org.varpart.gwas;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +21,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.varpart.design.InputException;
+import org.varpart.io.HadoopConf;
 import org.varpart.io.Json;
 import org.varpart.job.Redaction;
-import org.varpart.job.Version;
+import org.varpart.job.RunRecord;
 
 /**
  * The driver of a {@code gwas} run. Checks everything on the driver first ({@link GwasPlan});
@@ -60,7 +60,7 @@ public final class GwasJob {
             if (p.left() > 0) log.println("varpart: phenotype " + p.name() + ": " + p.left() + " sample(s) without the phenotype or a covariate are left out");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ShippedConf> conf = jsc.broadcast(new ShippedConf(hadoop));
+        Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
         int parts = Integer.parseInt(cfg.get("partitions"));
         if (parts == 0) parts = 4 * jsc.defaultParallelism();
         List<GwasTasks.Range> ranges = GwasTasks.ranges(plan.fileset().snps.size(), parts);
@@ -141,17 +141,8 @@ public final class GwasJob {
 
     static void writeRunJson(FileSystem fs, Path file, GwasPlan plan, long grmSnps, List<Row> heritability, List<Row> summary, Instant started,
                              double seconds, String sparkVersion) throws IOException {
-        Json j = new Json(true).beginObject();
+        Json j = RunRecord.begin(plan.config().recorded(), started, seconds, sparkVersion);
         j.field("command", "gwas");
-        j.field("varpart_version", Version.get());
-        j.field("spark_version", sparkVersion);
-        j.field("java_version", System.getProperty("java.version"));
-        j.field("started", started.toString());
-        j.field("finished", Instant.now().toString());
-        j.field("wall_seconds", seconds);
-        j.key("config").beginObject();
-        plan.config().recorded().forEach(j::field);
-        j.endObject();
         j.field("samples", plan.grmSamples().length);
         j.field("snps", plan.fileset().snps.size());
         j.field("grm_snps", grmSnps);
@@ -165,12 +156,6 @@ public final class GwasJob {
             j.endObject();
         }
         j.endArray();
-        j.key("warnings").beginArray();
-        for (String w : plan.warnings()) j.value(Redaction.text(w));
-        j.endArray();
-        j.endObject();
-        try (OutputStream o = fs.create(file, true)) {
-            o.write((j + "\n").getBytes(StandardCharsets.UTF_8));
-        }
+        RunRecord.finish(fs, file, j, plan.warnings());
     }
 }

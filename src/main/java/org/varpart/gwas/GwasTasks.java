@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.varpart.io.HadoopConf;
 import scala.Tuple2;
 
 /**
@@ -39,7 +40,7 @@ final class GwasTasks {
      * samples, keyed by {@link Grm#key}, and their number under {@link #COUNT_KEY}.
      */
     static Iterator<Tuple2<Long, double[]>> grmTiles(Iterator<Range> ranges, PlinkFileset set, int[] samples, double maf, double maxMissing,
-                                                     Broadcast<ShippedConf> conf) throws Exception {
+                                                     Broadcast<HadoopConf> conf) throws Exception {
         int n = samples.length, t = Grm.tiles(n);
         Map<Long, double[]> tiles = new HashMap<>();
         for (int ti = 0; ti < t; ti++) {
@@ -95,7 +96,7 @@ final class GwasTasks {
 
     /** The association rows (see {@link GwasOutput#ASSOCIATIONS}) of every SNP of the ranges, for every phenotype. */
     static Iterator<Row> associations(Iterator<Range> ranges, PlinkFileset set, int[] samples, List<PhenotypeModel> models, double maf,
-                                      double maxMissing, Broadcast<ShippedConf> conf) throws Exception {
+                                      double maxMissing, Broadcast<HadoopConf> conf) throws Exception {
         List<Row> out = new ArrayList<>();
         int n = samples.length;
         while (ranges.hasNext()) {

@@ -12,6 +12,7 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.varpart.io.AssayReader;
 import org.varpart.io.FeatureRows;
+import org.varpart.io.HadoopConf;
 import org.varpart.io.ResultFile;
 import scala.Tuple2;
 

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.varpart.io.HadoopConf;
 import org.varpart.io.OutputSchemas;
 import org.varpart.io.ResultFile;
 import org.varpart.stats.GenomicInflation;

@@ -15,12 +15,14 @@ import org.varpart.io.Json;
  * (credentials redacted), per assay its path, samples used and left out and features, the count
  * of each status, the features taken over from an interrupted run, and the warnings.
  */
-final class RunRecord {
+public final class RunRecord {
     private RunRecord() {}
 
-    /** Writes the record to {@code file}. */
-    static void write(FileSystem fs, Path file, Plan plan, Map<String, Long> features, Map<String, Long> counts,
-                               Instant started, double seconds, String sparkVersion, long resumed) throws IOException {
+    /**
+     * Opens a record and writes what every command's record starts with: versions, times and the
+     * configuration as run (credentials already redacted in {@code recordedConfig}).
+     */
+    public static Json begin(Map<String, String> recordedConfig, Instant started, double seconds, String sparkVersion) {
         Json j = new Json(true).beginObject();
         j.field("varpart_version", Version.get());
         j.field("spark_version", sparkVersion);
@@ -29,8 +31,26 @@ final class RunRecord {
         j.field("finished", Instant.now().toString());
         j.field("wall_seconds", seconds);
         j.key("config").beginObject();
-        plan.config().recorded().forEach(j::field);
+        recordedConfig.forEach(j::field);
         j.endObject();
+        return j;
+    }
+
+    /** Closes the record with the run's warnings (redacted) and writes it to {@code file}. */
+    public static void finish(FileSystem fs, Path file, Json j, Iterable<String> warnings) throws IOException {
+        j.key("warnings").beginArray();
+        for (String w : warnings) j.value(Redaction.text(w));
+        j.endArray();
+        j.endObject();
+        try (OutputStream o = fs.create(file, true)) {
+            o.write((j + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Writes the record to {@code file}. */
+    static void write(FileSystem fs, Path file, Plan plan, Map<String, Long> features, Map<String, Long> counts,
+                               Instant started, double seconds, String sparkVersion, long resumed) throws IOException {
+        Json j = begin(plan.config().recorded(), started, seconds, sparkVersion);
         j.key("assays").beginArray();
         for (int i = 0; i < plan.assays().size(); i++) {
             AssayReader.Assay a = plan.assays().get(i);
@@ -44,12 +64,6 @@ final class RunRecord {
         counts.forEach(j::field);
         j.endObject();
         j.field("resumed_features", resumed);
-        j.key("warnings").beginArray();
-        for (String w : plan.warnings()) j.value(Redaction.text(w));
-        j.endArray();
-        j.endObject();
-        try (OutputStream o = fs.create(file, true)) {
-            o.write((j + "\n").getBytes(StandardCharsets.UTF_8));
-        }
+        finish(fs, file, j, plan.warnings());
     }
 }

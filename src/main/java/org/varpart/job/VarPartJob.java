@@ -22,6 +22,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.varpart.design.InputException;
 import org.varpart.io.AssayReader;
+import org.varpart.io.HadoopConf;
 import scala.Tuple2;
 
 /**

@@ -1,5 +1,6 @@
 package org.varpart.job;
 
+import org.varpart.io.HadoopConf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
