@@ -34,6 +34,21 @@ run("three_way", "categorical.csv", "y ~ age * sex * treatment + (1 | subject)")
 run("treatment_by_day", "tumour.csv", "log(volume) ~ treatment * day + (1 | mouse)")
 run("numeric_by_numeric", "practice.csv", "log(rt) ~ trial * I(trial^2) + condition + (1 | participant)")
 run("arm_by_month_slope", "qol.csv", "qol ~ arm * month + (month | patient)")
+# A factor slope: ranova removes the whole factor from (condition | participant), leaving
+# (1 | participant); with two levels that is varpart's test of the one slope column.
+# Written to factor_slope.<REML|ML>.ranova.tsv (key, name, value).
+practice <- read.csv(file.path("..", "data", "practice.csv"), stringsAsFactors = TRUE)
+for (reml in c(TRUE, FALSE)) {
+  fit <- lmer(rt ~ condition + (condition | participant), data = practice, REML = reml, control = tight)
+  rv <- ranova(fit)
+  out <- data.frame(key = "objective", name = "-", value = num(if (reml) REMLcrit(fit) else deviance(fit)))
+  for (n in rownames(rv)[-1]) {
+    out <- rbind(out, data.frame(key = c("ranova_lrt", "ranova_df", "ranova_p"), name = n,
+                                 value = num(c(rv[n, "LRT"], rv[n, "Df"], rv[n, "Pr(>Chisq)"]))))
+  }
+  write.table(out, paste0("factor_slope.", if (reml) "REML" else "ML", ".ranova.tsv"), sep = "\t", quote = FALSE,
+              row.names = FALSE)
+}
 write.table(models, "models.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
 writeLines(c(paste("R", getRversion()), paste("lme4", packageVersion("lme4")),
              paste("lmerTest", packageVersion("lmerTest"))), "VERSIONS.txt")

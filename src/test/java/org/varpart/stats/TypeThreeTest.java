@@ -59,4 +59,33 @@ class TypeThreeTest {
         }
         assertEquals(ref.all("anova_f").keySet(), produced, "the terms tested");
     }
+
+    /**
+     * A two-level factor slope, {@code (condition | participant)}: varpart removes its one slope
+     * column with its covariance (2 parameters), ranova removes the factor and keeps
+     * {@code (1 | participant)} (2 df): the same reduced model, so the same statistic (1e-4
+     * absolute, as in {@link LmerTestFixtureTest}) and df; the p-values differ by the boundary
+     * correction, so ours is compared through the χ²₂ half of the mixture.
+     */
+    @TestFactory
+    Stream<DynamicTest> aFactorSlopeIsTestedAsRanovaTestsIt() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String crit : List.of("REML", "ML")) {
+            tests.add(DynamicTest.dynamicTest(crit, () -> {
+                Fixtures.Fixture ref = Fixtures.Fixture.read(DIR.resolve("factor_slope." + crit + ".ranova.tsv"));
+                Fixtures.Fitted f = new Fixtures.Model("factor_slope", "practice.csv",
+                        "rt ~ condition + (condition | participant)").fit(crit);
+                List<RandomTermTests.Test> ours = RandomTermTests.compute(f.design(), f.fit(), f.options());
+                assertEquals(1, ours.size(), "one component test");
+                RandomTermTests.Test t = ours.get(0);
+                assertEquals("conditionincongruent in (conditionincongruent | participant)", t.name());
+                String theirs = "condition in (condition | participant)";
+                assertEquals(ref.get("ranova_lrt", theirs), t.statistic(), 1e-4, "LRT");
+                assertEquals((int) ref.get("ranova_df", theirs), t.df(), "df");
+                double lowerHalf = 0.5 * RandomTermTests.tail(t.statistic(), t.df() - 1);
+                LmerTestFixtureTest.pValue(ref.get("ranova_p", theirs) / 2, t.pValue() - lowerHalf, "boundary-corrected p");
+            }));
+        }
+        return tests.stream();
+    }
 }
