@@ -93,7 +93,8 @@ public final class DesignBuilder {
         terms.sort(Comparator.comparingInt(ReTerm::levels).reversed());
         Design design = new Design(spec.formula(), responseName, y, x, fx.names.toArray(new String[0]),
                 fx.assign.stream().mapToInt(Integer::intValue).toArray(), fx.termLabels, terms, rows, n - kept, messages);
-        return design.withTypeThree(TypeThree.of(spec.fixed(), vars, rows, design));
+        List<double[][]> typeThree = TypeThree.of(spec.fixed(), vars, rows, design);
+        return typeThree == null ? design : design.withTypeThree(typeThree);
     }
 
     private static void collect(TermList tl, Evaluator ev, Map<String, Variable> vars) {

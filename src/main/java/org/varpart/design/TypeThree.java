@@ -45,7 +45,8 @@ public final class TypeThree {
      * @param intercept whether the first entry of {@code terms} is the intercept
      * @param rd the columns of R, each of length n
      * @param rdNames R's column names
-     * @return for each entry of {@code terms}, its contrast matrix (q × p), or null for the intercept
+     * @return for each entry of {@code terms}, its contrast matrix (q × p), or null for the intercept;
+     *     null altogether when an X column has no over-parameterised counterpart
      */
     public static List<double[][]> contrasts(double[] x, int n, String[] xNames, int[] assign, List<TermInfo> terms,
                                              boolean intercept, List<double[]> rd, List<String> rdNames) {
@@ -97,7 +98,7 @@ public final class TypeThree {
         int[] keep = new int[p];
         for (int j = 0; j < p; j++) {
             keep[j] = rdNames.indexOf(xNames[j]);
-            if (keep[j] < 0) throw new IllegalStateException("no over-parameterised column named " + xNames[j]);
+            if (keep[j] < 0) return null; // cannot happen with this builder's names; no type III then
         }
         for (int t = first; t < terms.size(); t++) {
             int[] tc = columnsOf(assign, t);
@@ -116,7 +117,7 @@ public final class TypeThree {
         return out;
     }
 
-    /** The type III contrasts of the fixed terms ({@link TypeThree}), from the over-parameterised matrix. */
+    /** The type III contrasts of the fixed terms, from the over-parameterised matrix; null where they cannot be formed. */
     static List<double[][]> of(TermList fixed, Map<String, Variable> vars, int[] rows, Design d) {
         List<TypeThree.TermInfo> info = new ArrayList<>();
         List<double[]> rd = new ArrayList<>();
@@ -138,10 +139,14 @@ public final class TypeThree {
             rd.addAll(c.cols);
             rdNames.addAll(c.names);
         }
-        if (info.size() != d.fixedTerms().size()) return java.util.Collections.nCopies(d.fixedTerms().size(), null);
+        if (info.size() != d.fixedTerms().size()) return null;
         int[] assign = new int[d.p()];
         for (int j = 0; j < d.p(); j++) assign[j] = d.assign(j);
-        return contrasts(d.x(), d.n(), d.xNames(), assign, info, fixed.intercept(), rd, rdNames);
+        try {
+            return contrasts(d.x(), d.n(), d.xNames(), assign, info, fixed.intercept(), rd, rdNames);
+        } catch (org.apache.commons.math3.exception.MathIllegalArgumentException e) {
+            return null; // XᵀX not numerically positive definite: the terms' own coefficients are tested instead
+        }
     }
 
     /** Whether term s contains term t (lmerTest's rule, see the class comment). */
@@ -225,11 +230,14 @@ public final class TypeThree {
         return Math.sqrt(s);
     }
 
-    /** R's {@code zapsmall} with 7 digits: rounds to 7 − ⌈log10(max |a|)⌉ decimal places. */
+    /**
+     * R's {@code zapsmall} with 7 digits: rounds to 7 − log10(max |a|) decimal places, that count
+     * rounded to the nearest integer as R's {@code round} does with a fractional {@code digits}.
+     */
     static double[][] zapsmall(double[][] a) {
         double mx = 0;
         for (double[] row : a) for (double v : row) if (!Double.isNaN(v)) mx = Math.max(mx, Math.abs(v));
-        int digits = mx > 0 ? Math.max(0, 7 - (int) Math.ceil(Math.log10(mx))) : 7;
+        int digits = mx > 0 ? Math.max(0, (int) Math.floor(7 - Math.log10(mx) + 0.5)) : 7;
         double scale = Math.pow(10, digits);
         double[][] out = new double[a.length][];
         for (int i = 0; i < a.length; i++) {
