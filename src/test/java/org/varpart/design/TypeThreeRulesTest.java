@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * lmerTest's containment rule and R's zapsmall, as {@link TypeThree} uses them (the contrasts
+ * lmerTest's containment rule, R's zapsmall and one contrast matrix on data, as {@link TypeThree} builds them (the
  * themselves are checked against lmerTest in TypeThreeTest and LmerTestFixtureTest).
  */
 class TypeThreeRulesTest {
@@ -39,5 +39,27 @@ class TypeThreeRulesTest {
         assertArrayEquals(new double[] {-0.5, 3e-6}, z[1], 1e-12); // R 4.2: -0.5, 3e-06 (6 decimals)
         double[][] five = TypeThree.zapsmall(new double[][] {{5, 1.23456789}});
         assertArrayEquals(new double[] {5, 1.234568}, five[0], 1e-12); // R 4.2: 7 - log10(5) = 6.3 -> 6 decimals
+    }
+
+    /**
+     * Definition on data: in {@code y ~ age * sex + treatment}, lmerTest's type III contrast of
+     * {@code age} is the slope averaged over the sexes, (0, 1, 0, 0, 0, ½) over (Intercept), age,
+     * sexMale, treatmenthigh, treatmentlow, age:sexMale, and the other terms' contrasts select their
+     * own coefficients. The expected rows are lmerTest 3.1-3's, printed by
+     * {@code lmerTest:::get_contrasts_type3(lmer(y ~ age * sex + treatment + (1 | subject), d))}.
+     */
+    @Test
+    void theContrastOfAMainEffectInsideAnInteractionIsTheAverageSlope() {
+        Design d = DesignBuilder.build(org.varpart.formula.ModelSpec.parse("y ~ age * sex + treatment + (1 | subject)"),
+                DataTable.read(java.nio.file.Path.of("src/test/resources/lme4/data/categorical.csv")));
+        java.util.List<String> names = java.util.List.of(d.xNames());
+        assertTrue(names.equals(java.util.List.of("(Intercept)", "age", "sexMale", "treatmenthigh", "treatmentlow", "age:sexMale")), names.toString());
+        java.util.List<String> terms = d.fixedTerms();
+        assertArrayEquals(new double[] {0, 1, 0, 0, 0, 0.5}, d.typeThree(terms.indexOf("age"))[0], 1e-12);
+        assertArrayEquals(new double[] {0, 0, 1, 0, 0, 0}, d.typeThree(terms.indexOf("sex"))[0], 1e-12);
+        double[][] treatment = d.typeThree(terms.indexOf("treatment"));
+        assertArrayEquals(new double[] {0, 0, 0, 1, 0, 0}, treatment[0], 1e-12);
+        assertArrayEquals(new double[] {0, 0, 0, 0, 1, 0}, treatment[1], 1e-12);
+        assertArrayEquals(new double[] {0, 0, 0, 0, 0, 1}, d.typeThree(terms.indexOf("age:sex"))[0], 1e-12);
     }
 }
