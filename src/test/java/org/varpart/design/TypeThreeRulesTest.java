@@ -8,8 +8,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * lmerTest's containment rule, R's zapsmall and one contrast matrix on data, as {@link TypeThree} builds them (the
- * themselves are checked against lmerTest in TypeThreeTest and LmerTestFixtureTest).
+ * lmerTest's containment rule, R's zapsmall and one set of contrasts on data, as
+ * {@link TypeThree} builds them (the F tests themselves are checked against lmerTest in
+ * TypeThreeTest and LmerTestFixtureTest).
  */
 class TypeThreeRulesTest {
     private static TypeThree.TermInfo term(Set<String> vars, Set<String> numeric) {
