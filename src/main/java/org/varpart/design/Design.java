@@ -21,6 +21,7 @@ public final class Design implements java.io.Serializable {
     private final int[] rows;
     private final int dropped;
     private final List<String> messages;
+    private final List<double[][]> typeThree;
 
     /**
      * @param x the fixed-effects matrix, column-major (n × p)
@@ -44,6 +45,7 @@ public final class Design implements java.io.Serializable {
         this.rows = rows;
         this.dropped = dropped;
         this.messages = List.copyOf(messages);
+        this.typeThree = null;
         if (x.length != (long) y.length * p) throw new IllegalArgumentException("X has the wrong size");
     }
 
@@ -116,16 +118,46 @@ public final class Design implements java.io.Serializable {
         return messages;
     }
 
+    private Design(Design d, List<ReTerm> terms, String response, double[] y, List<double[][]> typeThree) {
+        this.formula = d.formula;
+        this.response = response;
+        this.y = y;
+        this.x = d.x;
+        this.p = d.p;
+        this.xNames = d.xNames;
+        this.assign = d.assign;
+        this.fixedTerms = d.fixedTerms;
+        this.terms = List.copyOf(terms);
+        this.rows = d.rows;
+        this.dropped = d.dropped;
+        this.messages = d.messages;
+        this.typeThree = typeThree == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(typeThree));
+    }
+
+    /**
+     * The type III contrast matrix (q × p) of fixed term t ({@link TypeThree}), or null when the
+     * design was built without them or t is the intercept.
+     */
+    public double[][] typeThree(int t) {
+        return typeThree == null ? null : typeThree.get(t);
+    }
+
+    /** The same design with the type III contrasts of its fixed terms (one entry per term). */
+    public Design withTypeThree(List<double[][]> contrasts) {
+        if (contrasts.size() != fixedTerms.size()) throw new IllegalArgumentException("one contrast per fixed term expected");
+        return new Design(this, terms, response, y, contrasts);
+    }
+
     /** The same design with other random-effects terms (re-ordered by decreasing number of levels). */
     public Design withTerms(List<ReTerm> newTerms) {
         List<ReTerm> sorted = new java.util.ArrayList<>(newTerms);
         sorted.sort(java.util.Comparator.comparingInt(ReTerm::levels).reversed());
-        return new Design(formula, response, y, x, xNames, assign, fixedTerms, sorted, rows, dropped, messages);
+        return new Design(this, sorted, response, y, typeThree);
     }
 
     /** The same design with another response over the same observations. */
     public Design withResponse(String name, double[] newY) {
         if (newY.length != y.length) throw new IllegalArgumentException("response length " + newY.length + " != " + y.length);
-        return new Design(formula, name, newY, x, xNames, assign, fixedTerms, terms, rows, dropped, messages);
+        return new Design(this, terms, name, newY, typeThree);
     }
 }

@@ -91,8 +91,10 @@ public final class DesignBuilder {
             terms.add(new ReTerm(rt.groupName(), zc.names.toArray(new String[0]), g.levels, g.codes, z));
         }
         terms.sort(Comparator.comparingInt(ReTerm::levels).reversed());
-        return new Design(spec.formula(), responseName, y, x, fx.names.toArray(new String[0]),
+        Design design = new Design(spec.formula(), responseName, y, x, fx.names.toArray(new String[0]),
                 fx.assign.stream().mapToInt(Integer::intValue).toArray(), fx.termLabels, terms, rows, n - kept, messages);
+        List<double[][]> typeThree = TypeThree.of(spec.fixed(), vars, rows, design);
+        return typeThree == null ? design : design.withTypeThree(typeThree);
     }
 
     private static void collect(TermList tl, Evaluator ev, Map<String, Variable> vars) {
@@ -179,7 +181,7 @@ public final class DesignBuilder {
     }
 
     /** Model-matrix columns with their names and terms. */
-    private static final class Columns {
+    static final class Columns {
         final List<double[]> cols = new ArrayList<>();
         final List<String> names = new ArrayList<>();
         final List<Integer> assign = new ArrayList<>();
@@ -192,7 +194,7 @@ public final class DesignBuilder {
      * the term without it is contained in an earlier term (or is empty), else by indicators; with
      * no intercept, the first factor of the first term that has one is coded by indicators.
      */
-    private static Columns modelMatrix(TermList tl, Map<String, Variable> vars, int[] rows) {
+    static Columns modelMatrix(TermList tl, Map<String, Variable> vars, int[] rows) {
         Columns out = new Columns();
         int n = rows.length;
         if (tl.intercept()) {

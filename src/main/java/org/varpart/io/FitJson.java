@@ -1,6 +1,7 @@
 package org.varpart.io;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
@@ -60,18 +61,21 @@ public final class FitJson {
         }
         j.endArray();
         j.key("variance_components").beginArray();
-        for (VarComp vc : r.varComps()) {
+        List<String> groupNames = VarComp.lme4Names(r.varComps());
+        for (int t = 0; t < r.varComps().size(); t++) {
+            VarComp vc = r.varComps().get(t);
             for (int a = 0; a < vc.size(); a++) {
-                j.beginObject().field("group", vc.group()).field("term", vc.columns()[a])
+                j.beginObject().field("group", groupNames.get(t)).field("term", vc.columns()[a])
                         .field("variance", vc.variance(a)).field("std_dev", vc.sd(a)).endObject();
             }
         }
         j.endArray();
         j.key("correlations").beginArray();
-        for (VarComp vc : r.varComps()) {
+        for (int t = 0; t < r.varComps().size(); t++) {
+            VarComp vc = r.varComps().get(t);
             for (int a = 0; a < vc.size(); a++) {
                 for (int b = a + 1; b < vc.size(); b++) {
-                    j.beginObject().field("group", vc.group()).field("term1", vc.columns()[a])
+                    j.beginObject().field("group", groupNames.get(t)).field("term1", vc.columns()[a])
                             .field("term2", vc.columns()[b]).field("correlation", vc.correlation(b, a)).endObject();
                 }
             }

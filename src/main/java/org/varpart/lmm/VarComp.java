@@ -31,4 +31,19 @@ public record VarComp(String group, String[] columns, double[] covariance) {
     public String componentName(int a) {
         return columns[a].equals("(Intercept)") ? group : group + "." + columns[a];
     }
+
+    /**
+     * The terms' group names as lme4 prints them ({@code VarCorr}): R's {@code make.unique} over
+     * the terms in order, so the second term on {@code Tree} (as {@code (days || Tree)} makes) is
+     * {@code Tree.1}, a third {@code Tree.2}.
+     */
+    public static java.util.List<String> lme4Names(java.util.List<VarComp> terms) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (VarComp vc : terms) {
+            int k = seen.merge(vc.group(), 1, Integer::sum) - 1;
+            out.add(k == 0 ? vc.group() : vc.group() + "." + k);
+        }
+        return out;
+    }
 }

@@ -54,11 +54,13 @@ public final class FitSummaryText {
             for (int i = 5; i < head2.length; i++) head2[i] = "";
         }
         rows.add(head2);
-        for (VarComp vc : r.varComps()) {
+        List<String> groupNames = VarComp.lme4Names(r.varComps());
+        for (int t = 0; t < r.varComps().size(); t++) {
+            VarComp vc = r.varComps().get(t);
             for (int a = 0; a < vc.size(); a++) {
                 String[] row = new String[head2.length];
                 Arrays.fill(row, "");
-                row[0] = a == 0 ? vc.group() : "";
+                row[0] = a == 0 ? groupNames.get(t) : "";
                 row[1] = vc.columns()[a];
                 row[2] = sig(vc.variance(a), 5);
                 row[3] = sig(vc.sd(a), 5);
@@ -100,7 +102,7 @@ public final class FitSummaryText {
         }
         sb.append(table(fx.toArray(new String[0][]), 1));
         if (tests != null && !tests.terms().isEmpty()) {
-            sb.append("\nF tests of fixed terms (Satterthwaite's method):\n");
+            sb.append("\nType III F tests of fixed terms (Satterthwaite's method), as lmerTest's anova:\n");
             List<String[]> ft = new ArrayList<>();
             ft.add(new String[] {"", "NumDF", "DenDF", "F value", "Pr(>F)"});
             for (Satterthwaite.FTest t : tests.terms()) {

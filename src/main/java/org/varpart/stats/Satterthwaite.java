@@ -208,87 +208,61 @@ public final class Satterthwaite {
 
     /** The F test that the coefficients in {@code columns} are all zero. */
     public FTest fTest(String term, int[] columns) {
-        int q = columns.length;
-        double[][] vl = new double[q][q];
-        for (int i = 0; i < q; i++) for (int j = 0; j < q; j++) vl[i][j] = vcov[columns[i]][columns[j]];
-        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(vl));
-        double fsum = 0;
-        double[] nu = new double[q];
-        for (int m = 0; m < q; m++) {
-            double d = eig.getRealEigenvalue(m);
-            double[] pv = eig.getEigenvector(m).toArray();
-            double[] l = new double[p];
-            double lb = 0;
-            for (int i = 0; i < q; i++) {
-                l[columns[i]] = pv[i];
-                lb += pv[i] * beta[columns[i]];
-            }
-            fsum += lb * lb / d;
-            nu[m] = df(l);
-        }
-        double f = fsum / q;
-        double ddf = fDenominatorDf(nu);
-        double pval = fTail(f, q, ddf);
-        return new FTest(term, q, ddf, f, pval);
-    }
-
-    /** Whether some other term's variables include all of this term's. */
-    static boolean containedInAnother(String label, List<String> terms) {
-        java.util.Set<String> vars = variables(label);
-        for (String other : terms) {
-            if (!other.equals(label) && !other.equals("(Intercept)") && variables(other).containsAll(vars)) return true;
-        }
-        return false;
-    }
-
-    /** The variables of a term label, split on ':' outside parentheses. */
-    static java.util.Set<String> variables(String label) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        int depth = 0, start = 0;
-        for (int i = 0; i < label.length(); i++) {
-            char ch = label.charAt(i);
-            if (ch == '(') depth++;
-            else if (ch == ')') depth--;
-            else if (ch == ':' && depth == 0) {
-                out.add(label.substring(start, i));
-                start = i + 1;
-            }
-        }
-        out.add(label.substring(start));
-        return out;
-    }
-
-    /** lmerTest's {@code get_Fstat_ddf}. */
-    static double fDenominatorDf(double[] nu) {
-        if (nu.length == 1) return nu[0];
-        boolean equal = true;
-        for (int i = 1; i < nu.length; i++) equal &= Math.abs(nu[i] - nu[0]) < 1e-8;
-        if (equal) return nu[0];
-        double e = 0;
-        for (double v : nu) {
-            if (v <= 2) return 2;
-            e += v / (v - 2);
-        }
-        return 2 * e / (e - nu.length);
+        double[][] l = new double[columns.length][p];
+        for (int i = 0; i < columns.length; i++) l[i][columns[i]] = 1;
+        return fTest(term, l);
     }
 
     /**
-     * The F test of each fixed term (not the intercept) that no higher-order term contains: the
-     * hypothesis that all its coefficients are zero, which is lmerTest's type III hypothesis for
-     * such a term. A term contained in an interaction (age in age:sex) is left out: with
-     * treatment contrasts its coefficients are effects at the reference level, a different
-     * hypothesis from lmerTest's type III one.
+     * The F test of the hypothesis Lβ = 0 as lmerTest's {@code contestMD}: with LVLᵀ = PDPᵀ
+     * (eigenvalues in decreasing order, those at most √ε·d₁ dropped, q kept), F is the mean of
+     * (pₘᵀLβ)²/dₘ over the q kept directions, each with its Satterthwaite df νₘ, combined into
+     * the denominator df by {@link TermFTests#fDenominatorDf}.
+     */
+    public FTest fTest(String term, double[][] lc) {
+        int r = lc.length;
+        double[][] vl = new double[r][r];
+        for (int i = 0; i < r; i++) for (int j = 0; j < r; j++) vl[i][j] = bilinear(lc[i], lc[j]);
+        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(vl));
+        double[] d = eig.getRealEigenvalues().clone();
+        Integer[] order = new Integer[r];
+        for (int m = 0; m < r; m++) order[m] = m;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(d[b], d[a]));
+        double tol = Math.max(Math.sqrt(Math.ulp(1.0)) * d[order[0]], 0);
+        List<Double> nus = new ArrayList<>();
+        double fsum = 0;
+        for (int m = 0; m < r; m++) {
+            double dm = d[order[m]];
+            if (!(dm > tol)) continue;
+            double[] pv = eig.getEigenvector(order[m]).toArray();
+            double[] l = new double[p];
+            for (int i = 0; i < r; i++) for (int k = 0; k < p; k++) l[k] += pv[i] * lc[i][k];
+            double lb = 0;
+            for (int k = 0; k < p; k++) lb += l[k] * beta[k];
+            fsum += lb * lb / dm;
+            nus.add(df(l));
+        }
+        int q = nus.size();
+        if (q == 0) return new FTest(term, 0, Double.NaN, Double.NaN, Double.NaN);
+        double f = fsum / q;
+        double ddf = TermFTests.fDenominatorDf(nus.stream().mapToDouble(Double::doubleValue).toArray());
+        return new FTest(term, q, ddf, f, fTail(f, q, ddf));
+    }
+
+    private double bilinear(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < p; i++) {
+            if (a[i] == 0) continue;
+            for (int j = 0; j < p; j++) s += a[i] * vcov[i][j] * b[j];
+        }
+        return s;
+    }
+
+    /**
+     * The F test of each fixed term (not the intercept): lmerTest's type III test, see
+     * {@link TermFTests#of}.
      */
     public List<FTest> termTests(Design d) {
-        List<FTest> out = new ArrayList<>();
-        for (int t = 0; t < d.fixedTerms().size(); t++) {
-            String label = d.fixedTerms().get(t);
-            if (label.equals("(Intercept)") || containedInAnother(label, d.fixedTerms())) continue;
-            List<Integer> cols = new ArrayList<>();
-            for (int j = 0; j < d.p(); j++) if (d.assign(j) == t) cols.add(j);
-            if (cols.isEmpty()) continue;
-            out.add(fTest(label, cols.stream().mapToInt(Integer::intValue).toArray()));
-        }
-        return out;
+        return TermFTests.of(this, d);
     }
 }

@@ -20,7 +20,9 @@ import org.varpart.lmm.FitResult;
 
 /**
  * Satterthwaite t and F tests and ranova's likelihood-ratio tests against lmerTest, for every
- * fixture model, REML and ML. Tolerances: df and p-values 1e-3 relative (p-values below 1e-10:
+ * fixture model, REML and ML. The F tests are lmerTest's default (type III) {@code anova}, one row
+ * per fixed term, main effects inside interactions included, and every row lmerTest prints must
+ * have varpart's counterpart. Tolerances: df and p-values 1e-3 relative (p-values below 1e-10:
  * 1e-2 relative), t and F 1e-4 relative, LRT statistics 1e-4 absolute. The Satterthwaite checks
  * of fits with a term of several columns on the boundary are skipped (and reported as skipped):
  * there lmerTest's numerical Hessian (and so its df) depends on its finite-difference scheme at
@@ -54,6 +56,11 @@ class LmerTestFixtureTest {
             pValue(f.get("p_value", t.name()), t.p(), "p of " + t.name());
         }
         int compared = 0;
+        java.util.Set<String> produced = new java.util.HashSet<>();
+        for (Satterthwaite.FTest t : s.termTests(d)) produced.add(t.term());
+        for (String term : f.all("anova_f").keySet()) {
+            assertTrue(produced.contains(term), "lmerTest's type III anova has a row " + term + " that varpart does not test");
+        }
         for (Satterthwaite.FTest t : s.termTests(d)) {
             if (!f.has("anova_f", t.term())) fail("lmerTest has no anova row " + t.term());
             assertEquals((int) f.get("anova_numdf", t.term()), t.numDf(), "numerator df of " + t.term());
