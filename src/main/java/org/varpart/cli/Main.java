@@ -35,10 +35,25 @@ public final class Main {
         int code = run(args, System.out, System.err);
         // A Databricks jar task must return rather than exit; a failure is an exception there.
         if (onDatabricks()) {
-            if (code != 0) throw new IllegalStateException("varpart " + String.join(" ", args) + " failed (exit code " + code + ")");
+            if (code != 0) throw new IllegalStateException(failure(args, code));
             return;
         }
         System.exit(code);
+    }
+
+    /** The one-line failure a Databricks task reports: the command and its arguments, credentials hidden. */
+    static String failure(String[] args, int code) {
+        StringBuilder sb = new StringBuilder("varpart");
+        String previous = "";
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            // --key=value and "--key value" both hide a credential-like key's value
+            String shown = a.startsWith("--") && eq > 2 ? "--" + a.substring(2, eq) + "=" + Redaction.value(a.substring(2, eq), a.substring(eq + 1))
+                    : previous.startsWith("--") && previous.indexOf('=') < 0 && Redaction.isSecretKey(previous.substring(2)) ? "***" : Redaction.text(a);
+            sb.append(' ').append(shown);
+            previous = a;
+        }
+        return sb.append(" failed (exit code ").append(code).append("; the driver's log has the details)").toString();
     }
 
     /** Whether this JVM is a Databricks cluster's driver, which owns the Spark session. */

@@ -2,10 +2,11 @@ package org.varpart.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.varpart.job.ConfigFile;
+import scala.Option;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.varpart.job.JobConfig;
 import org.varpart.job.Redaction;
@@ -31,7 +32,7 @@ final class RunCommand {
     private RunCommand() {}
 
     static int run(String[] argv, PrintStream out) {
-        Path config = null;
+        String config = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
@@ -44,22 +45,26 @@ final class RunCommand {
                 int eq = kv.indexOf('=');
                 if (eq > 0) overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
                 else if (kv.equals("overwrite") || kv.equals("resume") || kv.equals("drop_unmatched_samples")) overrides.put(kv, "true");
-                else if (i + 1 < argv.length) overrides.put(kv, argv[++i]);
-                else throw new Args.UsageException("--" + kv + " needs a value");
+                else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) overrides.put(kv, argv[++i]);
+                else throw new Args.UsageException("--" + Redaction.escapeControls(kv) + " needs a value (--" + Redaction.escapeControls(kv) + "=VALUE)");
             } else if (config == null) {
-                config = Path.of(a);
+                config = a;
             } else {
-                throw new Args.UsageException("one config file only; found '" + config + "' and '" + a + "'");
+                throw new Args.UsageException("one config file only; found '" + Redaction.text(config) + "' and '" + Redaction.text(a) + "'");
             }
         }
         boolean ownInputs = overrides.containsKey("samples") || overrides.keySet().stream().anyMatch(k -> k.startsWith("assay."));
-        if (config == null && Files.exists(Path.of(DEFAULT_CONFIG)) && !ownInputs) {
-            config = Path.of(DEFAULT_CONFIG);
+        if (config == null && Files.exists(java.nio.file.Path.of(DEFAULT_CONFIG)) && !ownInputs) {
+            config = DEFAULT_CONFIG;
         }
-        JobConfig cfg = JobConfig.load(config, overrides);
-        // a session that already exists (a notebook's, Databricks') is used and left running
-        boolean own = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = session(cfg);
+        // a session that already exists (a notebook's, Databricks') is used and left running; its
+        // Hadoop configuration, with this run's spark.hadoop.* keys, reaches the config file
+        Option<SparkSession> existing = existing();
+        Configuration hadoop = existing.isDefined() ? Sessions.withHadoopKeys(new Configuration(existing.get().sparkContext().hadoopConfiguration()), overrides)
+                : ConfigFile.hadoopFor(overrides);
+        JobConfig cfg = JobConfig.load(config, overrides, hadoop);
+        boolean own = existing.isEmpty();
+        SparkSession spark = own ? Sessions.start(cfg) : Sessions.adopt(existing.get(), cfg);
         try {
             VarPartJob.Outcome o = VarPartJob.run(spark, cfg, out);
             out.printf("varpart: %d features in %.1f s%s; status counts %s%n", o.features(), o.seconds(),
@@ -72,15 +77,9 @@ final class RunCommand {
         }
     }
 
-    /** A session on the cluster's master, or on the config's when nothing else sets one. */
-    static SparkSession session(JobConfig cfg) {
-        SparkConf conf = new SparkConf();
-        conf.setAppName("varpart");
-        if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(cfg.master());
-        conf.setIfMissing("spark.ui.showConsoleProgress", "true");
-        cfg.sparkSettings().forEach(conf::set);
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
-        return spark;
+    /** The session this JVM already has (a notebook's, Databricks'), if any. */
+    static Option<SparkSession> existing() {
+        Option<SparkSession> active = SparkSession.getActiveSession();
+        return active.isDefined() ? active : SparkSession.getDefaultSession();
     }
 }
