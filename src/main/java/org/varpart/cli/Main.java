@@ -27,6 +27,8 @@ public final class Main {
     /** Held so that the level set below is not lost when the logger is collected. */
     private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -99,6 +101,10 @@ public final class Main {
             return 2;
         } catch (Exception | StackOverflowError e) {
             Failure.Explained x = Failure.explain(e);
+            // the whole story (redacted) in the driver's log: at ERROR for a failure varpart could not
+            // explain, at DEBUG for one it could; one line on stderr
+            if (x.code() == Failure.UNEXPECTED) LOG.error("varpart " + Redaction.escapeControls(args[0]) + " failed", Redacted.of(e));
+            else LOG.debug("varpart " + Redaction.escapeControls(args[0]) + " failed", Redacted.of(e));
             err.println("varpart " + args[0] + ": " + Redaction.text(x.message()));
             return x.code();
         }

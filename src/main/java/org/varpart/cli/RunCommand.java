@@ -29,6 +29,9 @@ final class RunCommand {
             cluster use submit/spark-submit.sh, which leaves the master to spark-submit.
             """;
 
+    /** The job's progress, notes and warnings (INFO and WARN). */
+    private static final org.slf4j.Logger JOB_LOG = org.slf4j.LoggerFactory.getLogger(VarPartJob.class);
+
     private RunCommand() {}
 
     static int run(String[] argv, PrintStream out) {
@@ -66,7 +69,8 @@ final class RunCommand {
         boolean own = existing.isEmpty();
         SparkSession spark = own ? Sessions.start(cfg) : Sessions.adopt(existing.get(), cfg);
         try {
-            VarPartJob.Outcome o = VarPartJob.run(spark, cfg, out);
+            // progress, notes and warnings go to the log; stdout gets the result only
+            VarPartJob.Outcome o = VarPartJob.run(spark, cfg, LogLines.to(JOB_LOG));
             out.printf("varpart: %d features in %.1f s%s; status counts %s%n", o.features(), o.seconds(),
                     o.resumed() > 0 ? " (" + o.resumed() + " of them fitted by the interrupted run)" : "", o.statusCounts());
             out.println("varpart: results in " + Redaction.text(o.output())

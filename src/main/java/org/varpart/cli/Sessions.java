@@ -38,8 +38,26 @@ final class Sessions {
         boolean local = conf.get("spark.master", "").startsWith("local");
         if (local) conf.setIfMissing("spark.ui.showConsoleProgress", "true");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        if (local) spark.sparkContext().setLogLevel("WARN");
+        if (local) {
+            spark.sparkContext().setLogLevel("WARN");
+            keepVarpartAtInfo();
+        }
         return spark;
+    }
+
+    /**
+     * Spark's {@code setLogLevel} sets the root logger's level; varpart's own progress stays at
+     * INFO unless a logging configuration names the {@code org.varpart} logger.
+     */
+    private static void keepVarpartAtInfo() {
+        try {
+            org.apache.logging.log4j.core.LoggerContext ctx = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+            if (!ctx.getConfiguration().getLoggers().containsKey("org.varpart")) {
+                org.apache.logging.log4j.core.config.Configurator.setLevel("org.varpart", org.apache.logging.log4j.Level.INFO);
+            }
+        } catch (LinkageError | ClassCastException e) {
+            LOG.debug("logging is not log4j2 here; its levels are left as they are", e);
+        }
     }
 
     /** Applies the run's {@code spark.*} keys to a session that exists; returns it. */

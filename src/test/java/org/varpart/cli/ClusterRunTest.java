@@ -122,6 +122,48 @@ class ClusterRunTest {
     }
 
     @Test
+    void aFailingRunNamesNoCredential(@TempDir Path dir) throws IOException {
+        SparkTestSession.get();
+        Files.writeString(dir.resolve("run.conf"), "spark.hadoop.fs.s3a.secret.key = file-secret-8888\nformula = ~ (1 | g)\noutput = " + dir.resolve("out") + "\n");
+        Captured log = new Captured();
+        log.start();
+        Logger root = (Logger) LogManager.getRootLogger();
+        root.addAppender(log);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = Main.run(new String[] {"run", dir.resolve("run.conf").toString(), "--samples=s3a://AKIAURI4444:uri-secret-5555@bucket/samples.tsv",
+                "--assay.rna=gs://bucket/rna.tsv", "--spark.hadoop.fs.s3a.access.key=AKIACLI6666", "--spark.hadoop.fs.s3a.session.token", "cli-token-7777"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            root.removeAppender(log);
+        }
+        assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(dir.resolve("out")), "nothing written");
+        String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8) + log.text();
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("s3a://***@bucket") || err.toString(StandardCharsets.UTF_8).contains("s3a"), all);
+        for (String secret : List.of("file-secret-8888", "AKIAURI4444", "uri-secret-5555", "AKIACLI6666", "cli-token-7777")) {
+            assertFalse(all.contains(secret), "a credential was printed: " + secret + "\n" + all);
+        }
+        SparkTestSession.get().sparkContext().hadoopConfiguration().unset("fs.s3a.secret.key");
+        SparkTestSession.get().sparkContext().hadoopConfiguration().unset("fs.s3a.access.key");
+        SparkTestSession.get().sparkContext().hadoopConfiguration().unset("fs.s3a.session.token");
+    }
+
+    @Test
+    void anUnexpectedErrorIsLoggedWithItsStackTraceRedacted() {
+        IllegalStateException cause = new IllegalStateException("connecting with fs.s3a.secret.key=deep-secret-9999");
+        Redacted r = Redacted.of(new RuntimeException("wrapped s3a://AKIA1:s2@b/x", cause));
+        java.io.StringWriter w = new java.io.StringWriter();
+        r.printStackTrace(new java.io.PrintWriter(w));
+        String trace = w.toString();
+        assertFalse(trace.contains("deep-secret-9999") || trace.contains("AKIA1"), trace);
+        assertTrue(trace.contains("java.lang.RuntimeException: wrapped s3a://***@b/x"), trace);
+        assertTrue(trace.contains("Caused by: java.lang.IllegalStateException: connecting with fs.s3a.secret.key=***"), trace);
+        assertTrue(trace.contains("ClusterRunTest.anUnexpectedErrorIsLoggedWithItsStackTraceRedacted"), "the original stack trace: " + trace);
+    }
+
+    @Test
     void theDatabricksFailureLineHidesCredentials() {
         String line = Main.failure(new String[] {"run", "s3a://AKIAURI4444:uri-secret-5555@bucket/varpart.conf",
             "--spark.hadoop.fs.s3a.secret.key=cli-secret-6666", "--spark.hadoop.fs.s3a.access.key", "AKIASEP7777", "--method=REML"}, 2);
