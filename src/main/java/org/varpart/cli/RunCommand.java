@@ -7,6 +7,7 @@ import org.varpart.job.ConfigFile;
 import scala.Option;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.varpart.job.JobConfig;
 import org.varpart.job.Redaction;
@@ -25,8 +26,19 @@ final class RunCommand {
 
             Keys:
             %s
-            Locally (no spark-submit) Spark runs embedded, on the 'master' key (local[*]). On a
-            cluster use submit/spark-submit.sh, which leaves the master to spark-submit.
+            CONFIG may be a local path or any URI Hadoop's FileSystem reaches (hdfs://, s3a://,
+            dbfs:/, /Volumes/...). Locally (no spark-submit) Spark runs embedded, on the 'master'
+            key (local[*]). On a cluster use submit/spark-submit.sh, which leaves the master to
+            spark-submit and, in cluster deploy mode, ships a local CONFIG with the application.
+            Progress and warnings go to the log (log4j2, stderr by default); stdout gets the result.
+
+            Exit codes:
+              0  the run finished; the output is complete (_SUCCESS written last)
+              1  an unexpected error (logged with its stack trace)
+              2  bad input or usage (the file, line, column or key named), a missing file-system
+                 connector; nothing written
+              3  the environment failed (a full disk, lost executors, ...);
+                 the features committed so far are kept for --resume
             """;
 
     /** The job's progress, notes and warnings (INFO and WARN). */
@@ -35,27 +47,17 @@ final class RunCommand {
     private RunCommand() {}
 
     static int run(String[] argv, PrintStream out) {
-        String config = null;
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                out.printf(HELP, JobConfig.documentation());
-                return 0;
-            }
-            if (a.startsWith("--")) {
-                String kv = a.substring(2);
-                int eq = kv.indexOf('=');
-                if (eq > 0) overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
-                else if (kv.equals("overwrite") || kv.equals("resume") || kv.equals("drop_unmatched_samples")) overrides.put(kv, "true");
-                else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) overrides.put(kv, argv[++i]);
-                else throw new Args.UsageException("--" + Redaction.escapeControls(kv) + " needs a value (--" + Redaction.escapeControls(kv) + "=VALUE)");
-            } else if (config == null) {
-                config = a;
-            } else {
-                throw new Args.UsageException("one config file only; found '" + Redaction.text(config) + "' and '" + Redaction.text(a) + "'");
-            }
+        Args args = Args.parseKeys(argv, Set.of("overwrite", "resume", "drop_unmatched_samples"));
+        if (args.has("help")) {
+            out.printf(HELP, JobConfig.documentation());
+            return 0;
         }
+        if (args.positional.size() > 1) {
+            throw new Args.UsageException("one config file only; found '" + Redaction.text(args.positional.get(0)) + "' and '"
+                    + Redaction.text(args.positional.get(1)) + "'");
+        }
+        String config = args.positional.isEmpty() ? null : args.positional.get(0);
+        Map<String, String> overrides = new LinkedHashMap<>(args.values);
         boolean ownInputs = overrides.containsKey("samples") || overrides.keySet().stream().anyMatch(k -> k.startsWith("assay."));
         if (config == null && Files.exists(java.nio.file.Path.of(DEFAULT_CONFIG)) && !ownInputs) {
             config = DEFAULT_CONFIG;

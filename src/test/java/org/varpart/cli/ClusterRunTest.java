@@ -178,5 +178,17 @@ class ClusterRunTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--tests needs a value"), err.toString());
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains("--method=ML needs"), "the flag is named, not the next argument");
+        for (String command : List.of("run", "fit", "report", "simulate", "apim", "bench")) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+            assertEquals(0, Main.run(new String[] {command, "--help"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                    new PrintStream(e, true, StandardCharsets.UTF_8)), command);
+            assertTrue(o.size() > 0 && e.size() == 0, command + ": help on stdout only");
+            if (command.equals("run")) assertTrue(o.toString(StandardCharsets.UTF_8).contains("Exit codes:"), o.toString());
+            o.reset();
+            assertEquals(2, Main.run(new String[] {command, "--nope-not-an-option", "--also-not"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                    new PrintStream(e, true, StandardCharsets.UTF_8)), command);
+            assertTrue(o.size() == 0 && e.toString(StandardCharsets.UTF_8).contains("--nope-not-an-option"), command + ": the error on stderr names the option: " + e);
+        }
     }
 }
