@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Command-line options: {@code --name value}, {@code --name=value} and flags. Unknown options are
- * an error that lists the known ones.
+ * The command line of every command: {@code --name value}, {@code --name=value} and flags;
+ * {@code -h} is {@code --help}. An option that needs a value and is followed by nothing, or by
+ * another option, is an error naming it; unknown options are an error that lists the known ones.
  */
 final class Args {
     final Map<String, String> values = new LinkedHashMap<>();
@@ -27,9 +28,24 @@ final class Args {
      * @param flags options without a value
      */
     static Args parse(String[] argv, Set<String> withValue, Set<String> flags) {
+        return parse(argv, withValue, flags, false);
+    }
+
+    /**
+     * {@code varpart run}'s command line: any {@code --key} takes a value (its keys are the
+     * config's), and the given flags may stand alone ({@code --resume}) or take one
+     * ({@code --resume=false}).
+     */
+    static Args parseKeys(String[] argv, Set<String> flags) {
+        return parse(argv, null, flags, true);
+    }
+
+    /** {@code withValue} null: any option not a flag takes a value. */
+    private static Args parse(String[] argv, Set<String> withValue, Set<String> flags, boolean flagsTakeValues) {
         Args a = new Args();
         for (int i = 0; i < argv.length; i++) {
             String s = argv[i];
+            if (s.equals("-h")) s = "--help";
             if (s.startsWith("--")) {
                 String name = s.substring(2), value = null;
                 int eq = name.indexOf('=');
@@ -37,12 +53,16 @@ final class Args {
                     value = name.substring(eq + 1);
                     name = name.substring(0, eq);
                 }
-                if (flags.contains(name)) {
-                    if (value != null) throw new UsageException("--" + name + " takes no value");
-                    a.values.put(name, "true");
-                } else if (withValue.contains(name)) {
+                String shown = org.varpart.job.Redaction.escapeControls(name);
+                if (name.isEmpty()) throw new UsageException("'--' alone is not an option; give --key=value");
+                if (flags.contains(name) || name.equals("help")) {
+                    if (value != null && !flagsTakeValues) throw new UsageException("--" + shown + " takes no value");
+                    a.values.put(name, value == null ? "true" : value);
+                } else if (withValue == null || withValue.contains(name)) {
                     if (value == null) {
-                        if (i + 1 >= argv.length) throw new UsageException("--" + name + " needs a value");
+                        if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
+                            throw new UsageException("--" + shown + " needs a value (--" + shown + "=VALUE)");
+                        }
                         value = argv[++i];
                     }
                     a.values.put(name, value);

@@ -1,12 +1,7 @@
 package org.varpart.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.varpart.job.JobConfig;
+import java.util.Set;
 import org.varpart.job.PlanCheck;
 
 /** {@code varpart check}: the driver's checks of a run and the collinearity table, without fitting. */
@@ -26,36 +21,17 @@ final class CheckCommand {
     private CheckCommand() {}
 
     static int run(String[] argv, PrintStream out) {
-        Path config = null;
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                out.print(HELP);
-                return 0;
-            }
-            if (a.startsWith("--")) {
-                String kv = a.substring(2);
-                int eq = kv.indexOf('=');
-                if (eq > 0) overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
-                else if (i + 1 < argv.length) overrides.put(kv, argv[++i]);
-                else throw new Args.UsageException("--" + kv + " needs a value");
-            } else if (config == null) {
-                config = Path.of(a);
-            } else {
-                throw new Args.UsageException("one config file only; found '" + config + "' and '" + a + "'");
-            }
+        Args args = Args.parseKeys(argv, Set.of("overwrite", "resume", "drop_unmatched_samples"));
+        if (args.has("help")) {
+            out.print(HELP);
+            return 0;
         }
-        boolean ownInputs = overrides.containsKey("samples") || overrides.keySet().stream().anyMatch(k -> k.startsWith("assay."));
-        if (config == null && Files.exists(Path.of(RunCommand.DEFAULT_CONFIG)) && !ownInputs) config = Path.of(RunCommand.DEFAULT_CONFIG);
-        JobConfig cfg = JobConfig.load(config, overrides);
-        boolean own = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = RunCommand.session(cfg);
+        RunCommand.Session session = RunCommand.Session.of(args);
         try {
-            PlanCheck.run(spark, cfg, out);
+            PlanCheck.run(session.spark(), session.config(), out);
             return 0;
         } finally {
-            if (own && !Main.onDatabricks()) spark.stop();
+            session.close();
         }
     }
 }

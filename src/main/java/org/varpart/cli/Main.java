@@ -29,6 +29,8 @@ public final class Main {
     /** Held so that the level set below is not lost when the logger is collected. */
     private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -37,10 +39,25 @@ public final class Main {
         int code = run(args, System.out, System.err);
         // A Databricks jar task must return rather than exit; a failure is an exception there.
         if (onDatabricks()) {
-            if (code != 0) throw new IllegalStateException("varpart " + String.join(" ", args) + " failed (exit code " + code + ")");
+            if (code != 0) throw new IllegalStateException(failure(args, code));
             return;
         }
         System.exit(code);
+    }
+
+    /** The one-line failure a Databricks task reports: the command and its arguments, credentials hidden. */
+    static String failure(String[] args, int code) {
+        StringBuilder sb = new StringBuilder("varpart");
+        String previous = "";
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            // --key=value and "--key value" both hide a credential-like key's value
+            String shown = a.startsWith("--") && eq > 2 ? "--" + a.substring(2, eq) + "=" + Redaction.value(a.substring(2, eq), a.substring(eq + 1))
+                    : previous.startsWith("--") && previous.indexOf('=') < 0 && Redaction.isSecretKey(previous.substring(2)) ? "***" : Redaction.text(a);
+            sb.append(' ').append(shown);
+            previous = a;
+        }
+        return sb.append(" failed (exit code ").append(code).append("; the driver's log has the details)").toString();
     }
 
     /** Whether this JVM is a Databricks cluster's driver, which owns the Spark session. */
@@ -90,6 +107,10 @@ public final class Main {
             return 2;
         } catch (Exception | StackOverflowError e) {
             Failure.Explained x = Failure.explain(e);
+            // the whole story (redacted) in the driver's log: at ERROR for a failure varpart could not
+            // explain, at DEBUG for one it could; one line on stderr
+            if (x.code() == Failure.UNEXPECTED) LOG.error("varpart " + Redaction.escapeControls(args[0]) + " failed", Redacted.of(e));
+            else LOG.debug("varpart " + Redaction.escapeControls(args[0]) + " failed", Redacted.of(e));
             err.println("varpart " + args[0] + ": " + Redaction.text(x.message()));
             return x.code();
         }

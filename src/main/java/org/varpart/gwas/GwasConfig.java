@@ -1,9 +1,5 @@
 package org.varpart.gwas;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,9 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.varpart.design.InputException;
+import org.varpart.job.ConfigFile;
 import org.varpart.job.Redaction;
 
 /**
@@ -53,7 +48,7 @@ public final class GwasConfig implements java.io.Serializable {
     /** Reads a config file (a Hadoop path; may be null) and applies the overrides, then validates. */
     public static GwasConfig load(String file, Map<String, String> overrides, Configuration hadoop) {
         Map<String, String> raw = new LinkedHashMap<>();
-        if (file != null) raw.putAll(parse(file, hadoop));
+        if (file != null) raw.putAll(ConfigFile.read(file, hadoop));
         raw.putAll(overrides);
         return of(raw, file == null ? "the command line" : file);
     }
@@ -98,32 +93,6 @@ public final class GwasConfig implements java.io.Serializable {
         } catch (NumberFormatException e) {
             throw new InputException(source + ": " + k + " must be a number from " + lo + " to " + hi + ", not '" + v.get(k) + "'.");
         }
-    }
-
-    static Map<String, String> parse(String file, Configuration hadoop) {
-        Map<String, String> out = new LinkedHashMap<>();
-        try {
-            Path p = new Path(file);
-            FileSystem fs = p.getFileSystem(hadoop);
-            if (!fs.exists(p)) throw new InputException("The config file " + file + " does not exist.");
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
-                String line;
-                int no = 0;
-                while ((line = r.readLine()) != null) {
-                    no++;
-                    String s = line.strip();
-                    if (s.isEmpty() || s.startsWith("#")) continue;
-                    int eq = s.indexOf('=');
-                    if (eq <= 0) throw new InputException(file + " line " + no + ": expected 'key = value', found '" + s + "'.");
-                    String k = s.substring(0, eq).strip();
-                    if (out.containsKey(k)) throw new InputException(file + " line " + no + ": '" + k + "' is set twice.");
-                    out.put(k, s.substring(eq + 1).strip());
-                }
-            }
-        } catch (IOException e) {
-            throw new InputException("Cannot read the config file " + file + ": " + e.getMessage(), e);
-        }
-        return out;
     }
 
     public String get(String k) {

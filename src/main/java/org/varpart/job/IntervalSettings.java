@@ -33,33 +33,33 @@ public record IntervalSettings(boolean enabled, int replicates, double level, Fr
     }
 
     /** Checks and normalises the keys' values; a bad one fails naming the key and the value. */
-    static void validate(Map<String, String> v, String source) {
+    static void validate(Map<String, String> v, java.util.function.Function<String, String> where) {
         String ci = v.get("ci").toLowerCase(Locale.ROOT);
-        if (!ci.equals("true") && !ci.equals("false")) throw bad(source, "ci", "true or false", v.get("ci"));
+        if (!ci.equals("true") && !ci.equals("false")) throw bad(where, "ci", "true or false", v.get("ci"));
         v.put("ci", ci);
         try {
             if (Integer.parseInt(v.get("ci_replicates")) < 10) throw new NumberFormatException();
         } catch (NumberFormatException e) {
-            throw bad(source, "ci_replicates", "a whole number of at least 10", v.get("ci_replicates"));
+            throw bad(where, "ci_replicates", "a whole number of at least 10", v.get("ci_replicates"));
         }
         try {
             double level = Double.parseDouble(v.get("ci_level"));
             if (!(level > 0 && level < 1)) throw new NumberFormatException();
         } catch (NumberFormatException e) {
-            throw bad(source, "ci_level", "a number between 0 and 1", v.get("ci_level"));
+            throw bad(where, "ci_level", "a number between 0 and 1", v.get("ci_level"));
         }
         String m = v.get("ci_method").toLowerCase(Locale.ROOT);
-        if (!m.equals("logit_basic") && !m.equals("percentile")) throw bad(source, "ci_method", "logit_basic or percentile", v.get("ci_method"));
+        if (!m.equals("logit_basic") && !m.equals("percentile")) throw bad(where, "ci_method", "logit_basic or percentile", v.get("ci_method"));
         v.put("ci_method", m);
         try {
             Long.parseLong(v.get("seed"));
         } catch (NumberFormatException e) {
-            throw bad(source, "seed", "a whole number", v.get("seed"));
+            throw bad(where, "seed", "a whole number", v.get("seed"));
         }
     }
 
-    private static InputException bad(String source, String key, String what, String value) {
-        return new InputException(source + ": " + key + " must be " + what + ", not '" + value + "'.");
+    private static InputException bad(java.util.function.Function<String, String> where, String key, String what, String value) {
+        return new InputException(where.apply(key) + ": " + key + " must be " + what + ", not '" + value + "'.");
     }
 
     /** The settings of a validated configuration. */

@@ -1,13 +1,10 @@
 package org.varpart.job;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,14 +66,31 @@ public final class JobConfig implements Serializable {
 
     /** Reads a config file (if not null) and applies {@code --key=value} overrides, then validates. */
     public static JobConfig load(Path file, Map<String, String> overrides) {
+        return load(file == null ? null : file.toString(), overrides, ConfigFile.hadoopFor(overrides));
+    }
+
+    /**
+     * Reads a config file at any location Hadoop's FileSystem reaches (null: none) with the given
+     * Hadoop configuration, and applies {@code --key=value} overrides, then validates.
+     */
+    public static JobConfig load(String location, Map<String, String> overrides, org.apache.hadoop.conf.Configuration hadoop) {
         Map<String, String> raw = new LinkedHashMap<>();
-        if (file != null) raw.putAll(parse(file));
+        if (location != null) raw.putAll(ConfigFile.read(location, hadoop));
+        String file = location == null ? null : "the config file " + Redaction.text(location);
+        Map<String, String> where = new HashMap<>();
+        raw.keySet().forEach(k -> where.put(k, file));
+        overrides.keySet().forEach(k -> where.put(k, "the command line (--" + Redaction.escapeControls(k) + ")"));
         raw.putAll(overrides);
-        return of(raw, file == null ? "the command line" : file.toString());
+        return of(raw, k -> where.getOrDefault(k, file == null ? "the command line" : file + " or the command line"));
     }
 
     /** Validates raw settings; {@code source} names where they came from in messages. */
     public static JobConfig of(Map<String, String> raw, String source) {
+        return of(raw, k -> source);
+    }
+
+    /** Validates raw settings; {@code where} names, for a key, where its value came from. */
+    static JobConfig of(Map<String, String> raw, java.util.function.Function<String, String> where) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> assays = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -84,45 +98,45 @@ public final class JobConfig implements Serializable {
             if (k.startsWith(ASSAY)) {
                 String name = k.substring(ASSAY.length());
                 if (!NAME.matcher(name).matches()) {
-                    throw new InputException(source + ": the assay name '" + name + "' must start with a letter and use letters, digits and _ only.");
+                    throw new InputException(where.apply(k) + ": the assay name '" + name + "' must start with a letter and use letters, digits and _ only.");
                 }
                 assays.put(name, v);
             } else if (k.startsWith(FORMAT) || KEYS.containsKey(k) || k.startsWith("spark.")) {
                 values.put(k, v);
             } else {
-                throw new InputException(source + ": unknown key '" + k + "'. Known keys: " + String.join(", ", KEYS.keySet())
+                throw new InputException(where.apply(k) + ": unknown key '" + k + "'. Known keys: " + String.join(", ", KEYS.keySet())
                         + ", assay.<name>, format.<name>, spark.<any Spark setting>.");
             }
         }
         KEYS.forEach((k, d) -> values.putIfAbsent(k, d[0]));
         for (Map.Entry<String, String[]> e : KEYS.entrySet()) {
             if (e.getValue()[0] == null && (values.get(e.getKey()) == null || values.get(e.getKey()).isBlank())) {
-                throw new InputException(source + ": '" + e.getKey() + "' is required: " + e.getValue()[1] + ".");
+                throw new InputException(where.apply(e.getKey()) + ": '" + e.getKey() + "' is required: " + e.getValue()[1] + ".");
             }
         }
-        if (assays.isEmpty()) throw new InputException(source + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
+        if (assays.isEmpty()) throw new InputException(where.apply("assay.") + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
         String method = values.get("method").toUpperCase(Locale.ROOT);
         if (!method.equals("ML") && !method.equals("REML")) {
-            throw new InputException(source + ": method must be ML or REML, not '" + values.get("method") + "'.");
+            throw new InputException(where.apply("method") + ": method must be ML or REML, not '" + values.get("method") + "'.");
         }
         values.put("method", method);
-        for (String b : List.of("overwrite", "resume", "drop_unmatched_samples", "tests")) bool(values, b, source);
+        for (String b : List.of("overwrite", "resume", "drop_unmatched_samples", "tests")) bool(values, b, where.apply(b));
         try {
             double fdr = Double.parseDouble(values.get("fdr"));
             if (!(fdr > 0 && fdr < 1)) throw new NumberFormatException();
         } catch (NumberFormatException e) {
-            throw new InputException(source + ": fdr must be a number between 0 and 1, not '" + values.get("fdr") + "'.");
+            throw new InputException(where.apply("fdr") + ": fdr must be a number between 0 and 1, not '" + values.get("fdr") + "'.");
         }
         for (String i : List.of("partitions", "progress_seconds", "chunk_features")) {
             int least = i.equals("chunk_features") ? 1 : 0;
             try {
                 if (Integer.parseInt(values.get(i)) < least) throw new NumberFormatException();
             } catch (NumberFormatException e) {
-                throw new InputException(source + ": " + i + " must be a whole number of at least " + least + ", not '" + values.get(i) + "'.");
+                throw new InputException(where.apply(i) + ": " + i + " must be a whole number of at least " + least + ", not '" + values.get(i) + "'.");
             }
         }
-        for (String a : assays.keySet()) format(values, assays, a, source);
-        IntervalSettings.validate(values, source);
+        for (String a : assays.keySet()) format(values, assays, a, where.apply(FORMAT + a));
+        IntervalSettings.validate(values, where);
         return new JobConfig(values, assays);
     }
 
@@ -143,30 +157,6 @@ public final class JobConfig implements Serializable {
             throw new InputException(source + ": format." + a + " must be tsv, csv, parquet_wide or parquet_long, not '" + f + "'.");
         }
         values.put(FORMAT + a, f);
-    }
-
-    /** Parses {@code key = value} lines; '#' starts a comment; values may not span lines. */
-    static Map<String, String> parse(Path file) {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                String s = line.strip();
-                if (s.isEmpty() || s.startsWith("#")) continue;
-                int eq = s.indexOf('=');
-                if (eq <= 0) throw new InputException(file + " line " + no + ": expected 'key = value', found '" + s + "'.");
-                String k = s.substring(0, eq).strip();
-                if (out.containsKey(k)) throw new InputException(file + " line " + no + ": '" + k + "' is set twice.");
-                out.put(k, s.substring(eq + 1).strip());
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new InputException("The config file " + file + " does not exist.");
-        } catch (IOException e) {
-            throw new InputException("Cannot read the config file " + file + ": " + e.getMessage());
-        }
-        return out;
     }
 
     /** A setting by its key, as text (null when unknown); the typed accessors below are for use in code. */

@@ -1,0 +1,77 @@
+package org.varpart.job;
+
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.varpart.design.InputException;
+
+/**
+ * Reads a run's {@code key = value} config file from wherever Hadoop's FileSystem reaches: a local
+ * path, {@code hdfs://}, {@code s3a://}, {@code dbfs:/}, {@code abfss://}, a Databricks volume
+ * ({@code /Volumes/...}, a local path on the driver). The location is kept as the user wrote it
+ * (a URI's {@code //} included) and shown redacted in messages.
+ */
+public final class ConfigFile {
+    private ConfigFile() {}
+
+    /**
+     * A Hadoop configuration for reaching the config file before any Spark session exists: Hadoop's
+     * defaults (the cluster's *-site.xml on the classpath) with every {@code spark.hadoop.X}
+     * setting of the JVM (as spark-submit passes them) and of the command line applied as {@code X},
+     * as Spark itself does for its sessions.
+     */
+    public static Configuration hadoopFor(Map<String, String> overrides) {
+        Configuration conf = new Configuration();
+        System.getProperties().stringPropertyNames().forEach(k -> {
+            if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), System.getProperty(k));
+        });
+        overrides.forEach((k, v) -> {
+            if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), v.trim());
+        });
+        return conf;
+    }
+
+    /** Parses the file at {@code location}; '#' starts a comment; values may not span lines. */
+    public static Map<String, String> read(String location, Configuration hadoop) {
+        String shown = Redaction.text(location);
+        Map<String, String> out = new LinkedHashMap<>();
+        Path p;
+        try {
+            p = new Path(location);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("The config file location '" + shown + "' is not a valid path or URI: " + Redaction.text(e.getMessage()));
+        }
+        try {
+            FileSystem fs = p.getFileSystem(hadoop);
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+                String line;
+                int no = 0;
+                while ((line = r.readLine()) != null) {
+                    no++;
+                    String s = line.strip();
+                    if (s.isEmpty() || s.startsWith("#")) continue;
+                    int eq = s.indexOf('=');
+                    if (eq <= 0) throw new InputException(shown + " line " + no + ": expected 'key = value', found '" + Redaction.text(s) + "'.");
+                    String k = s.substring(0, eq).strip();
+                    if (out.containsKey(k)) throw new InputException(shown + " line " + no + ": '" + Redaction.escapeControls(k) + "' is set twice.");
+                    out.put(k, s.substring(eq + 1).strip());
+                }
+            }
+        } catch (FileNotFoundException e) {
+            throw new InputException("The config file " + shown + " does not exist.");
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InputException) throw (InputException) e;
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            throw new InputException("Cannot read the config file " + shown + ": " + Redaction.text(String.valueOf(root)));
+        }
+        return out;
+    }
+}
