@@ -69,7 +69,9 @@ final class Failure {
             Matcher nm = NO_SCHEME.matcher(m);
             String scheme = nm.find() ? nm.group(1).toLowerCase(Locale.ROOT) : null;
             if (scheme == null && (t instanceof ClassNotFoundException || m.contains("ClassNotFoundException"))) {
-                for (Map.Entry<String, String> c : CLASS_SCHEME.entrySet()) if (m.contains(c.getKey())) scheme = c.getValue();
+                // the class's simple name after its package's dot, so that SecureAzureBlobFileSystem is not
+                // also read as AzureBlobFileSystem (Map.of iterates in no fixed order)
+                for (Map.Entry<String, String> c : CLASS_SCHEME.entrySet()) if (m.contains("." + c.getKey())) scheme = c.getValue();
             }
             if (scheme != null) {
                 String what = CONNECTORS.getOrDefault(scheme, "the Hadoop file-system connector for " + scheme + "://");
