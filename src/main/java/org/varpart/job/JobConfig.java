@@ -48,6 +48,9 @@ public final class JobConfig implements Serializable {
         key("chunk_features", "1000", "features per chunk of results committed while the run goes: what a failed task or a killed run refits at most, per running task");
         key("tests", "true", "significance per feature: Satterthwaite t and F tests of fixed effects, likelihood-ratio tests of variance components");
         key("fdr", "0.05", "the false discovery rate at which the summary counts significant features");
+        // counts assays (see CountsConfig)
+        key("voom_span", "0.5", "counts assays: the lowess span of voom's mean-variance trend");
+        key("moderated", "true", "counts assays: empirical-Bayes moderated t statistics (dream + eBayes) beside the plain ones");
     }
 
     private static void key(String name, String def, String doc) {
@@ -86,11 +89,11 @@ public final class JobConfig implements Serializable {
                     throw new InputException(source + ": the assay name '" + name + "' must start with a letter and use letters, digits and _ only.");
                 }
                 assays.put(name, v);
-            } else if (k.startsWith(FORMAT) || KEYS.containsKey(k) || k.startsWith("spark.")) {
+            } else if (k.startsWith(FORMAT) || KEYS.containsKey(k) || k.startsWith("spark.") || CountsConfig.isKey(k)) {
                 values.put(k, v);
             } else {
                 throw new InputException(source + ": unknown key '" + k + "'. Known keys: " + String.join(", ", KEYS.keySet())
-                        + ", assay.<name>, format.<name>, spark.<any Spark setting>.");
+                        + ", assay.<name>, format.<name>, " + CountsConfig.PREFIXES + ", spark.<any Spark setting>.");
             }
         }
         KEYS.forEach((k, d) -> values.putIfAbsent(k, d[0]));
@@ -99,7 +102,8 @@ public final class JobConfig implements Serializable {
                 throw new InputException(source + ": '" + e.getKey() + "' is required: " + e.getValue()[1] + ".");
             }
         }
-        if (assays.isEmpty()) throw new InputException(source + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
+        Map<String, String> counts = CountsConfig.validate(values, assays, source);
+        if (assays.isEmpty() && counts.isEmpty()) throw new InputException(source + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
         String method = values.get("method").toUpperCase(Locale.ROOT);
         if (!method.equals("ML") && !method.equals("REML")) {
             throw new InputException(source + ": method must be ML or REML, not '" + values.get("method") + "'.");
@@ -121,6 +125,7 @@ public final class JobConfig implements Serializable {
             }
         }
         for (String a : assays.keySet()) format(values, assays, a, source);
+        for (String a : counts.keySet()) format(values, counts, a, source);
         return new JobConfig(values, assays);
     }
 
@@ -130,7 +135,7 @@ public final class JobConfig implements Serializable {
         v.put(k, s);
     }
 
-    private static void format(Map<String, String> values, Map<String, String> assays, String a, String source) {
+    static void format(Map<String, String> values, Map<String, String> assays, String a, String source) {
         String f = values.get(FORMAT + a);
         if (f == null) {
             String p = assays.get(a).toLowerCase(Locale.ROOT);
@@ -250,6 +255,16 @@ public final class JobConfig implements Serializable {
         return assays;
     }
 
+    /** Every setting, unredacted, in the order given (for the typed readers of this package). */
+    Map<String, String> settings() {
+        return values;
+    }
+
+    /** Counts assays ({@code counts.<name> = path}), in the order given. */
+    public Map<String, String> counts() {
+        return CountsConfig.counts(values);
+    }
+
     public String format(String assay) {
         return values.get(FORMAT + assay);
     }
@@ -284,6 +299,7 @@ public final class JobConfig implements Serializable {
         }
         sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "assay.<name>", "an assay matrix (one line per assay; at least one)"));
         sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "format.<name>", "tsv, csv, parquet_wide or parquet_long (default: from the file name)"));
+        sb.append(CountsConfig.documentation());
         sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "spark.<setting>", "passed to Spark"));
         return sb.toString();
     }
