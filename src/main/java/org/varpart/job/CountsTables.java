@@ -121,8 +121,7 @@ final class CountsTables {
 
     static {
         List<Column> c = new ArrayList<>();
-        for (String n : OutputSchemas.FIXED_EFFECTS) c.add(functions.col(n));
-        for (String n : List.of("kind", "moderated_t", "moderated_df", "moderated_p", "moderated_q")) c.add(functions.col(n));
+        for (String n : OutputSchemas.with(OutputSchemas.FIXED_EFFECTS, OutputSchemas.COUNTS_FIXED_EFFECTS)) c.add(functions.col(n));
         FIXED_EFFECTS = c.toArray(new Column[0]);
     }
 
