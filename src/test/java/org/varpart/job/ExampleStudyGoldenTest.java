@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped example study (conf/example.conf over examples/study: two assays, 600 features,
+ * The shipped example study (conf/example.conf over examples/study: two log-scale assays, 600 features, and a counts assay of 300,
  * every test on) run through the job, every table compared with a golden copy committed in
  * src/test/resources/golden/example-study/ (one sorted TSV per table, numbers written with
  * Java's shortest round-trip decimal, so the file holds each double exactly). It guards against
@@ -91,6 +91,7 @@ class ExampleStudyGoldenTest {
         TABLES.put("term_tests", new String[] {"assay", "feature", "term"});
         TABLES.put("component_tests", new String[] {"assay", "feature", "component"});
         TABLES.put("summary", new String[] {"assay", "component"});
+        TABLES.put("mean_variance", new String[] {"assay", "feature"});
     }
 
     @TempDir
@@ -108,6 +109,7 @@ class ExampleStudyGoldenTest {
         c.put("sample_id_column", "sample");
         c.put("assay.rna", "examples/study/rna.tsv.gz");
         c.put("assay.protein", "examples/study/protein.tsv");
+        c.put("counts.rnaseq", "examples/study/rnaseq.tsv.gz");
         c.put("formula", "~ age + sex + (1 | patient) + (1 | lab) + (1 | batch)");
         c.put("method", "ML");
         c.put("output", out.toString());
