@@ -103,6 +103,12 @@ class CountsJobTest {
         CountsPipeline.Result ref = CountsPipeline.run(ids, x, table, ModelSpec.parse("y " + FORMULA),
                 CountsPipeline.Options.defaults(List.of(Contrast.parse("drugB_vs_placebo", CONTRAST))));
 
+        try (java.util.stream.Stream<Path> entries = Files.list(out)) {
+            for (Path e : entries.toList()) {
+                String name = e.getFileName().toString();
+                if (!name.startsWith(".")) assertTrue(OutputGuard.OWN_ENTRIES.contains(name), name + " is one of varpart's entries, so overwrite = true may replace it");
+            }
+        }
         Map<String, Row> fits = byKey(spark, out, "fits", "feature");
         Map<String, Row> fractions = byKey(spark, out, "fractions", "feature", "component");
         Map<String, Row> fixed = byKey(spark, out, "fixed_effects", "feature", "term");
