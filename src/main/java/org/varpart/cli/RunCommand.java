@@ -61,7 +61,7 @@ final class RunCommand {
             out.printf("varpart: %d features in %.1f s%s; status counts %s%n", o.features(), o.seconds(),
                     o.resumed() > 0 ? " (" + o.resumed() + " of them fitted by the interrupted run)" : "", o.statusCounts());
             out.println("varpart: results in " + Redaction.text(o.output())
-                    + " (fractions, fits, fixed_effects, term_tests, component_tests, collinearity, summary, run.json; open report.html in a browser)");
+                    + " (fractions, fits, fixed_effects, term_tests, component_tests, collinearity, summary, mean_variance, run.json; open report.html in a browser)");
             return 0;
         } finally {
             session.close();

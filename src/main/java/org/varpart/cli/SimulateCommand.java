@@ -39,6 +39,9 @@ final class SimulateCommand {
                                      batch effects is absent (true fraction 0), to check the
                                      tests' calibration against truth.tsv (default 0)
               --seed S               random seed (default 1)
+              --counts NAME          also write NAME.tsv.gz, raw RNA-seq counts of every
+                                     sample (negative binomial with the study's effects and
+                                     library sizes that vary by sample), for counts.NAME
 
             With --design, writes one of the classic designs of the README's worked examples
             instead: a CSV file with one row per measurement (default NAME.csv), the true
@@ -52,7 +55,7 @@ final class SimulateCommand {
     static int run(String[] argv, PrintStream out) throws Exception {
         if (GwasCommand.isGwasDesign(argv)) return GwasCommand.simulate(argv, out);
         Args a = Args.parse(argv, Set.of("out", "patients", "samples-per-patient", "labs", "batches-per-lab", "features",
-                "assays", "missing", "null-share", "seed", "design"), Set.of("help"));
+                "assays", "missing", "null-share", "seed", "design", "counts"), Set.of("help"));
         if (a.has("help")) {
             out.print(HELP);
             return 0;
@@ -72,6 +75,10 @@ final class SimulateCommand {
         String[] files = StudySimulator.write(s, dir);
         out.println("varpart: wrote " + s.samples() + " samples and " + s.features() + " features per assay to " + dir);
         out.println("  samples.tsv, " + String.join(", ", files) + ", truth.tsv; formula " + StudySimulator.FORMULA);
+        if (a.has("counts")) {
+            String file = org.varpart.simulate.CountsSimulator.write(dir, a.values.get("counts"), s.features(), s.seed() + 1);
+            out.println("  " + file + ": raw counts of every sample (give it as counts." + a.values.get("counts") + ")");
+        }
         return 0;
     }
 

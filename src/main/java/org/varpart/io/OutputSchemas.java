@@ -75,4 +75,23 @@ public final class OutputSchemas {
     /** Columns of the {@code summary} table. */
     public static final String[] SUMMARY = {"assay", "component", "n_features", "mean", "median", "q05", "q25", "q75", "q95",
         "n_significant", "lambda"};
+
+    /** Columns appended to {@code fits} for counts assays (null for log-scale assays): dream's residual df and limma's posterior variance. */
+    public static final String[] COUNTS_FITS = {"residual_df", "s2_post"};
+
+    /** Columns appended to {@code fixed_effects}: coefficient or contrast, and the moderated test (counts assays). */
+    public static final String[] COUNTS_FIXED_EFFECTS = {"kind", "moderated_t", "moderated_df", "moderated_p", "moderated_q"};
+
+    /** Columns appended to {@code summary}: limma's prior df d0 and variance s0² per counts assay. */
+    public static final String[] COUNTS_SUMMARY = {"d0", "s0_squared"};
+
+    /** Columns of the {@code mean_variance} table: voom's points of each counts assay. */
+    public static final String[] MEAN_VARIANCE = {"assay", "feature", "sx", "sqrt_sd"};
+
+    /** A table's columns followed by the ones appended to it. */
+    public static String[] with(String[] table, String[] appended) {
+        String[] out = java.util.Arrays.copyOf(table, table.length + appended.length);
+        System.arraycopy(appended, 0, out, table.length, appended.length);
+        return out;
+    }
 }

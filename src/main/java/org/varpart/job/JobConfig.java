@@ -46,6 +46,9 @@ public final class JobConfig implements Serializable {
         key("tests", "true", "significance per feature: Satterthwaite t and F tests of fixed effects, likelihood-ratio tests of variance components");
         key("fdr", "0.05", "the false discovery rate at which the summary counts significant features");
         IntervalSettings.declare(KEYS);
+        // counts assays (see CountsConfig)
+        key("voom_span", "0.5", "counts assays: the lowess span of voom's mean-variance trend");
+        key("moderated", "true", "counts assays: empirical-Bayes moderated t statistics (dream + eBayes) beside the plain ones");
     }
 
     private static void key(String name, String def, String doc) {
@@ -101,11 +104,11 @@ public final class JobConfig implements Serializable {
                     throw new InputException(where.apply(k) + ": the assay name '" + name + "' must start with a letter and use letters, digits and _ only.");
                 }
                 assays.put(name, v);
-            } else if (k.startsWith(FORMAT) || KEYS.containsKey(k) || k.startsWith("spark.")) {
+            } else if (k.startsWith(FORMAT) || KEYS.containsKey(k) || k.startsWith("spark.") || CountsConfig.isKey(k)) {
                 values.put(k, v);
             } else {
                 throw new InputException(where.apply(k) + ": unknown key '" + k + "'. Known keys: " + String.join(", ", KEYS.keySet())
-                        + ", assay.<name>, format.<name>, spark.<any Spark setting>.");
+                        + ", assay.<name>, format.<name>, " + CountsConfig.PREFIXES + ", spark.<any Spark setting>.");
             }
         }
         KEYS.forEach((k, d) -> values.putIfAbsent(k, d[0]));
@@ -114,7 +117,8 @@ public final class JobConfig implements Serializable {
                 throw new InputException(where.apply(e.getKey()) + ": '" + e.getKey() + "' is required: " + e.getValue()[1] + ".");
             }
         }
-        if (assays.isEmpty()) throw new InputException(where.apply("assay.") + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
+        Map<String, String> counts = CountsConfig.validate(values, assays, where.apply("counts."));
+        if (assays.isEmpty() && counts.isEmpty()) throw new InputException(where.apply("assay.") + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
         String method = values.get("method").toUpperCase(Locale.ROOT);
         if (!method.equals("ML") && !method.equals("REML")) {
             throw new InputException(where.apply("method") + ": method must be ML or REML, not '" + values.get("method") + "'.");
@@ -136,6 +140,7 @@ public final class JobConfig implements Serializable {
             }
         }
         for (String a : assays.keySet()) format(values, assays, a, where.apply(FORMAT + a));
+        for (String a : counts.keySet()) format(values, counts, a, where.apply(FORMAT + a));
         IntervalSettings.validate(values, where);
         return new JobConfig(values, assays);
     }
@@ -146,7 +151,7 @@ public final class JobConfig implements Serializable {
         v.put(k, s);
     }
 
-    private static void format(Map<String, String> values, Map<String, String> assays, String a, String source) {
+    static void format(Map<String, String> values, Map<String, String> assays, String a, String source) {
         String f = values.get(FORMAT + a);
         if (f == null) {
             String p = assays.get(a).toLowerCase(Locale.ROOT);
@@ -242,6 +247,16 @@ public final class JobConfig implements Serializable {
         return assays;
     }
 
+    /** Every setting, unredacted, in the order given (for the typed readers of this package). */
+    Map<String, String> settings() {
+        return values;
+    }
+
+    /** Counts assays ({@code counts.<name> = path}), in the order given. */
+    public Map<String, String> counts() {
+        return CountsConfig.counts(values);
+    }
+
     public String format(String assay) {
         return values.get(FORMAT + assay);
     }
@@ -276,6 +291,7 @@ public final class JobConfig implements Serializable {
         }
         sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "assay.<name>", "an assay matrix (one line per assay; at least one)"));
         sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "format.<name>", "tsv, csv, parquet_wide or parquet_long (default: from the file name)"));
+        sb.append(CountsConfig.documentation());
         sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "spark.<setting>", "passed to Spark"));
         return sb.toString();
     }

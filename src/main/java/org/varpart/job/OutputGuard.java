@@ -22,7 +22,7 @@ import org.varpart.design.InputException;
 final class OutputGuard {
     /** What a varpart output directory holds. */
     static final Set<String> OWN_ENTRIES = Set.of("fractions", "fits", "fixed_effects", "term_tests", "component_tests", "summary", "collinearity",
-            "run.json", "report.html", "_SUCCESS");
+            "run.json", "report.html", "_SUCCESS", "mean_variance");
 
     private OutputGuard() {}
 

@@ -37,14 +37,15 @@ final class OutputTables {
      * each status.
      */
     static Map<String, Long> write(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf, Map<String, Long> featuresPerAssay,
-                                   double fdr) throws IOException {
+                                   double fdr, CountsTables.Parts countsAssays) throws IOException {
         Path tmp = work.output();
         work.fs.delete(tmp, true); // what an interrupted run had begun to write
         Path features = new Path(tmp, "features.work");
         committedResults(spark, work, conf).write().mode(SaveMode.ErrorIfExists).parquet(features.toString());
         Dataset<Row> all = spark.read().parquet(features.toString());
         checkComplete(all, featuresPerAssay, work.root);
-        writeTables(all, tmp, fdr);
+        all = countsAssays.withFeatures(all);
+        writeTables(all, tmp, fdr, countsAssays);
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Row r : all.groupBy("status").count().orderBy("status").collectAsList()) counts.put(r.getString(0), r.getLong(1));
         work.fs.delete(features, true);
@@ -83,11 +84,16 @@ final class OutputTables {
     }
 
     static void writeTables(Dataset<Row> all, Path dir, double fdr) {
-        all.select(cols(OutputSchemas.FITS)).write().parquet(new Path(dir, "fits").toString());
+        writeTables(all, dir, fdr, new CountsTables.Parts());
+    }
+
+    /** The tables, with the rows and columns of the counts assays (see {@link CountsTables}). */
+    static void writeTables(Dataset<Row> all, Path dir, double fdr, CountsTables.Parts countsAssays) {
+        countsAssays.fits(all.select(cols(OutputSchemas.FITS))).write().parquet(new Path(dir, "fits").toString());
         explode(all, "fractions", "component", "variance", "fraction", "ci_lower", "ci_upper")
                 .write().parquet(new Path(dir, "fractions").toString());
-        withQValues(explode(all, "fixed_effects", "term", "estimate", "std_error", "df", "t_value", "p_value"), "term")
-                .select(cols(OutputSchemas.FIXED_EFFECTS)).write().parquet(new Path(dir, "fixed_effects").toString());
+        countsAssays.fixedEffects(withQValues(explode(all, "fixed_effects", "term", "estimate", "std_error", "df", "t_value", "p_value"), "term")
+                .select(cols(OutputSchemas.FIXED_EFFECTS))).write().parquet(new Path(dir, "fixed_effects").toString());
         Dataset<Row> terms = withQValues(explode(all, "term_tests", "term", "num_df", "den_df", "f_value", "p_value"), "term")
                 .select(cols(OutputSchemas.TERM_TESTS));
         terms.write().parquet(new Path(dir, "term_tests").toString());
@@ -122,9 +128,10 @@ final class OutputTables {
         }
         Dataset<Row> significance = spark.createDataFrame(lambda, new org.apache.spark.sql.types.StructType()
                 .add("assay", "string").add("component", "string").add("n_significant", "long").add("lambda", "double"));
-        fractionSummary.join(significance, scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "component")).toSeq(), "left")
-                .select(cols(OutputSchemas.SUMMARY)).orderBy("assay", "component").coalesce(1)
+        countsAssays.summary(fractionSummary.join(significance, scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "component")).toSeq(), "left")
+                .select(cols(OutputSchemas.SUMMARY))).orderBy("assay", "component").coalesce(1)
                 .write().parquet(new Path(dir, "summary").toString());
+        countsAssays.meanVariance(spark).orderBy("assay", "feature").write().parquet(new Path(dir, "mean_variance").toString());
     }
 
     /** One row per element of an array-of-struct column, with the struct's fields as columns. */

@@ -42,6 +42,7 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
         List<String> in = new ArrayList<>();
         in.add(cfg.samples());
         in.addAll(cfg.assays().values());
+        in.addAll(cfg.counts().values());
         return in;
     }
 

@@ -56,13 +56,17 @@ public final class VarPartJob {
         Path out = new Path(cfg.output());
         OutputGuard.check(hadoop, out, cfg.overwrite(), Plan.inputs(cfg));
         Plan plan = Plan.of(spark, cfg);
+        List<CountsStage.Prepared> countsAssays = CountsStage.prepare(spark, plan);
         plan.print(log);
         WorkDir work = openWorkDir(plan, hadoop, out, log);
         long resumed = work.doneCount();
         try {
             Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
             Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log);
-            Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr());
+            CountsTables.Parts countsParts = CountsStage.run(spark, cfg, countsAssays, partitions(spark, cfg));
+            Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts);
+            featuresPerAssay.putAll(countsParts.featureCounts());
+            countsParts.release();
             CollinearityTable.write(spark, plan, work.output());
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
@@ -118,8 +122,7 @@ public final class VarPartJob {
     static Map<String, Long> fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log) {
         Map<String, Long> featuresPerAssay = new LinkedHashMap<>();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = plan.config().partitions();
-        if (partitions == 0) partitions = 4 * jsc.defaultParallelism();
+        int partitions = partitions(spark, plan.config());
         HashPartitioner byId = new HashPartitioner(partitions);
         List<JavaPairRDD<String, Object>> cached = new ArrayList<>();
         long total = 0;
@@ -135,6 +138,7 @@ public final class VarPartJob {
             featuresPerAssay.put(assay.name(), count);
             total += count;
         }
+        if (plan.assays().isEmpty()) return featuresPerAssay; // counts assays only
         LongAccumulator done = spark.sparkContext().longAccumulator("features fitted");
         JavaRDD<Long> all = null;
         for (int i = 0; i < plan.assays().size(); i++) {
@@ -160,6 +164,12 @@ public final class VarPartJob {
         }
         log.println(progress.line(progress.total()));
         return featuresPerAssay;
+    }
+
+    /** Partitions of features: the setting, or 4 per core of the cluster when it is 0. */
+    static int partitions(SparkSession spark, JobConfig cfg) {
+        int p = cfg.partitions();
+        return p == 0 ? 4 * spark.sparkContext().defaultParallelism() : p;
     }
 
     /** Moves the finished output directory into place (replacing the old output when asked). */

@@ -31,10 +31,13 @@ public final class HtmlReport {
                     + "out constant or unexpressed features before the run.",
             "skipped_too_few", "Too few observations (after dropping missing values) for the model's parameters. Filter out "
                     + "features with many missing values, or use a formula with fewer terms.",
+            "skipped_low_counts", "A counts assay's feature that edgeR's filterByExpr rule leaves out: too few reads in too few "
+                    + "samples for voom's trend and a mixed model. Set filter.<name> = none to fit every feature.",
             "failed", "A numerical or input problem stopped the fit; the message says which (for example a value that is not a "
                     + "number). Check the feature's values in the assay file.");
     /** The statuses in the order the table lists them. */
-    static final List<String> STATUSES = List.of("ok", "singular", "not_converged", "skipped_constant", "skipped_too_few", "failed");
+    static final List<String> STATUSES = List.of("ok", "singular", "not_converged", "skipped_constant", "skipped_too_few",
+            "skipped_low_counts", "failed");
 
     final Palette palette = new Palette();
     private final List<String> problems = new ArrayList<>();

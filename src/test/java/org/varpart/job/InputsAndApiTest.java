@@ -173,6 +173,8 @@ class InputsAndApiTest {
         JobConfig cfg = JobConfig.load(Path.of("conf/example.conf"), Map.of());
         assertEquals(2, cfg.assays().size());
         for (String p : cfg.assays().values()) assertTrue(Files.exists(Path.of(p)), p);
+        assertEquals(1, cfg.counts().size(), "the example's counts assay");
+        for (String p : cfg.counts().values()) assertTrue(Files.exists(Path.of(p)), p);
         assertTrue(DataTable.read(Path.of(cfg.get("samples"))).has(cfg.get("sample_id_column")));
         assertFalse(cfg.flag("overwrite"), "the example does not replace an existing output unless asked");
     }

@@ -67,12 +67,13 @@ class VarPartJobTest {
         String runJson = Files.readString(out.resolve("run.json"));
         assertTrue(runJson.contains("\"status_counts\""), runJson);
         assertTrue(runJson.contains("\"formula\": \"" + StudySimulator.FORMULA + "\""), runJson);
-        assertArrayEquals(OutputSchemas.FITS, spark.read().parquet(out.resolve("fits").toString()).columns());
+        assertArrayEquals(OutputSchemas.with(OutputSchemas.FITS, OutputSchemas.COUNTS_FITS), spark.read().parquet(out.resolve("fits").toString()).columns());
         assertArrayEquals(OutputSchemas.FRACTIONS, spark.read().parquet(out.resolve("fractions").toString()).columns());
-        assertArrayEquals(OutputSchemas.FIXED_EFFECTS, spark.read().parquet(out.resolve("fixed_effects").toString()).columns());
-        assertArrayEquals(OutputSchemas.SUMMARY, spark.read().parquet(out.resolve("summary").toString()).columns());
+        assertArrayEquals(OutputSchemas.with(OutputSchemas.FIXED_EFFECTS, OutputSchemas.COUNTS_FIXED_EFFECTS), spark.read().parquet(out.resolve("fixed_effects").toString()).columns());
+        assertArrayEquals(OutputSchemas.with(OutputSchemas.SUMMARY, OutputSchemas.COUNTS_SUMMARY), spark.read().parquet(out.resolve("summary").toString()).columns());
         assertArrayEquals(OutputSchemas.TERM_TESTS, spark.read().parquet(out.resolve("term_tests").toString()).columns());
         assertArrayEquals(OutputSchemas.COMPONENT_TESTS, spark.read().parquet(out.resolve("component_tests").toString()).columns());
+        assertArrayEquals(OutputSchemas.MEAN_VARIANCE, spark.read().parquet(out.resolve("mean_variance").toString()).columns());
         // every ok/singular feature has a test per random component and per fixed term
         long usable = spark.read().parquet(out.resolve("fits").toString()).filter("status in ('ok', 'singular')").count();
         assertEquals(3 * usable, spark.read().parquet(out.resolve("component_tests").toString()).count());

@@ -83,7 +83,8 @@ class NotebooksTest {
     static Set<String> documentedColumns() {
         Set<String> all = new TreeSet<>();
         for (String[] t : List.of(OutputSchemas.FITS, OutputSchemas.FRACTIONS, OutputSchemas.FIXED_EFFECTS, OutputSchemas.TERM_TESTS,
-                OutputSchemas.COMPONENT_TESTS, OutputSchemas.SUMMARY)) all.addAll(Arrays.asList(t));
+                OutputSchemas.COMPONENT_TESTS, OutputSchemas.SUMMARY, OutputSchemas.COUNTS_FITS, OutputSchemas.COUNTS_FIXED_EFFECTS,
+                OutputSchemas.COUNTS_SUMMARY, OutputSchemas.MEAN_VARIANCE)) all.addAll(Arrays.asList(t));
         return all;
     }
 

@@ -1,0 +1,138 @@
+package org.varpart.job;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.varpart.counts.Contrast;
+import org.varpart.counts.DreamFit;
+import org.varpart.counts.LogCpm;
+import org.varpart.counts.VoomFirstPass;
+import org.varpart.counts.VoomTrend;
+import org.varpart.counts.WeightedFit;
+import org.varpart.design.Design;
+import org.varpart.io.FeatureRows;
+import org.varpart.lmm.BlockFitter;
+import org.varpart.lmm.FitOptions;
+import org.varpart.lmm.FitResult;
+import org.varpart.lmm.FitStatus;
+import org.varpart.stats.FeatureResult;
+import org.varpart.stats.VarianceFractions;
+import org.varpart.stats.SqueezeVar;
+import scala.Tuple2;
+
+/**
+ * The per-feature work of a counts assay's two fitting passes, run inside Spark tasks: the first,
+ * unweighted ML fit of the log-CPM (voom's mean and σ̂, the fitted values), and, once the trend is
+ * known, the weighted ML fit (the fractions, {@link VarianceFractions} with weights) and dream's weighted REML
+ * fit with its Satterthwaite tests and residual df ({@link DreamFit}). What leaves a task is
+ * serialisable and holds only what the later passes need.
+ */
+final class CountsFits {
+    private CountsFits() {}
+
+    /** A feature after the first pass: its counts, and its voom point and fitted values (null when the fit failed). */
+    record First(String feature, double[] counts, double meanLogCpm, double sigma, double[] fitted, boolean usable, boolean use)
+            implements Serializable {
+        Point point() {
+            return new Point(feature, meanLogCpm, Math.sqrt(sigma), use);
+        }
+    }
+
+    /** What the trend needs of a feature: its mean log-CPM, √σ̂ and whether it enters the fit. */
+    record Point(String feature, double meanLogCpm, double sqrtSd, boolean use) implements Serializable {}
+
+    /** A test of a coefficient or contrast of dream's fit. */
+    record Test(String name, boolean contrast, double estimate, double stdError, double df, double t, double p) implements Serializable {}
+
+    /**
+     * A feature after the weighted pass: its row of the per-feature results (fit and fractions of
+     * the weighted ML fit, fixed effects and tests of dream's REML fit), dream's σ̂² and residual
+     * df, and the tests to moderate.
+     */
+    record Weighted(String feature, Row row, double sigma2, double residualDf, ArrayList<Test> tests, boolean usable)
+            implements Serializable {}
+
+    static Iterator<First> firstPass(Iterator<Tuple2<String, double[]>> features, Design design, double[] lib) {
+        BlockFitter fitter = new BlockFitter(design, FitOptions.mlDefaults().withoutConditionalVariances());
+        List<First> out = new ArrayList<>();
+        features.forEachRemaining(t -> {
+            double[] y = LogCpm.of(t._2(), lib);
+            VoomFirstPass v = VoomFirstPass.of(y, fitter.fit(VarPartJob.RESPONSE, y));
+            double total = 0;
+            for (double c : t._2()) total += c;
+            out.add(new First(t._1(), t._2(), v.meanLogCpm(), v.sigma(), v.fitted(), v.usable(), v.usable() && total > 0));
+        });
+        return out.iterator();
+    }
+
+    static Iterator<Weighted> weightedPass(Iterator<First> features, String assay, Design design, double[] lib, VoomTrend trend,
+                                           List<Contrast> contrasts) {
+        List<Weighted> out = new ArrayList<>();
+        int n = design.n();
+        features.forEachRemaining(f -> {
+            if (!f.usable()) {
+                Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), n, new FeatureResult.Failed(
+                        "voom's first, unweighted fit has no estimates, so the feature has no precision weights")));
+                out.add(new Weighted(f.feature(), row, Double.NaN, Double.NaN, new ArrayList<>(), false));
+                return;
+            }
+            double[] y = LogCpm.of(f.counts(), lib);
+            double[] w = trend.weights(f.fitted(), lib);
+            FitResult ml = WeightedFit.fit(design, y, w, FitOptions.mlDefaults().withoutConditionalVariances());
+            DreamFit.Result dream = DreamFit.fit(design, y, w, contrasts, FitOptions.remlDefaults().withoutConditionalVariances());
+            FeatureResult.Outcome outcome = FeatureResult.outcomeOf(ml, () -> VarianceFractions.compute(design, ml, w),
+                    FeatureResult.NotRequested::new);
+            Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), n, outcome));
+            ArrayList<Test> tests = new ArrayList<>();
+            List<Row> coefficients = new ArrayList<>();
+            for (DreamFit.Test t : dream.tests()) {
+                tests.add(new Test(t.name(), t.contrast(), t.estimate(), t.stdError(), t.df(), t.t(), t.p()));
+                if (!t.contrast()) {
+                    coefficients.add(RowFactory.create(t.name(), t.estimate(), t.stdError(), number(t.df()), number(t.t()), number(t.p())));
+                }
+            }
+            if (outcome instanceof FeatureResult.Fitted) row = withFixedEffects(row, coefficients);
+            boolean usable = dream.fit().status().hasEstimates() && SqueezeVar.usable(dream.fit().sigma2(), dream.residualDf());
+            if (!dream.fit().status().hasEstimates() && outcome instanceof FeatureResult.Fitted) {
+                row = withMessage(row, "dream's weighted REML fit has no estimates: " + String.join("; ", dream.fit().messages()));
+            }
+            out.add(new Weighted(f.feature(), row, dream.fit().sigma2(), dream.residualDf(), tests, usable));
+        });
+        return out.iterator();
+    }
+
+    /** The skipped row of a feature that filterByExpr leaves out. */
+    static Row lowCounts(String assay, String feature, int n) {
+        Row r = FeatureRows.row(new FeatureResult(assay, feature, n, new FeatureResult.Skipped(FitStatus.SKIPPED_TOO_FEW, "x")));
+        Object[] v = values(r);
+        v[3] = "skipped_low_counts";
+        v[4] = "too few reads for filterByExpr (edgeR's rule with the fixed part's design)";
+        return RowFactory.create(v);
+    }
+
+    /** The row with dream's coefficients as its fixed effects (field 13 of the per-feature schema). */
+    private static Row withFixedEffects(Row r, List<Row> coefficients) {
+        Object[] v = values(r);
+        v[13] = scala.collection.JavaConverters.asScalaBuffer(coefficients).toList();
+        return RowFactory.create(v);
+    }
+
+    private static Row withMessage(Row r, String message) {
+        Object[] v = values(r);
+        v[4] = ((String) v[4]).isEmpty() ? message : v[4] + "; " + message;
+        return RowFactory.create(v);
+    }
+
+    private static Object[] values(Row r) {
+        Object[] v = new Object[r.size()];
+        for (int i = 0; i < v.length; i++) v[i] = r.get(i);
+        return v;
+    }
+
+    static Double number(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

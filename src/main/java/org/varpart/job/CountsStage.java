@@ -1,0 +1,253 @@
+package org.varpart.job;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.varpart.counts.Contrast;
+import org.varpart.counts.CountChecks;
+import org.varpart.counts.FilterByExpr;
+import org.varpart.counts.LogCpm;
+import org.varpart.counts.Tmm;
+import org.varpart.counts.VoomTrend;
+import org.varpart.design.Design;
+import org.varpart.design.InputException;
+import org.varpart.io.AssayReader;
+import org.varpart.lmm.FitOptions;
+import org.varpart.stats.SqueezeVar;
+import scala.Tuple2;
+
+/**
+ * The distributed counts path of {@code counts.<name>} assays, pass by pass as docs/counts.md
+ * plans it: checks of every count (on the driver for text files, so the error names the line),
+ * column totals and filterByExpr, TMM in a transposed layout (one task per sample), the first
+ * unweighted ML pass, voom's lowess trend on the driver from two numbers per feature, the
+ * weighted fits and dream's tests ({@link CountsFits}), limma's prior from Spark aggregates, and
+ * the moderation ({@link CountsTables}). Counts assays are fitted anew by every attempt (they are
+ * not committed chunk by chunk).
+ */
+final class CountsStage {
+    /** A counts assay ready to run: its source, its model (ML, no missing covariates) and the contrasts checked against it. */
+    record Prepared(AssayReader.Assay assay, AssayModel model, boolean filter, boolean tmm) {}
+
+    private CountsStage() {}
+
+    /** Driver-side checks of every counts assay, before any Spark job; a problem is an {@link InputException}. */
+    static List<Prepared> prepare(SparkSession spark, Plan plan) {
+        JobConfig cfg = plan.config();
+        List<Prepared> out = new ArrayList<>();
+        if (cfg.counts().isEmpty()) return out;
+        Map<String, Integer> rowOf = Plan.sampleRows(plan.sheet(), cfg.sampleIdColumn(), cfg.samples());
+        List<Contrast> contrasts = CountsConfig.contrasts(cfg);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        for (Map.Entry<String, String> a : cfg.counts().entrySet()) {
+            String name = a.getKey(), path = a.getValue(), format = cfg.format(name);
+            AssayReader.Assay assay = AssayReader.open(spark, name, path, format, cfg.parquetColumns());
+            AssayModel model = Plan.assayModel(name, path, plan.spec(), plan.sheet(), rowOf, assay.samples(),
+                    FitOptions.mlDefaults().withoutConditionalVariances(), true, cfg.dropUnmatchedSamples(), plan.warnings());
+            if (model.complete().dropped() > 0) {
+                throw new InputException("counts assay " + name + ": " + model.complete().dropped() + " sample(s) have a missing value in a"
+                        + " variable of the formula; the counts path needs every sample's covariates (leave those samples out of the sheet).");
+            }
+            for (Contrast c : contrasts) c.vector(model.complete().xNames());
+            if (format.equals("tsv") || format.equals("csv")) checkText(hadoop, path, format.equals("tsv") ? '\t' : ',');
+            out.add(new Prepared(assay, model, CountsConfig.filter(cfg, name), CountsConfig.tmm(cfg, name)));
+        }
+        return out;
+    }
+
+    /** Every value of a text counts file is a count; the first that is not stops the run with its line and column. */
+    static void checkText(Configuration hadoop, String path, char delim) {
+        try (BufferedReader r = AssayReader.openText(hadoop, path, "counts assay", delim)) {
+            String header = r.readLine();
+            if (header == null) return;
+            String[] samples = header.split(String.valueOf(delim), -1);
+            String line;
+            long no = 1;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) continue;
+                String[] f = line.split(String.valueOf(delim), -1);
+                for (int j = 1; j < f.length && j < samples.length; j++) {
+                    String s = f[j].strip();
+                    double v;
+                    try {
+                        v = s.isEmpty() || s.equals("NA") ? Double.NaN : Double.parseDouble(s);
+                    } catch (NumberFormatException e) {
+                        throw new InputException(path + ", line " + no + ", column " + (j + 1) + " (sample " + samples[j] + ", feature " + f[0]
+                                + "): the value '" + s + "' is not a number; a counts assay holds raw read counts, non-negative integers");
+                    }
+                    CountChecks.checkValue(path, no, j + 1, samples[j], f[0], v);
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException("Cannot read the counts assay " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs every prepared counts assay; the rows of every table it adds to. */
+    static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions) {
+        CountsTables.Parts parts = new CountsTables.Parts();
+        for (Prepared p : assays) runOne(spark, cfg, p, partitions, parts);
+        return parts;
+    }
+
+    private static void runOne(SparkSession spark, JobConfig cfg, Prepared p, int partitions, CountsTables.Parts parts) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String name = p.assay().name(), path = p.assay().path();
+        List<String> sampleIds = p.assay().samples();
+        int[] cols = p.model().columns();
+        int n = cols.length;
+        Design base = p.model().complete();
+        // pass 1: the counts in the model's sample order; a value that is not a count is found by one job, before any fitting
+        JavaPairRDD<String, double[]> all = p.assay().features().mapToPair(fr -> {
+            if (fr.problem() != null) return new Tuple2<>(fr.id(), (double[]) null);
+            double[] c = new double[n];
+            for (int i = 0; i < n; i++) c[i] = fr.values()[cols[i]];
+            return new Tuple2<>(fr.id(), c);
+        }).repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        List<Tuple2<String, double[]>> bad = all.filter(t -> t._2() == null || !allCounts(t._2())).take(1);
+        if (!bad.isEmpty()) {
+            all.unpersist();
+            throw new InputException(badMessage(path, sampleIds, cols, bad.get(0)));
+        }
+        double[] totals = all.values().treeAggregate(new double[n], CountsStage::add, CountsStage::sum);
+        Broadcast<double[]> xb = jsc.broadcast(base.x());
+        int pp = base.p();
+        boolean filter = p.filter();
+        JavaPairRDD<String, Tuple2<double[], Boolean>> marked = all.mapPartitionsToPair(it -> {
+            FilterByExpr f = new FilterByExpr(xb.value(), n, pp, totals);
+            List<Tuple2<String, Tuple2<double[], Boolean>>> o = new ArrayList<>();
+            it.forEachRemaining(t -> o.add(new Tuple2<>(t._1(), new Tuple2<>(t._2(), !filter || f.keep(t._2())))));
+            return o.iterator();
+        }, true);
+        JavaPairRDD<String, double[]> kept = marked.filter(t -> t._2()._2()).mapValues(Tuple2::_1).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        parts.lowCounts(name, n, marked.filter(t -> !t._2()._2()).keys().collect());
+        all.unpersist();
+        // pass 2: TMM over the kept features
+        double[] keptTotals = kept.values().treeAggregate(new double[n], CountsStage::add, CountsStage::sum);
+        double[] factors = p.tmm() ? tmm(kept, keptTotals, n) : ones(n);
+        double[] lib = LogCpm.effective(keptTotals, factors);
+        // pass 3: the first, unweighted ML fits; pass 4: the trend on the driver
+        Broadcast<Design> design = jsc.broadcast(base);
+        Broadcast<double[]> libB = jsc.broadcast(lib);
+        JavaRDD<CountsFits.First> first = kept.mapPartitions(it -> CountsFits.firstPass(it, design.value(), libB.value()))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        List<CountsFits.Point> points = new ArrayList<>(first.map(CountsFits.First::point).collect());
+        kept.unpersist();
+        points.sort(Comparator.comparing(CountsFits.Point::feature));
+        double offset = LogCpm.sxOffset(lib);
+        double[] sx = new double[points.size()], sy = new double[points.size()];
+        boolean[] use = new boolean[points.size()];
+        for (int i = 0; i < sx.length; i++) {
+            sx[i] = VoomTrend.sx(points.get(i).meanLogCpm(), offset);
+            sy[i] = points.get(i).sqrtSd();
+            use[i] = points.get(i).use();
+        }
+        VoomTrend trend = VoomTrend.fit(sx, sy, use, CountsConfig.span(cfg));
+        parts.meanVariance(name, points, sx, sy);
+        // pass 5: weighted fits (fractions, ML) and dream (REML, tests, residual df)
+        Broadcast<VoomTrend> trendB = jsc.broadcast(trend);
+        List<Contrast> contrasts = CountsConfig.contrasts(cfg);
+        JavaRDD<CountsFits.Weighted> weighted = first.mapPartitions(it -> CountsFits.weightedPass(it, name, design.value(),
+                libB.value(), trendB.value(), contrasts)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        // pass 6: limma's prior from the usable (σ̂², rdf): an exact median, then summed moments
+        SqueezeVar.Prior prior = null;
+        if (CountsConfig.moderated(cfg)) {
+            double[] s2 = weighted.filter(CountsFits.Weighted::usable).map(w -> Math.max(w.sigma2(), 0)).collect()
+                    .stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double floor = SqueezeVar.floorFor(SqueezeVar.median(s2));
+            SqueezeVar.Moments m = weighted.filter(CountsFits.Weighted::usable).treeAggregate(new SqueezeVar.Moments(),
+                    (acc, w) -> {
+                        acc.add(w.sigma2(), w.residualDf(), floor);
+                        return acc;
+                    }, SqueezeVar.Moments::merge);
+            prior = s2.length > 1 ? m.prior() : new SqueezeVar.Prior(0, Double.NaN);
+        }
+        parts.weighted(spark, name, weighted, prior, lib, factors);
+        weighted.unpersist();
+        first.unpersist();
+    }
+
+    private static boolean allCounts(double[] c) {
+        for (double v : c) if (!CountChecks.isCount(v)) return false;
+        return true;
+    }
+
+    private static String badMessage(String path, List<String> samples, int[] cols, Tuple2<String, double[]> row) {
+        if (row._2() == null) return path + ", feature " + row._1() + ": the row cannot be read as counts.";
+        for (int i = 0; i < cols.length; i++) {
+            double v = row._2()[i];
+            if (!CountChecks.isCount(v)) {
+                return path + ", feature " + row._1() + ", column '" + samples.get(cols[i]) + "': the value " + v + " is not a count;"
+                        + " a counts assay holds raw read counts, non-negative integers (give log-scale values as an assay instead)";
+            }
+        }
+        return path + ", feature " + row._1() + ": not counts.";
+    }
+
+    /**
+     * TMM with one task per sample: the kept features that are not zero everywhere, indexed, are
+     * turned into sample columns; each column gives its upper-quartile factor and Σ√count, the
+     * driver picks the reference, whose column is broadcast, and each sample's factor is computed
+     * against it, then normalised on the driver.
+     */
+    private static double[] tmm(JavaPairRDD<String, double[]> kept, double[] libSize, int n) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(kept.context());
+        JavaPairRDD<String, double[]> nonZero = kept.filter(t -> Arrays.stream(t._2()).anyMatch(v -> v > 0)).sortByKey();
+        long m = nonZero.count();
+        if (m == 0 || n == 1) return ones(n);
+        JavaPairRDD<Integer, double[]> columns = nonZero.values().zipWithIndex().flatMapToPair(t -> {
+            List<Tuple2<Integer, double[]>> o = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) o.add(new Tuple2<>(j, new double[] {t._2(), t._1()[j]}));
+            return o.iterator();
+        }).groupByKey().mapValues(cells -> {
+            double[] col = new double[(int) m];
+            for (double[] c : cells) col[(int) c[0]] = c[1];
+            return col;
+        }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        double[] f75 = new double[n], sqrtSums = new double[n];
+        for (Tuple2<Integer, double[]> s : columns.mapValues(col -> {
+            double r = 0;
+            for (double v : col) r += Math.sqrt(v);
+            return new double[] {r};
+        }).collect()) sqrtSums[s._1()] = s._2()[0];
+        for (Tuple2<Integer, Double> s : columns.mapToPair(t -> new Tuple2<>(t._1(), Tmm.upperQuartileFactor(t._2(), libSize[t._1()]))).collect()) {
+            f75[s._1()] = s._2();
+        }
+        int ref = Tmm.chooseReference(f75, sqrtSums);
+        Broadcast<double[]> refCol = jsc.broadcast(columns.lookup(ref).get(0));
+        double[] f = new double[n];
+        for (Tuple2<Integer, Double> s : columns.mapToPair(t -> new Tuple2<>(t._1(),
+                Tmm.factor(t._2(), refCol.value(), libSize[t._1()], libSize[ref]))).collect()) {
+            f[s._1()] = s._2();
+        }
+        columns.unpersist();
+        return Tmm.normalise(f);
+    }
+
+    private static double[] add(double[] acc, double[] c) {
+        for (int i = 0; i < acc.length; i++) acc[i] += c[i];
+        return acc;
+    }
+
+    private static double[] sum(double[] a, double[] b) {
+        return add(a, b);
+    }
+
+    private static double[] ones(int n) {
+        double[] o = new double[n];
+        Arrays.fill(o, 1.0);
+        return o;
+    }
+}
