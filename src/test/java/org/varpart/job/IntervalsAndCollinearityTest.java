@@ -64,18 +64,24 @@ class IntervalsAndCollinearityTest {
 
         List<Row> a = Outputs.sorted(spark, dir.resolve("a"), "fractions"), b = Outputs.sorted(spark, dir.resolve("b"), "fractions");
         assertEquals(a.size(), b.size());
-        int withInterval = 0;
+        int withInterval = 0, logScale = 0;
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i), b.get(i), "fractions row " + i + ", intervals included, with 2 and with 3 partitions");
             Row r = a.get(i);
             int lo = r.fieldIndex("ci_lower"), hi = r.fieldIndex("ci_upper");
+            if (r.getString(0).equals("rnaseq")) {
+                // the counts assay: intervals are not computed there yet, and say so (README, run.json)
+                assertTrue(r.isNullAt(lo) && r.isNullAt(hi), "no interval for a counts assay: " + r);
+                continue;
+            }
+            logScale++;
             if (r.isNullAt(lo)) continue;
             withInterval++;
             double l = r.getDouble(lo), u = r.getDouble(hi);
             // the logit-basic interval need not contain the fit's own fraction; it lies in [0, 1] and is ordered
             assertTrue(0 <= l && l <= u && u <= 1, "interval [" + l + ", " + u + "] of " + r);
         }
-        assertTrue(withInterval > 0.9 * a.size(), withInterval + " of " + a.size() + " fractions have an interval");
+        assertTrue(withInterval > 0.9 * logScale, withInterval + " of " + logScale + " fractions of the log-scale assays have an interval");
         System.out.printf("example study with ci = true, 20 replicates: %.1f s on local[2] (%d fractions with an interval)%n",
                 secondsA, withInterval);
 
@@ -91,6 +97,7 @@ class IntervalsAndCollinearityTest {
         assertTrue(runJson.contains("assay rna: the model cannot separate lab and batch"), runJson);
         assertTrue(logA.contains("warning: assay rna: the model cannot separate lab and batch"), logA);
         assertTrue(runJson.contains("\"ci_replicates\": \"20\""), "run.json records the interval settings: " + runJson);
+        assertTrue(runJson.contains("intervals are not computed for counts assays yet (rnaseq)"), runJson);
     }
 
     @Test
