@@ -88,7 +88,7 @@ final class CountsFixtures {
         return s.startsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 
-    static void relative(double expected, double actual, double tol, String what) {
+    static void assertRelative(double expected, double actual, double tol, String what) {
         double err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
         if (!(err <= tol)) {
             throw new AssertionError(what + ": expected " + expected + ", got " + actual + " (relative error " + err + " > " + tol + ")");

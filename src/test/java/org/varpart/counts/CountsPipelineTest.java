@@ -28,10 +28,10 @@ class CountsPipelineTest {
         Map<String, Map<String, Double>> voom = CountsFixtures.read("voom_dream.tsv");
         Map<String, Map<String, Double>> dream = CountsFixtures.read("dream.tsv");
         for (int j = 0; j < f.samples.length; j++) {
-            CountsFixtures.relative(edger.get("norm_factor").get(f.samples[j]), r.normFactors()[j], 1e-8, "TMM " + f.samples[j]);
+            CountsFixtures.assertRelative(edger.get("norm_factor").get(f.samples[j]), r.normFactors()[j], 1e-8, "TMM " + f.samples[j]);
         }
-        CountsFixtures.relative(dream.get("df_prior").get("-"), r.prior().df(), 1e-5, "d0");
-        CountsFixtures.relative(dream.get("var_prior").get("-"), r.prior().var(), 1e-5, "s0^2");
+        CountsFixtures.assertRelative(dream.get("df_prior").get("-"), r.prior().df(), 1e-5, "d0");
+        CountsFixtures.assertRelative(dream.get("var_prior").get("-"), r.prior().var(), 1e-5, "s0^2");
         int kept = 0, tests = 0;
         for (CountsPipeline.Feature feat : r.features()) {
             assertEquals(edger.get("keep").get(feat.id()) == 1.0, feat.kept(), "kept " + feat.id());
@@ -39,16 +39,16 @@ class CountsPipelineTest {
             kept++;
             for (int j = 0; j < f.samples.length; j++) {
                 String key = feat.id() + "|" + f.samples[j];
-                CountsFixtures.relative(voom.get("weight").get(key), feat.weights()[j], 1e-6, "weight " + key);
+                CountsFixtures.assertRelative(voom.get("weight").get(key), feat.weights()[j], 1e-6, "weight " + key);
             }
             for (VarianceFractions.Component comp : feat.fractions()) {
                 assertEquals(dream.get("fraction").get(feat.id() + "|" + comp.name()), comp.fraction(), 1e-5, "fraction " + comp.name());
             }
             for (CountsPipeline.Moderated m : feat.moderated()) {
                 String key = feat.id() + "|" + (m.test().contrast() ? "treatmentdrugB - treatmentplacebo" : m.test().name());
-                CountsFixtures.relative(dream.get("mod_t").get(key), m.t(), 1e-5, "moderated t " + key);
-                CountsFixtures.relative(dream.get("mod_p").get(key), m.p(), 1e-3, "moderated p " + key);
-                CountsFixtures.relative(dream.get("mod_q").get(key), m.q(), 1e-3, "moderated q " + key);
+                CountsFixtures.assertRelative(dream.get("mod_t").get(key), m.t(), 1e-5, "moderated t " + key);
+                CountsFixtures.assertRelative(dream.get("mod_p").get(key), m.p(), 1e-3, "moderated p " + key);
+                CountsFixtures.assertRelative(dream.get("mod_q").get(key), m.q(), 1e-3, "moderated q " + key);
                 tests++;
             }
         }

@@ -88,9 +88,9 @@ class DreamTest {
         for (String g : names) {
             DreamFit.Result r = reml.get(g);
             assertTrue(r.fit().status().hasEstimates(), g + ": " + r.fit().message());
-            CountsFixtures.relative(ref.get("reml_objective").get(g), r.fit().objective(), 1e-8, "REML criterion of " + g);
-            CountsFixtures.relative(ref.get("reml_sigma2").get(g), r.fit().sigma2(), 1e-5, "sigma2 of " + g);
-            CountsFixtures.relative(ref.get("ml_objective").get(g), ml.get(g).objective(), 1e-8, "ML deviance of " + g);
+            CountsFixtures.assertRelative(ref.get("reml_objective").get(g), r.fit().objective(), 1e-8, "REML criterion of " + g);
+            CountsFixtures.assertRelative(ref.get("reml_sigma2").get(g), r.fit().sigma2(), 1e-5, "sigma2 of " + g);
+            CountsFixtures.assertRelative(ref.get("ml_objective").get(g), ml.get(g).objective(), 1e-8, "ML deviance of " + g);
             double[] th = r.fit().theta();
             double patient = ref.get("reml_theta").get(g + "|patient.(Intercept)");
             double batch = ref.get("reml_theta").get(g + "|batch.(Intercept)");
@@ -101,7 +101,7 @@ class DreamTest {
 
     @Test
     void residualDfMatchesTheHatMatrix() {
-        for (String g : names) CountsFixtures.relative(ref.get("rdf").get(g), reml.get(g).residualDf(), 1e-6, "rdf of " + g);
+        for (String g : names) CountsFixtures.assertRelative(ref.get("rdf").get(g), reml.get(g).residualDf(), 1e-6, "rdf of " + g);
     }
 
     @Test
@@ -109,10 +109,10 @@ class DreamTest {
         for (String g : names) {
             for (DreamFit.Test t : reml.get(g).tests()) {
                 String key = g + "|" + (t.contrast() ? CONTRAST_KEY : t.name());
-                CountsFixtures.relative(ref.get("est").get(key), t.estimate(), 1e-5, "estimate " + key);
-                CountsFixtures.relative(ref.get("se").get(key), t.stdError(), 1e-5, "SE " + key);
-                CountsFixtures.relative(ref.get("df").get(key), t.df(), 1e-3, "df " + key);
-                CountsFixtures.relative(ref.get("p").get(key), t.p(), pTol(t.p()) + tailTol(t.estimate() / t.stdError(), t.df(), t.p()),
+                CountsFixtures.assertRelative(ref.get("est").get(key), t.estimate(), 1e-5, "estimate " + key);
+                CountsFixtures.assertRelative(ref.get("se").get(key), t.stdError(), 1e-5, "SE " + key);
+                CountsFixtures.assertRelative(ref.get("df").get(key), t.df(), 1e-3, "df " + key);
+                CountsFixtures.assertRelative(ref.get("p").get(key), t.p(), pTol(t.p()) + tailTol(t.estimate() / t.stdError(), t.df(), t.p()),
                         "p " + key);
             }
         }
@@ -126,21 +126,21 @@ class DreamTest {
             rdf[i] = reml.get(names[i]).residualDf();
         }
         SqueezeVar.Prior prior = SqueezeVar.prior(s2, rdf);
-        CountsFixtures.relative(ref.get("df_prior").get("-"), prior.df(), 1e-6, "d0");
-        CountsFixtures.relative(ref.get("var_prior").get("-"), prior.var(), 1e-6, "s0^2");
+        CountsFixtures.assertRelative(ref.get("df_prior").get("-"), prior.df(), 1e-6, "d0");
+        CountsFixtures.assertRelative(ref.get("var_prior").get("-"), prior.var(), 1e-6, "s0^2");
         Map<String, List<Double>> pByCoef = new LinkedHashMap<>();
         Map<String, List<String>> keyByCoef = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
             double post = prior.posterior(s2[i], rdf[i]);
-            CountsFixtures.relative(ref.get("s2_post").get(names[i]), post, 1e-6, "s2.post of " + names[i]);
+            CountsFixtures.assertRelative(ref.get("s2_post").get(names[i]), post, 1e-6, "s2.post of " + names[i]);
             boolean shortOfBound = referenceShortOfBound(names[i]);
             for (DreamFit.Test t : reml.get(names[i]).tests()) {
                 String coef = t.contrast() ? CONTRAST_KEY : t.name();
                 String key = names[i] + "|" + coef;
                 ModeratedT.Result m = ModeratedT.of(t.estimate(), t.stdError(), s2[i], post, t.df(), prior.df());
-                CountsFixtures.relative(ref.get("mod_t").get(key), m.t(), shortOfBound ? 1e-5 : 1e-6, "moderated t " + key);
-                CountsFixtures.relative(ref.get("mod_df").get(key), m.df(), 1e-3, "moderated df " + key);
-                CountsFixtures.relative(ref.get("mod_p").get(key), m.p(), pTol(m.p()), "moderated p " + key);
+                CountsFixtures.assertRelative(ref.get("mod_t").get(key), m.t(), shortOfBound ? 1e-5 : 1e-6, "moderated t " + key);
+                CountsFixtures.assertRelative(ref.get("mod_df").get(key), m.df(), 1e-3, "moderated df " + key);
+                CountsFixtures.assertRelative(ref.get("mod_p").get(key), m.p(), pTol(m.p()), "moderated p " + key);
                 pByCoef.computeIfAbsent(coef, k -> new ArrayList<>()).add(m.p());
                 keyByCoef.computeIfAbsent(coef, k -> new ArrayList<>()).add(key);
             }
@@ -151,7 +151,7 @@ class DreamTest {
             double[] q = ModeratedT.benjaminiHochberg(p);
             for (int i = 0; i < q.length; i++) {
                 String key = keyByCoef.get(coef).get(i);
-                CountsFixtures.relative(ref.get("mod_q").get(key), q[i], pTol(q[i]), "moderated q " + key);
+                CountsFixtures.assertRelative(ref.get("mod_q").get(key), q[i], pTol(q[i]), "moderated q " + key);
             }
         }
     }
@@ -182,8 +182,8 @@ class DreamTest {
         SqueezeVar.Moments a = new SqueezeVar.Moments(), b = new SqueezeVar.Moments();
         for (int i = 0; i < names.length; i++) (i % 3 == 0 ? a : b).add(s2[i], rdf[i], floor);
         SqueezeVar.Prior merged = a.merge(b).prior(), all = SqueezeVar.prior(s2, rdf);
-        CountsFixtures.relative(all.df(), merged.df(), 1e-12, "d0 merged");
-        CountsFixtures.relative(all.var(), merged.var(), 1e-12, "s0^2 merged");
+        CountsFixtures.assertRelative(all.df(), merged.df(), 1e-12, "d0 merged");
+        CountsFixtures.assertRelative(all.var(), merged.var(), 1e-12, "s0^2 merged");
     }
 
     @Test

@@ -28,8 +28,8 @@ class ResidualDfTest {
         Design d = WeightedFit.scaled(f.design(y), y, WeightedFit.rescale(w));
         for (double[] theta : new double[][] {{0.7, 0.3}, {1.5, 0.0}, {0.05, 2.0}}) {
             double expected = explicit(d, theta);
-            CountsFixtures.relative(expected, ResidualDf.schur(d, theta), 1e-9, "Schur route at " + theta[0] + ", " + theta[1]);
-            CountsFixtures.relative(expected, ResidualDf.dense(d, theta), 1e-9, "dense route at " + theta[0] + ", " + theta[1]);
+            CountsFixtures.assertRelative(expected, ResidualDf.schur(d, theta), 1e-9, "Schur route at " + theta[0] + ", " + theta[1]);
+            CountsFixtures.assertRelative(expected, ResidualDf.dense(d, theta), 1e-9, "dense route at " + theta[0] + ", " + theta[1]);
         }
         assertEquals(n - d.p(), ResidualDf.of(d, new double[] {0, 0}), 1e-9, "no random effects left: n - p");
         double[] age = new double[n];
@@ -38,7 +38,7 @@ class ResidualDfTest {
                 f.sheet.withNumeric("a", age), "y", y);
         Design scaled = WeightedFit.scaled(slopes, y, WeightedFit.rescale(w));
         double[] theta = {0.8, 0.3, 0.5, 0.6};
-        CountsFixtures.relative(explicit(scaled, theta), ResidualDf.of(scaled, theta), 1e-9, "dense route, vector term first");
+        CountsFixtures.assertRelative(explicit(scaled, theta), ResidualDf.of(scaled, theta), 1e-9, "dense route, vector term first");
     }
 
     /** n − 2 tr(H) + ΣH² with H formed explicitly; θ lists each term's lower triangle column by column. */

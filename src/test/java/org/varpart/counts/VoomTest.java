@@ -53,7 +53,7 @@ class VoomTest {
             double[] w = trend.weights(fitted[i], lib);
             for (int j = 0; j < n; j++) {
                 String key = names[i] + "|" + F.samples[j];
-                CountsFixtures.relative(ref.get(key), w[j], 1e-6, "voom weight " + key);
+                CountsFixtures.assertRelative(ref.get(key), w[j], 1e-6, "voom weight " + key);
             }
         }
     }
@@ -76,15 +76,15 @@ class VoomTest {
             sx[i] = first[i].sx(offset);
             sy[i] = first[i].sqrtSd();
             use[i] = first[i].usable();
-            CountsFixtures.relative(ref.get("sx").get(names[i]), sx[i], 1e-10, "sx of " + names[i]);
-            CountsFixtures.relative(ref.get("sqrt_sd").get(names[i]), sy[i], 1e-7, "sqrt sd of " + names[i]);
+            CountsFixtures.assertRelative(ref.get("sx").get(names[i]), sx[i], 1e-10, "sx of " + names[i]);
+            CountsFixtures.assertRelative(ref.get("sqrt_sd").get(names[i]), sy[i], 1e-7, "sqrt sd of " + names[i]);
         }
         VoomTrend trend = VoomTrend.fit(sx, sy, use, VoomTrend.DEFAULT_SPAN);
         for (int i = 0; i < g; i++) {
             double[] w = trend.weights(first[i].fitted(), lib);
             for (int j = 0; j < w.length; j++) {
                 String key = names[i] + "|" + F.samples[j];
-                CountsFixtures.relative(ref.get("weight").get(key), w[j], 1e-6, "dream weight " + key);
+                CountsFixtures.assertRelative(ref.get("weight").get(key), w[j], 1e-6, "dream weight " + key);
             }
         }
     }
