@@ -114,18 +114,12 @@ public final class GwasConfig implements java.io.Serializable {
     }
 
     public Map<String, String> sparkSettings() {
-        Map<String, String> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (k.startsWith("spark.")) out.put(k, v);
-        });
-        return out;
+        return ConfigFile.sparkSettings(values);
     }
 
     /** Every setting as run, credentials redacted, for run.json. */
     public Map<String, String> recorded() {
-        Map<String, String> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, Redaction.value(k, v)));
-        return out;
+        return Redaction.settings(values);
     }
 
     public static String documentation() {

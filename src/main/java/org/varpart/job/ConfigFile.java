@@ -38,6 +38,15 @@ public final class ConfigFile {
         return conf;
     }
 
+    /** The Spark settings among a command's settings: its {@code spark.*} keys, in order. */
+    public static Map<String, String> sparkSettings(Map<String, String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("spark.")) out.put(k, v);
+        });
+        return out;
+    }
+
     /** Parses the file at {@code location}; '#' starts a comment; values may not span lines. */
     public static Map<String, String> read(String location, Configuration hadoop) {
         String shown = Redaction.text(location);

@@ -263,11 +263,7 @@ public final class JobConfig implements Serializable {
 
     /** Spark settings given as {@code spark.*} keys. */
     public Map<String, String> sparkSettings() {
-        Map<String, String> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (k.startsWith("spark.")) out.put(k, v);
-        });
-        return out;
+        return ConfigFile.sparkSettings(values);
     }
 
     /**
@@ -277,7 +273,7 @@ public final class JobConfig implements Serializable {
     public Map<String, String> recorded() {
         Map<String, String> out = new LinkedHashMap<>();
         assays.forEach((k, v) -> out.put(ASSAY + k, Redaction.value(ASSAY + k, v)));
-        values.forEach((k, v) -> out.put(k, Redaction.value(k, v)));
+        out.putAll(Redaction.settings(values));
         return out;
     }
 

@@ -40,6 +40,13 @@ public final class Redaction {
         return SECRET_KEY.matcher(key).matches();
     }
 
+    /** Every setting as it may be shown (for run.json and messages), in the given order, each by {@link #value}. */
+    public static java.util.Map<String, String> settings(java.util.Map<String, String> values) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, value(k, v)));
+        return out;
+    }
+
     /** The value as it may be shown: hidden for a credential-like key, else with its credential-like parts hidden. */
     public static String value(String key, String value) {
         return isSecretKey(key) ? HIDDEN : text(value);
