@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
@@ -32,7 +32,7 @@ public final class Fixtures {
 
         /** The model's design on its data, and its fit by {@code REML} or {@code ML} with the default options. */
         public Fitted fit(String criterion) {
-            Design d = DesignBuilder.build(ModelSpec.parse(formula), DataTable.read(dataPath()));
+            Design d = DesignBuilder.build(ModelSpec.parse(formula), TableReader.read(dataPath()));
             FitOptions options = criterion.equals("REML") ? FitOptions.remlDefaults() : FitOptions.mlDefaults();
             return new Fitted(d, options, MixedModel.fit(d, options));
         }

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.varpart.design.DataTable;
 import org.varpart.design.InputException;
-import org.varpart.design.LineReader;
 
 /**
  * Delimited assay matrices (TSV or CSV, optionally compressed): the driver's pass over the whole

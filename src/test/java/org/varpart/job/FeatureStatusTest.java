@@ -23,6 +23,7 @@ import org.varpart.design.DataTable;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.FeatureRow;
 import org.varpart.io.FeatureRows;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitStatus;
 import org.varpart.simulate.StudySimulator;
@@ -127,7 +128,7 @@ class FeatureStatusTest {
 
     @Test
     void aFitThatDoesNotConvergeIsReportedWithItsEstimates() {
-        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
+        DataTable sheet = TableReader.read(study.resolve("samples.tsv"));
         List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
         AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
@@ -155,7 +156,7 @@ class FeatureStatusTest {
 
     @Test
     void aFeatureWithoutMoreObservationsThanParametersGetsAStatusNotAFit() {
-        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
+        DataTable sheet = TableReader.read(study.resolve("samples.tsv"));
         List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
         AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,

@@ -28,6 +28,7 @@ import org.varpart.design.DesignBuilder;
 import org.varpart.design.InputException;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.OutputSchemas;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
@@ -107,7 +108,7 @@ class VarPartJobTest {
     void everyNumberEqualsASingleFitOfTheSameFeature() throws IOException {
         Path out = dir.resolve("out-single");
         run(config(out, 4));
-        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
+        DataTable sheet = TableReader.read(study.resolve("samples.tsv"));
         List<String> lines = Files.readAllLines(study.resolve("protein.tsv"));
         String[] header = lines.get(0).split("\t");
         Map<String, Double> jobFractions = new HashMap<>();

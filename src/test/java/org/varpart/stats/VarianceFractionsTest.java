@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.varpart.Fixtures;
-import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
@@ -33,7 +33,7 @@ class VarianceFractionsTest {
     @Test
     void sleepstudyGoldenValues() {
         Design d = DesignBuilder.build(ModelSpec.parse("Reaction ~ Days + (Days | Subject)"),
-                DataTable.read(Fixtures.ROOT.resolve("data/sleepstudy.csv")));
+                TableReader.read(Fixtures.ROOT.resolve("data/sleepstudy.csv")));
         FitResult r = MixedModel.fit(d, FitOptions.remlDefaults());
         List<VarianceFractions.Component> comps = VarianceFractions.compute(d, r);
         Map<String, Double> f = comps.stream()
@@ -65,7 +65,7 @@ class VarianceFractionsTest {
             "omics_one, ML", "sleepstudy, ML", "sleepstudy, REML"})
     void equalVariancePartitionsFractionsOfLme4sFit(String model, String criterion) {
         Fixtures.Model m = Fixtures.model(model);
-        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(m.dataPath()));
+        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), TableReader.read(m.dataPath()));
         FitResult r = MixedModel.fit(d, criterion.equals("ML") ? FitOptions.mlDefaults() : FitOptions.remlDefaults());
         Map<String, Double> expected = Fixtures.Fixture.read(Fixtures.ROOT.resolve("fixtures")
                 .resolve(model + "." + criterion + ".fractions.tsv")).all("vp_fraction");
@@ -78,7 +78,7 @@ class VarianceFractionsTest {
     @Test
     void categoricalFixedTermsAreSummedAndShareTheFixedVariance() {
         Design d = DesignBuilder.build(ModelSpec.parse("y ~ age * sex + treatment + (1 | subject)"),
-                DataTable.read(Fixtures.ROOT.resolve("data/categorical.csv")));
+                TableReader.read(Fixtures.ROOT.resolve("data/categorical.csv")));
         FitResult r = MixedModel.fit(d, FitOptions.mlDefaults());
         List<VarianceFractions.Component> comps = VarianceFractions.compute(d, r);
         assertEquals(List.of("subject", "age", "sex", "treatment", "age:sex", "Residuals"),
