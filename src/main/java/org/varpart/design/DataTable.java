@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.varpart.InputException;
 
 /**
  * A table of named columns (a sample sheet, a data file), typed as R's {@code read.csv} types the

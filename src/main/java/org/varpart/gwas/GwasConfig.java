@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.job.ConfigFile;
 import org.varpart.job.Redaction;
 

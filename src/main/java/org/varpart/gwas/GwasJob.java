@@ -20,7 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.io.HadoopConf;
 import org.varpart.io.Json;
 import org.varpart.job.Redaction;

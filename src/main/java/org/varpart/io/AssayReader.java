@@ -23,8 +23,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
-import org.varpart.design.InputException;
 
 /**
  * Reads assay matrices (features × samples) through Spark from any Hadoop path: delimited text

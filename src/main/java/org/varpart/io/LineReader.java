@@ -3,7 +3,7 @@ package org.varpart.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * Reads lines of text, numbering them from 1, and refuses a line longer than

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
-import org.varpart.design.InputException;
 
 /**
  * Reads a {@link DataTable} from CSV or TSV text: the delimiter is taken from the header (a tab

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.Locale;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * The checks every text input (sample sheet, delimited assay) gets on its bytes: it must be text

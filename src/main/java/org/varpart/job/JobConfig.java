@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * The validated configuration of one run: a human-readable {@code key = value} file (see

@@ -20,7 +20,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.io.AssayReader;
 import org.varpart.io.HadoopConf;
 import scala.Tuple2;

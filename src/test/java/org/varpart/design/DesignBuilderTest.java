@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.varpart.InputException;
 import org.varpart.formula.FormulaException;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.TableReader;

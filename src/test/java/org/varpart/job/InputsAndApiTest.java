@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.io.TableReader;
 import org.varpart.simulate.StudySimulator;
 

@@ -18,9 +18,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
 import org.varpart.design.DesignBuilder;
-import org.varpart.design.InputException;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.TableReader;
 
