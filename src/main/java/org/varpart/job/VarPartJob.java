@@ -32,8 +32,9 @@ import scala.Tuple2;
  * {@link Fingerprint} ({@link WorkDir}, {@link RunLock}); every feature of every assay is fitted
  * in {@code mapPartitions} and committed chunk by chunk ({@link ChunkCommitter}; a killed run is
  * continued from there with {@code resume}); the tables ({@link OutputTables}), {@code run.json}
- * ({@link RunRecord}) and the report are written inside the work directory and renamed into place
- * last, so that a run that dies leaves nothing that looks complete.
+ * ({@link RunRecord}) and what the caller adds (an {@link OutputStep}: {@code varpart run} adds the
+ * report) are written inside the work directory and renamed into place last, so that a run that
+ * dies leaves nothing that looks complete.
  */
 public final class VarPartJob {
     /** The response's name in the model: each feature's values. */
@@ -48,8 +49,25 @@ public final class VarPartJob {
      */
     public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds, long resumed) {}
 
-    /** Runs the job; a problem with the whole run is an {@link InputException} raised before any fitting. */
+    /**
+     * Something a caller adds to a run's output directory after the tables and {@code run.json}
+     * are written and before the output is committed (the command line adds {@code report.html}).
+     */
+    @FunctionalInterface
+    public interface OutputStep {
+        void write(SparkSession spark, Path dir, PrintStream log) throws IOException;
+    }
+
+    /** Runs the job, writing the tables and {@code run.json} only; see {@link #run(SparkSession, JobConfig, PrintStream, OutputStep)}. */
     public static Outcome run(SparkSession spark, JobConfig cfg, PrintStream log) {
+        return run(spark, cfg, log, (s, dir, l) -> { });
+    }
+
+    /**
+     * Runs the job; a problem with the whole run is an {@link InputException} raised before any
+     * fitting. {@code extra} writes into the finished output before it is committed.
+     */
+    public static Outcome run(SparkSession spark, JobConfig cfg, PrintStream log, OutputStep extra) {
         long t0 = System.nanoTime();
         Instant started = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -70,7 +88,7 @@ public final class VarPartJob {
             CollinearityTable.write(spark, plan, work.output());
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
-            org.varpart.report.Report.write(spark, work.output(), log);
+            extra.write(spark, work.output(), log);
             publish(work, out, cfg, hadoop);
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             return new Outcome(out.toString(), total, counts, seconds, resumed);
