@@ -61,10 +61,10 @@ class ClassicDesignTest {
         Fixtures.Model m = fixtureOf(d);
         Design design = DesignBuilder.build(ModelSpec.parse(m.formula()), TableReader.read(m.dataPath()));
         FitResult r = MixedModel.fit(design, FitOptions.remlDefaults());
-        ClassicDesign.Truth truth = d.simulate(ClassicDesign.DEFAULT_SEED).truth();
+        Truth truth = d.simulate(ClassicDesign.DEFAULT_SEED).truth();
         double sigma = Math.sqrt(r.sigma2());
         int checked = 0;
-        for (ClassicDesign.Truth.Parameter p : truth.parameters()) {
+        for (Truth.Parameter p : truth.parameters()) {
             switch (p.kind()) {
                 case "fixed" -> {
                     int j = Arrays.asList(r.fixedNames()).indexOf(p.term());
