@@ -17,12 +17,13 @@ import org.varpart.InputException;
  * varpart delete data it did not write. An output that exists is replaced only with
  * {@code overwrite}, and only when it is recognisably a varpart output (an empty directory, or a
  * directory holding {@code run.json} or {@code _SUCCESS} and nothing but varpart's tables and
- * files); never when it is an input, holds an input, or lies inside one.
+ * files, {@code run}'s or {@code gwas}'s); never when it is an input, holds an input, or lies
+ * inside one.
  */
-final class OutputGuard {
+public final class OutputGuard {
     /** What a varpart output directory holds. */
     static final Set<String> OWN_ENTRIES = Set.of("fractions", "fits", "fixed_effects", "term_tests", "component_tests", "summary", "collinearity",
-            "run.json", "report.html", "_SUCCESS", "mean_variance");
+            "run.json", "report.html", "_SUCCESS", "mean_variance", "associations", "heritability");
 
     private OutputGuard() {}
 
@@ -32,7 +33,7 @@ final class OutputGuard {
      *
      * @param inputs the paths of every input of the run (sample sheet, assays)
      */
-    static void check(Configuration hadoop, Path out, boolean overwrite, Collection<String> inputs) {
+    public static void check(Configuration hadoop, Path out, boolean overwrite, Collection<String> inputs) {
         try {
             FileSystem fs = out.getFileSystem(hadoop);
             URI o = canonical(fs, out);

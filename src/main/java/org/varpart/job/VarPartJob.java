@@ -1,7 +1,6 @@
 package org.varpart.job;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -89,7 +87,7 @@ public final class VarPartJob {
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             extra.write(spark, work.output(), log);
-            publish(work, out, cfg, hadoop);
+            work.publish(out, cfg.overwrite(), hadoop, Plan.inputs(cfg));
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             return new Outcome(out.toString(), total, counts, seconds, resumed);
         } catch (IOException e) {
@@ -116,19 +114,6 @@ public final class VarPartJob {
             log.println("varpart: resuming: the results of " + work.doneCount() + " features fitted by the interrupted run are kept; the others are fitted now");
         }
         return work;
-    }
-
-    /**
-     * Moves the finished output into place, then writes {@code _SUCCESS} and removes the work
-     * directory. {@code _SUCCESS} comes after the rename: on object stores a directory is renamed
-     * file by file, so only {@code _SUCCESS}, written alone and last, says that the output is complete.
-     */
-    private static void publish(WorkDir work, Path out, JobConfig cfg, Configuration hadoop) throws IOException {
-        commit(work.fs, work.output(), out, cfg.overwrite(), hadoop, Plan.inputs(cfg));
-        try (OutputStream o = work.fs.create(new Path(out, "_SUCCESS"), true)) {
-            o.flush();
-        }
-        work.delete();
     }
 
     /**
@@ -188,20 +173,5 @@ public final class VarPartJob {
     static int partitions(SparkSession spark, JobConfig cfg) {
         int p = cfg.partitions();
         return p == 0 ? 4 * spark.sparkContext().defaultParallelism() : p;
-    }
-
-    /** Moves the finished output directory into place (replacing the old output when asked). */
-    static void commit(FileSystem fs, Path tmp, Path out, boolean overwrite, Configuration hadoop, List<String> inputs) throws IOException {
-        if (fs.exists(out)) {
-            if (!overwrite) throw new InputException("The output " + out + " appeared while the run was going; the results are left in " + tmp + ".");
-            // checked again: what is there now may not be what was there when the run started
-            try {
-                OutputGuard.check(hadoop, out, true, inputs);
-            } catch (InputException e) {
-                throw new InputException(e.getMessage() + " The results of this run are left in " + tmp + ".", e);
-            }
-            fs.delete(out, true);
-        }
-        if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
     }
 }
