@@ -18,10 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.varpart.InputException;
 import org.varpart.design.DataTable;
 import org.varpart.design.Design;
@@ -35,16 +33,10 @@ import org.varpart.lmm.MixedModel;
 import org.varpart.simulate.StudySimulator;
 import org.varpart.stats.VarianceFractions;
 
-class VarPartJobTest {
-    static SparkSession spark;
-    @TempDir
-    static Path dir;
-    static Path study;
-
+class VarPartJobTest extends SimulatedStudyTest {
     @BeforeAll
     static void setUp() throws IOException {
-        spark = SparkTestSession.get();
-        study = StudyRuns.study(dir, new StudySimulator.Spec(24, 5, 4, 2, 60, new String[] {"rna", "protein"}, 0.03, 7));
+        simulate(new StudySimulator.Spec(24, 5, 4, 2, 60, new String[] {"rna", "protein"}, 0.03, 7));
     }
 
     static Map<String, String> config(Path out, int partitions) {
