@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * literals left out, so that only references the compiler sees count, imported or written out in
  * full): the numeric core never uses Spark or Hadoop; {@code design} never uses {@code io};
  * {@code job} never uses {@code report} or {@code cli}; nothing uses {@code cli}; every package
- * uses only packages below it in {@link #LAYERS}, so that there is no cycle; and no main source
- * file is much longer than 300 lines.
+ * uses only packages below it in {@link #LAYERS}, so that there is no cycle; no main source
+ * file is much longer than 300 lines; every main file opens with what it is for; and the code map
+ * has a line for every main class.
  */
 class ArchitectureTest {
     static final Path MAIN = Path.of("src/main/java/org/varpart");
@@ -168,6 +169,23 @@ class ArchitectureTest {
         List<String> bad = new ArrayList<>();
         for (Source s : sources) if (s.lines() > MAX_LINES) bad.add(s.path() + ": " + s.lines() + " lines");
         assertEquals(List.of(), bad);
+    }
+
+    /** docs/code-map.md gives every main class a line, and names no class that does not exist. */
+    @Test
+    void theCodeMapNamesEveryClass() throws IOException {
+        String map = Files.readString(Path.of("docs/code-map.md"), StandardCharsets.UTF_8);
+        Set<String> classes = new TreeSet<>();
+        for (Source s : sources) classes.add(s.path().getFileName().toString().replace(".java", ""));
+        List<String> missing = new ArrayList<>();
+        for (String c : classes) if (!map.contains("`" + c + "`")) missing.add(c);
+        assertEquals(List.of(), missing, "classes without a line in docs/code-map.md");
+        Set<String> listed = new TreeSet<>();
+        // the class lines follow the rules, from the first package's heading on
+        Matcher m = Pattern.compile("(?m)^- `(\\w+)`").matcher(map.substring(map.indexOf("\n## (root)")));
+        while (m.find()) listed.add(m.group(1));
+        listed.removeAll(classes);
+        assertEquals(Set.of(), listed, "lines of docs/code-map.md for classes that do not exist");
     }
 
     @Test
