@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * full): the numeric core never uses Spark or Hadoop; {@code design} never uses {@code io};
  * {@code job} never uses {@code report} or {@code cli}; nothing uses {@code cli}; every package
  * uses only packages below it in {@link #LAYERS}, so that there is no cycle; no main source
- * file is much longer than 300 lines; every main file opens with what it is for; and the code map
- * has a line for every main class.
+ * file is much longer than 300 lines; every main file opens with what it is for; the
+ * {@code docs/} sections the code cites exist; and the code map has a line for every main class.
  */
 class ArchitectureTest {
     static final Path MAIN = Path.of("src/main/java/org/varpart");
@@ -169,6 +169,39 @@ class ArchitectureTest {
         List<String> bad = new ArrayList<>();
         for (Source s : sources) if (s.lines() > MAX_LINES) bad.add(s.path() + ": " + s.lines() + " lines");
         assertEquals(List.of(), bad);
+    }
+
+    /** Every {@code docs/FILE.md#section} that a main file cites is a heading of that file (GitHub's anchors). */
+    @Test
+    void citedDocumentSectionsExist() throws IOException {
+        Pattern cite = Pattern.compile("docs/([\\w-]+\\.md)(?:#([\\w-]+))?");
+        List<String> bad = new ArrayList<>();
+        int cited = 0;
+        for (Source s : sources) {
+            Matcher m = cite.matcher(Files.readString(s.path(), StandardCharsets.UTF_8));
+            while (m.find()) {
+                cited++;
+                Path doc = Path.of("docs", m.group(1));
+                if (!Files.exists(doc)) {
+                    bad.add(s.path() + " cites " + m.group() + ", which does not exist");
+                } else if (m.group(2) != null && !anchors(doc).contains(m.group(2))) {
+                    bad.add(s.path() + " cites " + m.group() + ": no such heading");
+                }
+            }
+        }
+        assertEquals(List.of(), bad);
+        assertTrue(cited > 0, "no citation found");
+    }
+
+    /** The anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+    static Set<String> anchors(Path doc) throws IOException {
+        Set<String> out = new TreeSet<>();
+        for (String line : Files.readAllLines(doc, StandardCharsets.UTF_8)) {
+            if (!line.startsWith("#")) continue;
+            String title = line.replaceFirst("^#+\\s*", "").strip().toLowerCase(java.util.Locale.ROOT);
+            out.add(title.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+        }
+        return out;
     }
 
     /** docs/code-map.md gives every main class a line, and names no class that does not exist. */
