@@ -114,6 +114,13 @@ fixture_lines <- function(fit, csv_rows) {
       add("ranova_lrt", n, rv[n, "LRT"])
       add("ranova_df", n, rv[n, "Df"])
       add("ranova_p", n, rv[n, "Pr(>Chisq)"])
+      # the boundary-corrected p-value varpart reports: the 50:50 mixture of chi^2_{k-1} and
+      # chi^2_k tails of the same statistic (chi^2_0 is a point mass at 0)
+      k <- rv[n, "Df"]
+      if (!is.na(k) && k > 0) {
+        lower <- if (k == 1) as.numeric(rv[n, "LRT"] <= 0) else pchisq(rv[n, "LRT"], k - 1, lower.tail = FALSE)
+        add("ranova_p_mixture", n, 0.5 * lower + 0.5 * rv[n, "Pr(>Chisq)"])
+      }
     }
   }, error = function(e) message("  ranova: ", conditionMessage(e)))
   do.call(rbind, out)

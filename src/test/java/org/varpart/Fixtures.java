@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
@@ -32,7 +32,7 @@ public final class Fixtures {
 
         /** The model's design on its data, and its fit by {@code REML} or {@code ML} with the default options. */
         public Fitted fit(String criterion) {
-            Design d = DesignBuilder.build(ModelSpec.parse(formula), DataTable.read(dataPath()));
+            Design d = DesignBuilder.build(ModelSpec.parse(formula), TableReader.read(dataPath()));
             FitOptions options = criterion.equals("REML") ? FitOptions.remlDefaults() : FitOptions.mlDefaults();
             return new Fitted(d, options, MixedModel.fit(d, options));
         }
@@ -66,23 +66,41 @@ public final class Fixtures {
         }
     }
 
-    /** The values of one fixture file, by key and name. */
     /** A fixture model's design, the options it was fitted with and the fit: the setup every fixture test shares. */
     public record Fitted(Design design, FitOptions options, FitResult fit) {}
 
+    /**
+     * One model fitted by one criterion, with lme4's (and lmerTest's) values for it: what each
+     * fixture test compares.
+     */
+    public record Case(Model model, String criterion, Fixture fixture, Fitted fitted) {
+        public Design design() {
+            return fitted.design();
+        }
+
+        public FitResult fit() {
+            return fitted.fit();
+        }
+
+        public FitOptions options() {
+            return fitted.options();
+        }
+    }
+
     /** The fixture tests of every model, by REML and by ML: one dynamic test per model and criterion. */
     public static java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> perModelAndCriterion(
-            String what, java.util.function.BiConsumer<Model, String> check) {
+            String what, java.util.function.Consumer<Case> check) {
         List<org.junit.jupiter.api.DynamicTest> tests = new java.util.ArrayList<>();
         for (Model m : models()) {
             for (String crit : List.of("REML", "ML")) {
                 tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(m.name() + " " + crit + (what.isEmpty() ? "" : " " + what),
-                        () -> check.accept(m, crit)));
+                        () -> check.accept(new Case(m, crit, m.fixture(crit), m.fit(crit)))));
             }
         }
         return tests.stream();
     }
 
+    /** The values of one fixture file, by key and name. */
     public static final class Fixture {
         private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
 

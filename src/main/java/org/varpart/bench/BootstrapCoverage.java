@@ -18,6 +18,7 @@ import java.util.zip.GZIPInputStream;
 import org.varpart.design.DataTable;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
@@ -56,7 +57,7 @@ public final class BootstrapCoverage {
     }
 
     private static List<Coverage> measure(Path dir, int replicates) throws IOException {
-        DataTable samples = DataTable.read(dir.resolve("samples.tsv"));
+        DataTable samples = TableReader.read(dir.resolve("samples.tsv"));
         Map<String, Map<String, Double>> truth = new HashMap<>();
         List<String> lines = Files.readAllLines(dir.resolve("truth.tsv"));
         for (String l : lines.subList(1, lines.size())) {

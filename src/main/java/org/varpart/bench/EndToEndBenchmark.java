@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.varpart.job.JobConfig;
 import org.varpart.job.VarPartJob;
+import org.varpart.report.Report;
 import org.varpart.simulate.StudySimulator;
 
 /**
@@ -41,7 +42,7 @@ public final class EndToEndBenchmark {
             c.put("partitions", "16");
             VarPartJob.Outcome o;
             try {
-                o = VarPartJob.run(spark, JobConfig.of(c, "bench"), out);
+                o = VarPartJob.run(spark, JobConfig.of(c, "bench"), out, Report::write);
             } finally {
                 spark.stop();
             }

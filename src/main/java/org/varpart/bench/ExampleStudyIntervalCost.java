@@ -10,11 +10,12 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
-import org.varpart.design.InputException;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
@@ -34,7 +35,7 @@ public final class ExampleStudyIntervalCost {
     public static void main(String[] args) throws IOException {
         int replicates = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int limit = args.length > 1 ? Integer.parseInt(args[1]) : Integer.MAX_VALUE;
-        DataTable sheet = DataTable.read(Path.of("examples/study/samples.tsv"));
+        DataTable sheet = TableReader.read(Path.of("examples/study/samples.tsv"));
         Map<String, Integer> row = new HashMap<>();
         String[] ids = sheet.column("sample").text();
         for (int i = 0; i < ids.length; i++) row.put(ids[i], i);

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.varpart.design.Apim;
-import org.varpart.design.DataTable;
+import org.varpart.io.TableReader;
 
 /** {@code varpart apim}: actor and partner predictors for dyadic data. */
 final class ApimCommand {
@@ -47,7 +47,7 @@ final class ApimCommand {
         List<String> vars = Arrays.stream(a.require("vars", "the variables to pair, e.g. stress,support").split(","))
                 .map(String::trim).filter(v -> !v.isEmpty()).toList();
         Path target = Path.of(a.require("out", "the CSV file to write"));
-        Apim.Result r = Apim.pair(DataTable.read(Path.of(data)), dyad, vars, a.get("role"));
+        Apim.Result r = Apim.pair(TableReader.read(Path.of(data)), dyad, vars, a.get("role"));
         Files.writeString(target, r.table().toCsv(), StandardCharsets.UTF_8);
         out.println("varpart apim: " + r.table().rows() + " rows in " + r.dyads() + " dyads: " + r.pairs() + " with both members, "
                 + r.alone() + " rows without a partner (their _partner values are NA)");

@@ -12,6 +12,7 @@ import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.FitJson;
 import org.varpart.io.RanefCsv;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
@@ -64,7 +65,7 @@ final class FitCommand {
         String data = a.require("data", "the CSV or TSV file with the data");
         String formula = a.require("formula", "the model, e.g. \"y ~ x + (1 | g)\"");
         ModelSpec spec = ModelSpec.parse(formula);
-        DataTable table = DataTable.read(Path.of(data));
+        DataTable table = TableReader.read(Path.of(data));
         Design design = DesignBuilder.build(spec, table);
         FitOptions options = a.has("ml") ? FitOptions.mlDefaults() : FitOptions.remlDefaults();
         if (a.has("no-refit") && !a.has("compare")) throw new Args.UsageException("--no-refit applies only with --compare");

@@ -2,7 +2,7 @@ package org.varpart.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.formula.FormulaException;
 import org.varpart.job.Redaction;
 

@@ -7,7 +7,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.report.Report;
 
 /** {@code varpart report}: report.html of an existing output directory. */

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import org.apache.hadoop.conf.Configuration;
 import org.varpart.job.ConfigFile;
+import org.varpart.report.Report;
 import scala.Option;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,7 +58,7 @@ final class RunCommand {
         SparkSession spark = session.spark();
         try {
             // progress, notes and warnings go to the log; stdout gets the result only
-            VarPartJob.Outcome o = VarPartJob.run(spark, cfg, LogLines.to(JOB_LOG));
+            VarPartJob.Outcome o = VarPartJob.run(spark, cfg, LogLines.to(JOB_LOG), Report::write);
             out.printf("varpart: %d features in %.1f s%s; status counts %s%n", o.features(), o.seconds(),
                     o.resumed() > 0 ? " (" + o.resumed() + " of them fitted by the interrupted run)" : "", o.statusCounts());
             out.println("varpart: results in " + Redaction.text(o.output())

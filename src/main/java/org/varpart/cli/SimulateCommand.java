@@ -13,6 +13,7 @@ import java.util.Set;
 import org.varpart.report.FitSummaryText;
 import org.varpart.simulate.ClassicDesign;
 import org.varpart.simulate.StudySimulator;
+import org.varpart.simulate.Truth;
 
 /** {@code varpart simulate}: writes a study with known variance fractions, or one classic design. */
 final class SimulateCommand {
@@ -118,9 +119,9 @@ final class SimulateCommand {
         return 0;
     }
 
-    static String truthTsv(ClassicDesign.Truth truth) {
+    static String truthTsv(Truth truth) {
         StringBuilder sb = new StringBuilder("kind\tgroup\tterm\tvalue\n");
-        for (ClassicDesign.Truth.Parameter p : truth.parameters()) {
+        for (Truth.Parameter p : truth.parameters()) {
             sb.append(p.kind()).append('\t').append(p.group()).append('\t').append(p.term()).append('\t')
                     .append(plain(p.value())).append('\n');
         }
@@ -128,12 +129,12 @@ final class SimulateCommand {
     }
 
     /** The true values laid out as fit's summary lays out the estimates. */
-    static String truthText(ClassicDesign.Truth truth) {
+    static String truthText(Truth truth) {
         List<String[]> fixed = new ArrayList<>();
         List<String[]> random = new ArrayList<>();
         random.add(new String[] {"Groups", "Name", "Std.Dev.", "Corr"});
         String lastGroup = null;
-        for (ClassicDesign.Truth.Parameter p : truth.parameters()) {
+        for (Truth.Parameter p : truth.parameters()) {
             switch (p.kind()) {
                 case "fixed" -> fixed.add(new String[] {p.term(), plain(p.value())});
                 case "sd" -> {

@@ -3,7 +3,7 @@ package org.varpart.counts;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * A linear combination of fixed-effect coefficients, written as the user writes it:

@@ -1,6 +1,7 @@
 package org.varpart.counts;
 
-import org.varpart.design.InputException;
+import org.varpart.InputException;
+
 
 /**
  * Checks of a raw count matrix (and of a precision-weight matrix) at the boundary, before any fitting: every count must be a

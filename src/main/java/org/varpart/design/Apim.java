@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.varpart.InputException;
 
 /**
  * The actor and partner predictors of the actor–partner interdependence model (APIM; Kenny, Kashy

@@ -1,17 +1,16 @@
 package org.varpart.design;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.varpart.InputException;
 
 /**
- * A table of named columns read from CSV or TSV, as R's {@code read.csv} sees it: a column whose
+ * A table of named columns (a sample sheet, a data file), typed as R's {@code read.csv} types the
+ * columns of CSV or TSV text ({@code io.TableReader} reads the text): a column whose
  * every present cell is a number is numeric, any other column is text (a factor when a model uses
  * it). The cells {@code NA}, {@code NaN} and the empty cell are missing, and nothing else is.
  * A text column most of whose present cells are numbers is remembered as such: a model that uses
@@ -150,18 +149,8 @@ public final class DataTable implements java.io.Serializable {
         }
     }
 
-    /** Reads a CSV or TSV file (optionally gzip-compressed); see {@link DelimitedTable}. */
-    public static DataTable read(Path path) {
-        return DelimitedTable.read(path);
-    }
-
-    /** Reads delimited text; {@code source} names the input in error messages. See {@link DelimitedTable}. */
-    public static DataTable read(String source, BufferedReader r) throws IOException {
-        return DelimitedTable.read(source, r);
-    }
-
     /** The table of {@code cells} (as {@link #fromText}) whose row i was read from line {@code lines[i]} of its file. */
-    static DataTable fromText(String source, List<String> names, List<String[]> cells, int[] lines) {
+    public static DataTable fromText(String source, List<String> names, List<String[]> cells, int[] lines) {
         DataTable t = fromText(source, names, cells);
         return new DataTable(source, t.names, t.columns, t.rows, lines);
     }
@@ -237,7 +226,7 @@ public final class DataTable implements java.io.Serializable {
         return new DataTable(source, nn, cols, rows, lines);
     }
 
-    /** A copy with one more column of text cells (null or a missing token for missing), typed as {@link #read} types columns. */
+    /** A copy with one more column of text cells (null or a missing token for missing), typed as {@link #fromText} types columns. */
     public DataTable withColumn(String name, String[] text) {
         if (text.length != rows) throw new IllegalArgumentException("column length " + text.length + " != rows " + rows);
         if (columns.containsKey(name)) throw new IllegalArgumentException("the column '" + name + "' exists");

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.varpart.InputException;
 import org.varpart.formula.Expr;
 import org.varpart.formula.ModelSpec;
 import org.varpart.formula.RandomTerm;

@@ -1,6 +1,7 @@
 package org.varpart.design;
 
 import java.util.Arrays;
+import org.varpart.InputException;
 
 /**
  * The natural cubic spline basis of R's {@code splines::ns(x, df)} (no intercept column): interior

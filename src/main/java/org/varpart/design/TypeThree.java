@@ -135,7 +135,7 @@ public final class TypeThree {
                 if (vars.get(v) instanceof Variable.Numeric num && num.width() == 1) numeric.add(v);
             }
             info.add(new TypeThree.TermInfo(t.label(), t.key(), numeric, t.key().size()));
-            DesignBuilder.Columns c = DesignBuilder.modelMatrix(new TermList(false, List.of(t)), vars, rows);
+            ModelMatrix.Columns c = ModelMatrix.of(new TermList(false, List.of(t)), vars, rows);
             rd.addAll(c.cols);
             rdNames.addAll(c.names);
         }

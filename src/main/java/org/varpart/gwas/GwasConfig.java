@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.job.ConfigFile;
+import org.varpart.job.ConfigKeys;
 import org.varpart.job.Redaction;
 
 /**
@@ -17,7 +18,8 @@ import org.varpart.job.Redaction;
  */
 public final class GwasConfig implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
-    static final Map<String, String[]> KEYS = new LinkedHashMap<>();
+    /** Keys, their defaults (null: required) and their documentation: the same mechanism as {@code run}'s. */
+    static final ConfigKeys KEYS = new ConfigKeys();
 
     static {
         key("genotypes", null, "a PLINK 1 binary fileset: the prefix of PREFIX.bed, PREFIX.bim and PREFIX.fam");
@@ -36,7 +38,7 @@ public final class GwasConfig implements java.io.Serializable {
     }
 
     private static void key(String name, String def, String doc) {
-        KEYS.put(name, new String[] {def, doc});
+        KEYS.add(name, def, doc);
     }
 
     private final Map<String, String> values;
@@ -56,18 +58,13 @@ public final class GwasConfig implements java.io.Serializable {
     public static GwasConfig of(Map<String, String> raw, String source) {
         Map<String, String> v = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
-            if (!KEYS.containsKey(e.getKey()) && !e.getKey().startsWith("spark.")) {
-                throw new InputException(source + ": unknown key '" + e.getKey() + "'. Known keys: " + String.join(", ", KEYS.keySet())
+            if (!KEYS.contains(e.getKey()) && !e.getKey().startsWith("spark.")) {
+                throw new InputException(source + ": unknown key '" + e.getKey() + "'. Known keys: " + String.join(", ", KEYS.names())
                         + ", spark.<any Spark setting>.");
             }
             v.put(e.getKey(), e.getValue().strip());
         }
-        KEYS.forEach((k, d) -> v.putIfAbsent(k, d[0]));
-        for (Map.Entry<String, String[]> e : KEYS.entrySet()) {
-            if (e.getValue()[0] == null && (v.get(e.getKey()) == null || v.get(e.getKey()).isBlank())) {
-                throw new InputException(source + ": '" + e.getKey() + "' is required: " + e.getValue()[1] + ".");
-            }
-        }
+        KEYS.complete(v, k -> source);
         fraction(v, "maf", source, 0, 0.5);
         fraction(v, "max_missing", source, 0, 1);
         fraction(v, "fdr", source, 0, 1);
@@ -113,6 +110,14 @@ public final class GwasConfig implements java.io.Serializable {
         return out;
     }
 
+    /** The paths of every input of the run (the PLINK fileset, the sample sheet, a GRM file), which the output may never replace. */
+    public List<String> inputs() {
+        String g = values.get("genotypes");
+        List<String> in = new ArrayList<>(List.of(g + ".bed", g + ".bim", g + ".fam", values.get("samples")));
+        if (!values.get("grm").isBlank()) in.add(values.get("grm"));
+        return in;
+    }
+
     public Map<String, String> sparkSettings() {
         return ConfigFile.sparkSettings(values);
     }
@@ -123,12 +128,6 @@ public final class GwasConfig implements java.io.Serializable {
     }
 
     public static String documentation() {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String[]> e : KEYS.entrySet()) {
-            sb.append(String.format(Locale.ROOT, "  %-18s %s%s%n", e.getKey(), e.getValue()[1],
-                    e.getValue()[0] == null ? " (required)" : e.getValue()[0].isEmpty() ? "" : " (default: " + e.getValue()[0] + ")"));
-        }
-        sb.append(String.format(Locale.ROOT, "  %-18s %s%n", "spark.<setting>", "passed to Spark"));
-        return sb.toString();
+        return KEYS.documentation(18) + ConfigKeys.line(18, "spark.<setting>", "passed to Spark");
     }
 }

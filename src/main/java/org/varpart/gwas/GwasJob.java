@@ -1,7 +1,6 @@
 package org.varpart.gwas;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,19 +19,23 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.io.HadoopConf;
 import org.varpart.io.Json;
+import org.varpart.job.OutputGuard;
 import org.varpart.job.Redaction;
 import org.varpart.job.RunRecord;
+import org.varpart.job.WorkDir;
 
 /**
  * The driver of a {@code gwas} run. Checks everything on the driver first ({@link GwasPlan});
  * then the GRM as a sum over SNP ranges of tiles on Spark (unless a GRM file is given), its
  * eigendecomposition and each phenotype's null model on the driver, and the per-SNP tests as a
- * map over SNP ranges. The tables, {@code run.json} and {@code report.html} are written to a hidden
- * directory beside the output, renamed into place, and {@code _SUCCESS} is written last: a run
- * that dies leaves nothing that looks complete.
+ * map over SNP ranges. The output is checked and committed as {@code run}'s is: it may replace
+ * only an earlier varpart output ({@link OutputGuard}); the tables, {@code run.json} and
+ * {@code report.html} are written in the run's work directory beside the output ({@link WorkDir}),
+ * renamed into place, and {@code _SUCCESS} is written last: a run that dies leaves nothing that
+ * looks complete.
  */
 public final class GwasJob {
     private GwasJob() {}
@@ -45,15 +48,7 @@ public final class GwasJob {
         Instant started = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path out = new Path(cfg.get("output"));
-        FileSystem fs;
-        try {
-            fs = out.getFileSystem(hadoop);
-            if (fs.exists(out) && !cfg.flag("overwrite")) {
-                throw new InputException("The output " + out + " exists; choose another output, or pass --overwrite=true to replace it.");
-            }
-        } catch (IOException e) {
-            throw new InputException("Cannot reach the output location " + out + ": " + e.getMessage(), e);
-        }
+        OutputGuard.check(hadoop, out, cfg.flag("overwrite"), cfg.inputs());
         GwasPlan plan = GwasPlan.of(cfg, hadoop);
         plan.warnings().forEach(w -> log.println("varpart: warning: " + Redaction.text(w)));
         for (GwasPlan.Phenotype p : plan.phenotypes()) {
@@ -99,8 +94,10 @@ public final class GwasJob {
                     nm.vg(), nm.ve());
         }
         Broadcast<List<PhenotypeModel>> bm = jsc.broadcast(models);
-        Path tmp = new Path(out.getParent() == null ? new Path(".") : out.getParent(),
-                "." + out.getName() + ".varpart-gwas-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        WorkDir work = openWorkDir(hadoop, out, cfg, log);
+        FileSystem fs = work.fileSystem();
+        Path tmp = work.output();
+        boolean complete = false;
         try {
             JavaRDD<Row> rows = jsc.parallelize(ranges, ranges.size())
                     .mapPartitions(it -> GwasTasks.associations(it, set, samples, bm.value(), maf, maxMissing, conf));
@@ -116,24 +113,31 @@ public final class GwasJob {
             double seconds = (System.nanoTime() - t0) / 1e9;
             writeRunJson(fs, new Path(tmp, "run.json"), plan, grmSnps, heritability, summary, started, seconds, spark.version());
             GwasReport.write(spark, tmp, written, heritability, summary, cfg.number("fdr"));
-            if (fs.exists(out)) fs.delete(out, true);
-            if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
-            try (OutputStream o = fs.create(new Path(out, "_SUCCESS"), true)) {
-                o.flush();
-            }
+            complete = true;
+            work.publish(out, cfg.flag("overwrite"), hadoop, cfg.inputs());
             return new Outcome(out.toString(), set.snps.size(), n, grmSnps, seconds, lambdas);
         } catch (IOException e) {
-            deleteQuietly(fs, tmp);
-            throw new IllegalStateException("writing the results failed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(fs, tmp);
-            throw e;
+            throw new IllegalStateException("writing the results failed: " + e.getMessage()
+                    + (complete ? "; the results are left in " + tmp : ""), e);
+        } finally {
+            // a gwas run cannot be resumed: what an unfinished one wrote is removed
+            if (!complete) deleteQuietly(work);
+            work.release();
         }
     }
 
-    private static void deleteQuietly(FileSystem fs, Path p) {
+    /** The run's work directory (see {@link WorkDir}); a gwas run is never resumed, so an earlier one's is discarded. */
+    private static WorkDir openWorkDir(Configuration hadoop, Path out, GwasConfig cfg, PrintStream log) {
         try {
-            fs.delete(p, true);
+            return WorkDir.fresh(out.getFileSystem(hadoop), out, cfg.recorded(), log);
+        } catch (IOException e) {
+            throw new InputException("Cannot use the work directory beside the output " + out + " (" + WorkDir.of(out) + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(WorkDir work) {
+        try {
+            work.delete();
         } catch (IOException ignored) {
             // the failure being reported matters more
         }

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * A PLINK 1 binary fileset {@code PREFIX.bed/.bim/.fam}, checked whole before any work: the
@@ -58,34 +58,37 @@ public final class PlinkFileset implements java.io.Serializable {
     }
 
     static List<String> readFam(Configuration conf, String file) {
-        List<String> iids = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        int line = 0;
-        try (BufferedReader r = reader(conf, file)) {
-            String s;
-            while ((s = r.readLine()) != null) {
-                line++;
-                if (s.isBlank()) continue;
-                String[] f = s.trim().split("\\s+");
-                if (f.length < 6) {
-                    throw new InputException(file + " line " + line + ": a .fam line has 6 columns (FID IID father mother sex phenotype); found "
-                            + f.length + ": '" + s.strip() + "'.");
-                }
-                Integer prev = seen.put(f[1], line);
-                if (prev != null) {
-                    throw new InputException(file + " line " + line + ", column 2 (IID): the sample '" + f[1] + "' appears twice (first on line " + prev + ").");
-                }
-                iids.add(f[1]);
-            }
-        } catch (IOException e) {
-            throw new InputException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (iids.isEmpty()) throw new InputException(file + ": no samples.");
-        return iids;
+        return readLines(conf, file, ".fam", "FID IID father mother sex phenotype", "IID", "sample", "samples", (f, line) -> f[1]);
     }
 
     static List<Snp> readBim(Configuration conf, String file) {
-        List<Snp> snps = new ArrayList<>();
+        return readLines(conf, file, ".bim", "chr id cM position allele1 allele0", "SNP ID", "SNP", "SNPs", (f, line) -> {
+            long pos;
+            try {
+                pos = Long.parseLong(f[3]);
+            } catch (NumberFormatException e) {
+                throw new InputException(file + " line " + line + ", column 4 (position): not a whole number: '" + f[3] + "'.");
+            }
+            return new Snp(f[0], f[1], pos, f[4], f[5]);
+        });
+    }
+
+    /** Reads one line's fields (at least six) into a record; {@code line} counts from 1, for messages. */
+    private interface LineParser<T> {
+        T parse(String[] fields, int line);
+    }
+
+    /**
+     * Reads a PLINK text file of whitespace-separated lines of six columns or more, blank lines
+     * skipped, whose column 2 is an ID that must not repeat: the {@code .fam} (IID) or the
+     * {@code .bim} (SNP ID). A file with no line is refused.
+     *
+     * @param columns the six columns' names, for the message about a short line
+     * @param idName the ID column's name, {@code noun} and {@code plural} what a line describes, for messages
+     */
+    private static <T> List<T> readLines(Configuration conf, String file, String kind, String columns, String idName, String noun,
+                                         String plural, LineParser<T> parser) {
+        List<T> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         int line = 0;
         try (BufferedReader r = reader(conf, file)) {
@@ -95,26 +98,22 @@ public final class PlinkFileset implements java.io.Serializable {
                 if (s.isBlank()) continue;
                 String[] f = s.trim().split("\\s+");
                 if (f.length < 6) {
-                    throw new InputException(file + " line " + line + ": a .bim line has 6 columns (chr id cM position allele1 allele0); found "
+                    throw new InputException(file + " line " + line + ": a " + kind + " line has 6 columns (" + columns + "); found "
                             + f.length + ": '" + s.strip() + "'.");
                 }
-                long pos;
-                try {
-                    pos = Long.parseLong(f[3]);
-                } catch (NumberFormatException e) {
-                    throw new InputException(file + " line " + line + ", column 4 (position): not a whole number: '" + f[3] + "'.");
-                }
+                T value = parser.parse(f, line);
                 Integer prev = seen.put(f[1], line);
                 if (prev != null) {
-                    throw new InputException(file + " line " + line + ", column 2 (SNP ID): the SNP '" + f[1] + "' appears twice (first on line " + prev + ").");
+                    throw new InputException(file + " line " + line + ", column 2 (" + idName + "): the " + noun + " '" + f[1]
+                            + "' appears twice (first on line " + prev + ").");
                 }
-                snps.add(new Snp(f[0], f[1], pos, f[4], f[5]));
+                out.add(value);
             }
         } catch (IOException e) {
             throw new InputException("Cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (snps.isEmpty()) throw new InputException(file + ": no SNPs.");
-        return snps;
+        if (out.isEmpty()) throw new InputException(file + ": no " + plural + ".");
+        return out;
     }
 
     static void checkBed(Configuration conf, String file, int samples, int snps) {

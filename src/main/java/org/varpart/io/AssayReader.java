@@ -23,9 +23,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
-import org.varpart.design.InputException;
-import org.varpart.design.TextInput;
 
 /**
  * Reads assay matrices (features × samples) through Spark from any Hadoop path: delimited text
@@ -140,7 +139,7 @@ public final class AssayReader {
     /** Reads a whole small table (the sample sheet) on the driver. */
     public static DataTable readTable(Configuration conf, String path, String what) {
         try (BufferedReader r = openText(conf, path, what)) {
-            return DataTable.read(path, r);
+            return TableReader.read(path, r);
         } catch (IOException e) {
             throw new InputException("Cannot read the " + what + " " + path + ": " + e.getMessage(), e);
         }

@@ -8,9 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
-import org.varpart.design.InputException;
-import org.varpart.design.LineReader;
 
 /**
  * Delimited assay matrices (TSV or CSV, optionally compressed): the driver's pass over the whole

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * Reads a run's {@code key = value} config file from wherever Hadoop's FileSystem reaches: a local

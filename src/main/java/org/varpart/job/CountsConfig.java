@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.varpart.InputException;
 import org.varpart.counts.Contrast;
-import org.varpart.design.InputException;
 
 /**
  * The settings of RNA-seq counts assays, kept apart from {@link JobConfig}'s general keys:

@@ -3,7 +3,7 @@ package org.varpart.job;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.stats.FractionBootstrap;
 
 /**

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * The validated configuration of one run: a human-readable {@code key = value} file (see
@@ -24,7 +24,7 @@ public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Keys, their defaults (null: required) and their documentation. */
-    static final Map<String, String[]> KEYS = new LinkedHashMap<>();
+    static final ConfigKeys KEYS = new ConfigKeys();
 
     static {
         key("samples", null, "the sample sheet: CSV or TSV with a sample-ID column and the covariates the formula uses");
@@ -45,14 +45,14 @@ public final class JobConfig implements Serializable {
         key("chunk_features", "1000", "features per chunk of results committed while the run goes: what a failed task or a killed run refits at most, per running task");
         key("tests", "true", "significance per feature: Satterthwaite t and F tests of fixed effects, likelihood-ratio tests of variance components");
         key("fdr", "0.05", "the false discovery rate at which the summary counts significant features");
-        IntervalSettings.declare(KEYS);
+        IntervalSettings.declare(KEYS.table());
         // counts assays (see CountsConfig)
         key("voom_span", "0.5", "counts assays: the lowess span of voom's mean-variance trend");
         key("moderated", "true", "counts assays: empirical-Bayes moderated t statistics (dream + eBayes) beside the plain ones");
     }
 
     private static void key(String name, String def, String doc) {
-        KEYS.put(name, new String[] {def, doc});
+        KEYS.add(name, def, doc);
     }
 
     /** Per-assay key prefixes: {@code assay.<name> = path}, {@code format.<name> = tsv|csv|parquet_wide|parquet_long}. */
@@ -104,19 +104,14 @@ public final class JobConfig implements Serializable {
                     throw new InputException(where.apply(k) + ": the assay name '" + name + "' must start with a letter and use letters, digits and _ only.");
                 }
                 assays.put(name, v);
-            } else if (k.startsWith(FORMAT) || KEYS.containsKey(k) || k.startsWith("spark.") || CountsConfig.isKey(k)) {
+            } else if (k.startsWith(FORMAT) || KEYS.contains(k) || k.startsWith("spark.") || CountsConfig.isKey(k)) {
                 values.put(k, v);
             } else {
-                throw new InputException(where.apply(k) + ": unknown key '" + k + "'. Known keys: " + String.join(", ", KEYS.keySet())
+                throw new InputException(where.apply(k) + ": unknown key '" + k + "'. Known keys: " + String.join(", ", KEYS.names())
                         + ", assay.<name>, format.<name>, " + CountsConfig.PREFIXES + ", spark.<any Spark setting>.");
             }
         }
-        KEYS.forEach((k, d) -> values.putIfAbsent(k, d[0]));
-        for (Map.Entry<String, String[]> e : KEYS.entrySet()) {
-            if (e.getValue()[0] == null && (values.get(e.getKey()) == null || values.get(e.getKey()).isBlank())) {
-                throw new InputException(where.apply(e.getKey()) + ": '" + e.getKey() + "' is required: " + e.getValue()[1] + ".");
-            }
-        }
+        KEYS.complete(values, where);
         Map<String, String> counts = CountsConfig.validate(values, assays, where.apply("counts."));
         if (assays.isEmpty() && counts.isEmpty()) throw new InputException(where.apply("assay.") + ": no assay; add a line such as assay.rna = counts.tsv.gz.");
         String method = values.get("method").toUpperCase(Locale.ROOT);
@@ -280,20 +275,16 @@ public final class JobConfig implements Serializable {
 
     /** The documented keys, for the template and --help. */
     public static String documentation() {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String[]> e : KEYS.entrySet()) {
-            sb.append(String.format(Locale.ROOT, "  %-24s %s%s%n", e.getKey(), e.getValue()[1],
-                    e.getValue()[0] == null ? " (required)" : e.getValue()[0].isEmpty() ? "" : " (default: " + e.getValue()[0] + ")"));
-        }
-        sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "assay.<name>", "an assay matrix (one line per assay; at least one)"));
-        sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "format.<name>", "tsv, csv, parquet_wide or parquet_long (default: from the file name)"));
+        StringBuilder sb = new StringBuilder(KEYS.documentation(24));
+        sb.append(ConfigKeys.line(24, "assay.<name>", "an assay matrix (one line per assay; at least one)"));
+        sb.append(ConfigKeys.line(24, "format.<name>", "tsv, csv, parquet_wide or parquet_long (default: from the file name)"));
         sb.append(CountsConfig.documentation());
-        sb.append(String.format(Locale.ROOT, "  %-24s %s%n", "spark.<setting>", "passed to Spark"));
+        sb.append(ConfigKeys.line(24, "spark.<setting>", "passed to Spark"));
         return sb.toString();
     }
 
     /** Keys sorted, for messages. */
     static List<String> known() {
-        return new ArrayList<>(new TreeSet<>(KEYS.keySet()));
+        return new ArrayList<>(new TreeSet<>(KEYS.names()));
     }
 }

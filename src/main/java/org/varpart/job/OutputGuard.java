@@ -10,19 +10,20 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * Decides whether a run may write its output where it is asked to, so that no setting can make
  * varpart delete data it did not write. An output that exists is replaced only with
  * {@code overwrite}, and only when it is recognisably a varpart output (an empty directory, or a
  * directory holding {@code run.json} or {@code _SUCCESS} and nothing but varpart's tables and
- * files); never when it is an input, holds an input, or lies inside one.
+ * files, {@code run}'s or {@code gwas}'s); never when it is an input, holds an input, or lies
+ * inside one.
  */
-final class OutputGuard {
+public final class OutputGuard {
     /** What a varpart output directory holds. */
     static final Set<String> OWN_ENTRIES = Set.of("fractions", "fits", "fixed_effects", "term_tests", "component_tests", "summary", "collinearity",
-            "run.json", "report.html", "_SUCCESS", "mean_variance");
+            "run.json", "report.html", "_SUCCESS", "mean_variance", "associations", "heritability");
 
     private OutputGuard() {}
 
@@ -32,7 +33,7 @@ final class OutputGuard {
      *
      * @param inputs the paths of every input of the run (sample sheet, assays)
      */
-    static void check(Configuration hadoop, Path out, boolean overwrite, Collection<String> inputs) {
+    public static void check(Configuration hadoop, Path out, boolean overwrite, Collection<String> inputs) {
         try {
             FileSystem fs = out.getFileSystem(hadoop);
             URI o = canonical(fs, out);

@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
  * ({@link Plan}: files, columns, sample IDs, the formula, each assay's design, the text assays'
  * cells), then prints the notes, the warnings and each assay's collinearity table as TSV, without
  * fitting anything and without writing anything. A problem with the whole run is the same
- * {@link org.varpart.design.InputException} that {@code run} would raise.
+ * {@link org.varpart.InputException} that {@code run} would raise.
  */
 public final class PlanCheck {
     private PlanCheck() {}

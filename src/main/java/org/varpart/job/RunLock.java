@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /**
  * The lock file {@code lock} in a run's work directory: one run per output at a time. It names

@@ -1,7 +1,6 @@
 package org.varpart.job;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -20,7 +18,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.io.AssayReader;
 import org.varpart.io.HadoopConf;
 import scala.Tuple2;
@@ -32,8 +30,9 @@ import scala.Tuple2;
  * {@link Fingerprint} ({@link WorkDir}, {@link RunLock}); every feature of every assay is fitted
  * in {@code mapPartitions} and committed chunk by chunk ({@link ChunkCommitter}; a killed run is
  * continued from there with {@code resume}); the tables ({@link OutputTables}), {@code run.json}
- * ({@link RunRecord}) and the report are written inside the work directory and renamed into place
- * last, so that a run that dies leaves nothing that looks complete.
+ * ({@link RunRecord}) and what the caller adds (an {@link OutputStep}: {@code varpart run} adds the
+ * report) are written inside the work directory and renamed into place last, so that a run that
+ * dies leaves nothing that looks complete.
  */
 public final class VarPartJob {
     /** The response's name in the model: each feature's values. */
@@ -48,8 +47,25 @@ public final class VarPartJob {
      */
     public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds, long resumed) {}
 
-    /** Runs the job; a problem with the whole run is an {@link InputException} raised before any fitting. */
+    /**
+     * Something a caller adds to a run's output directory after the tables and {@code run.json}
+     * are written and before the output is committed (the command line adds {@code report.html}).
+     */
+    @FunctionalInterface
+    public interface OutputStep {
+        void write(SparkSession spark, Path dir, PrintStream log) throws IOException;
+    }
+
+    /** Runs the job, writing the tables and {@code run.json} only; see {@link #run(SparkSession, JobConfig, PrintStream, OutputStep)}. */
     public static Outcome run(SparkSession spark, JobConfig cfg, PrintStream log) {
+        return run(spark, cfg, log, (s, dir, l) -> { });
+    }
+
+    /**
+     * Runs the job; a problem with the whole run is an {@link InputException} raised before any
+     * fitting. {@code extra} writes into the finished output before it is committed.
+     */
+    public static Outcome run(SparkSession spark, JobConfig cfg, PrintStream log, OutputStep extra) {
         long t0 = System.nanoTime();
         Instant started = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -70,8 +86,8 @@ public final class VarPartJob {
             CollinearityTable.write(spark, plan, work.output());
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
-            org.varpart.report.Report.write(spark, work.output(), log);
-            publish(work, out, cfg, hadoop);
+            extra.write(spark, work.output(), log);
+            work.publish(out, cfg.overwrite(), hadoop, Plan.inputs(cfg));
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             return new Outcome(out.toString(), total, counts, seconds, resumed);
         } catch (IOException e) {
@@ -98,19 +114,6 @@ public final class VarPartJob {
             log.println("varpart: resuming: the results of " + work.doneCount() + " features fitted by the interrupted run are kept; the others are fitted now");
         }
         return work;
-    }
-
-    /**
-     * Moves the finished output into place, then writes {@code _SUCCESS} and removes the work
-     * directory. {@code _SUCCESS} comes after the rename: on object stores a directory is renamed
-     * file by file, so only {@code _SUCCESS}, written alone and last, says that the output is complete.
-     */
-    private static void publish(WorkDir work, Path out, JobConfig cfg, Configuration hadoop) throws IOException {
-        commit(work.fs, work.output(), out, cfg.overwrite(), hadoop, Plan.inputs(cfg));
-        try (OutputStream o = work.fs.create(new Path(out, "_SUCCESS"), true)) {
-            o.flush();
-        }
-        work.delete();
     }
 
     /**
@@ -170,20 +173,5 @@ public final class VarPartJob {
     static int partitions(SparkSession spark, JobConfig cfg) {
         int p = cfg.partitions();
         return p == 0 ? 4 * spark.sparkContext().defaultParallelism() : p;
-    }
-
-    /** Moves the finished output directory into place (replacing the old output when asked). */
-    static void commit(FileSystem fs, Path tmp, Path out, boolean overwrite, Configuration hadoop, List<String> inputs) throws IOException {
-        if (fs.exists(out)) {
-            if (!overwrite) throw new InputException("The output " + out + " appeared while the run was going; the results are left in " + tmp + ".");
-            // checked again: what is there now may not be what was there when the run started
-            try {
-                OutputGuard.check(hadoop, out, true, inputs);
-            } catch (InputException e) {
-                throw new InputException(e.getMessage() + " The results of this run are left in " + tmp + ".", e);
-            }
-            fs.delete(out, true);
-        }
-        if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
     }
 }

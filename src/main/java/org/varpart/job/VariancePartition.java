@@ -80,7 +80,7 @@ public class VariancePartition extends Transformer {
         return this;
     }
 
-    /** The sample sheet as a table already read (for example with {@code DataTable.read}). */
+    /** The sample sheet as a table already read (for example with {@code TableReader.read}). */
     public VariancePartition setSampleSheet(DataTable table, String idColumn) {
         this.sheet = table;
         this.sampleIdColumn = idColumn;

@@ -10,10 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.varpart.InputException;
 import org.varpart.io.ResultFile;
 
 /**
@@ -31,8 +33,11 @@ import org.varpart.io.ResultFile;
  * of its own, but they never mix into this attempt's output.
  * Directory and file names are made by varpart alone: no name from the input (assay, feature or
  * sample) ever becomes part of a path.
+ *
+ * <p>{@code gwas} writes its output through the same directory ({@link #fresh}: it has no
+ * chunks and no resume) and commits it the same way ({@link #publish}).
  */
-final class WorkDir {
+public final class WorkDir {
     private static final String FINGERPRINT = "fingerprint", RESULTS = "results", OUTPUT = "output";
 
     final FileSystem fs;
@@ -57,7 +62,8 @@ final class WorkDir {
         this.lock = lock;
     }
 
-    static Path of(Path output) {
+    /** The work directory of an output. */
+    public static Path of(Path output) {
         Path parent = output.getParent() == null ? new Path(".") : output.getParent();
         return new Path(parent, "." + output.getName() + ".varpart-work");
     }
@@ -70,6 +76,19 @@ final class WorkDir {
      * @param fingerprint what the results depend on, key by key (see {@link Fingerprint}; values may hold credentials: only hashes are stored)
      */
     static WorkDir open(FileSystem fs, Path output, Map<String, String> fingerprint, boolean resume, PrintStream log) throws IOException {
+        return open(fs, output, fingerprint, resume, true, log);
+    }
+
+    /**
+     * Prepares the work directory of a run that cannot be resumed: an earlier run's directory is
+     * discarded, with a note.
+     */
+    public static WorkDir fresh(FileSystem fs, Path output, Map<String, String> fingerprint, PrintStream log) throws IOException {
+        return open(fs, output, fingerprint, false, false, log);
+    }
+
+    private static WorkDir open(FileSystem fs, Path output, Map<String, String> fingerprint, boolean resume, boolean resumable,
+                                PrintStream log) throws IOException {
         Path root = of(output);
         RunLock.checkFree(fs, root, output);
         // a directory without a fingerprint was cut off before it held any result
@@ -77,7 +96,7 @@ final class WorkDir {
         if (!exists && fs.exists(root)) fs.delete(root, true);
         if (exists && !resume) {
             log.println("varpart: note: discarding the partial results of an earlier run in " + root
-                    + " (pass --resume to continue such a run instead)");
+                    + (resumable ? " (pass --resume to continue such a run instead)" : ""));
             fs.delete(root, true);
             exists = false;
         } else if (!exists && resume) {
@@ -125,18 +144,55 @@ final class WorkDir {
     }
 
     /** Where this attempt writes the output before it is renamed into place. */
-    Path output() {
+    public Path output() {
         return new Path(root, OUTPUT + "-" + token);
     }
 
-    void delete() throws IOException {
+    /** The file system of the work directory and the output. */
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    /** Removes the work directory (a finished or abandoned run's). */
+    public void delete() throws IOException {
         lock.release();
         fs.delete(root, true);
     }
 
     /** Lets another run use the work directory (this one has stopped); what it committed stays. */
-    void release() {
+    public void release() {
         lock.release();
+    }
+
+    /**
+     * Moves the finished output ({@link #output()}) into place, then writes {@code _SUCCESS} and
+     * removes the work directory. {@code _SUCCESS} comes after the rename: on object stores a
+     * directory is renamed file by file, so only {@code _SUCCESS}, written alone and last, says
+     * that the output is complete.
+     *
+     * @param inputs the paths of every input of the run, which an output may never replace (see {@link OutputGuard})
+     */
+    public void publish(Path out, boolean overwrite, Configuration hadoop, List<String> inputs) throws IOException {
+        commit(fs, output(), out, overwrite, hadoop, inputs);
+        try (OutputStream o = fs.create(new Path(out, "_SUCCESS"), true)) {
+            o.flush();
+        }
+        delete();
+    }
+
+    /** Moves the finished output directory into place (replacing the old output when asked). */
+    static void commit(FileSystem fs, Path tmp, Path out, boolean overwrite, Configuration hadoop, List<String> inputs) throws IOException {
+        if (fs.exists(out)) {
+            if (!overwrite) throw new InputException("The output " + out + " appeared while the run was going; the results are left in " + tmp + ".");
+            // checked again: what is there now may not be what was there when the run started
+            try {
+                OutputGuard.check(hadoop, out, true, inputs);
+            } catch (InputException e) {
+                throw new InputException(e.getMessage() + " The results of this run are left in " + tmp + ".", e);
+            }
+            fs.delete(out, true);
+        }
+        if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
     }
 
     /** A whole committed chunk and what it holds. */

@@ -12,8 +12,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code report.html} of an output directory: read on the driver from the tables' aggregates
- * (see {@link ReportTables}), drawn with JFreeChart, written next to the tables. The job calls
- * it before committing its output; {@code varpart report OUTPUT} calls it on an existing output.
+ * (see {@link ReportTables}), drawn with JFreeChart, written next to the tables. {@code varpart
+ * run} has the job call it (as the run's extra output step) before the output is committed;
+ * {@code varpart report OUTPUT} calls it on an existing output.
  */
 public final class Report {
     /** The report's file name in the output directory. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 
 /** Parsing of contrast keys into vectors over the coefficients, and the errors users see. */
 class ContrastTest {

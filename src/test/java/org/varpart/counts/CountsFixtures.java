@@ -12,6 +12,7 @@ import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 
 /**
  * The RNA-seq study and the reference values written by
@@ -41,7 +42,7 @@ final class CountsFixtures {
                 counts[i - 1] = new double[cells.length - 1];
                 for (int j = 1; j < cells.length; j++) counts[i - 1][j - 1] = Double.parseDouble(cells[j]);
             }
-            sheet = DataTable.read(ROOT.resolve("data/samples.csv"));
+            sheet = TableReader.read(ROOT.resolve("data/samples.csv"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

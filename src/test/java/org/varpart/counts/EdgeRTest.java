@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.varpart.InputException;
 import org.varpart.design.Design;
-import org.varpart.design.InputException;
 
 /**
  * filterByExpr and TMM against edgeR ({@code fixtures/edger.tsv}): the kept features exactly, the

@@ -10,13 +10,15 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.varpart.InputException;
 import org.varpart.formula.FormulaException;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 
 class DesignBuilderTest {
 
     static DataTable table(String csv) throws IOException {
-        return DataTable.read("test.csv", new BufferedReader(new StringReader(csv)));
+        return TableReader.read("test.csv", new BufferedReader(new StringReader(csv)));
     }
 
     static final String DATA = """

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.varpart.Fixtures;
+import org.varpart.io.TableReader;
 
 /** The basis of splines::ns against R's values (fixtures/ns_basis.tsv), to 1e-12 absolute. */
 class NaturalSplineTest {
@@ -16,8 +17,8 @@ class NaturalSplineTest {
 
     @Test
     void basisKnotsAndBoundaryEqualR() throws IOException {
-        double[] days = DataTable.read(Fixtures.ROOT.resolve("data/sleepstudy.csv")).column("Days").numbers();
-        double[] xs = DataTable.read(Fixtures.ROOT.resolve("data/ns_x.csv")).column("x").numbers();
+        double[] days = TableReader.read(Fixtures.ROOT.resolve("data/sleepstudy.csv")).column("Days").numbers();
+        double[] xs = TableReader.read(Fixtures.ROOT.resolve("data/ns_x.csv")).column("x").numbers();
         List<Case> cases = List.of(new Case("sleep_df3", days, 3), new Case("x_df4", xs, 4), new Case("x_df1", xs, 1));
         List<String> lines = Files.readAllLines(Fixtures.ROOT.resolve("fixtures/ns_basis.tsv"));
         int checked = 0;

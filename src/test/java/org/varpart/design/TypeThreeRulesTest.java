@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.varpart.io.TableReader;
 
 /**
  * lmerTest's containment rule, R's zapsmall and one set of contrasts on data, as
@@ -52,7 +53,7 @@ class TypeThreeRulesTest {
     @Test
     void theContrastOfAMainEffectInsideAnInteractionIsTheAverageSlope() {
         Design d = DesignBuilder.build(org.varpart.formula.ModelSpec.parse("y ~ age * sex + treatment + (1 | subject)"),
-                DataTable.read(java.nio.file.Path.of("src/test/resources/lme4/data/categorical.csv")));
+                TableReader.read(java.nio.file.Path.of("src/test/resources/lme4/data/categorical.csv")));
         java.util.List<String> names = java.util.List.of(d.xNames());
         assertTrue(names.equals(java.util.List.of("(Intercept)", "age", "sexMale", "treatmenthigh", "treatmentlow", "age:sexMale")), names.toString());
         java.util.List<String> terms = d.fixedTerms();

@@ -21,8 +21,8 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpart.InputException;
 import org.varpart.cli.Main;
-import org.varpart.design.InputException;
 import org.varpart.job.SparkTestSession;
 
 /**

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.formula.FormulaException;
 import org.varpart.simulate.StudySimulator;
 

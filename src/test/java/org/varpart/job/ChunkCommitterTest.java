@@ -31,6 +31,7 @@ import org.varpart.formula.ModelSpec;
 import org.varpart.io.AssayReader;
 import org.varpart.io.FeatureRow;
 import org.varpart.io.ResultFile;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.simulate.StudySimulator;
 import scala.Tuple2;
@@ -56,7 +57,7 @@ class ChunkCommitterTest {
             for (int j = 1; j < c.length; j++) v[j - 1] = c[j].equals("NA") ? Double.NaN : Double.parseDouble(c[j]);
             records.add(new Tuple2<>(c[0], new FeatureRow(c[0], v, null)));
         }
-        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
+        DataTable sheet = TableReader.read(study.resolve("samples.tsv"));
         AssayModel model = Plan.assayModel("rna", "rna", ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA), sheet,
                 Plan.sampleRows(sheet, "sample", "samples"), samples, FitOptions.mlDefaults().withoutConditionalVariances(), true, false,
                 new ArrayList<>());

@@ -21,11 +21,12 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpart.InputException;
 import org.varpart.counts.Contrast;
 import org.varpart.counts.CountsPipeline;
 import org.varpart.design.DataTable;
-import org.varpart.design.InputException;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.stats.VarianceFractions;
 
 /**
@@ -99,7 +100,7 @@ class CountsJobTest {
             ids[i - 1] = c[0];
             for (int j = 0; j < ns; j++) x[i - 1][j] = Double.parseDouble(c[j + 1]);
         }
-        DataTable table = DataTable.read(sheet);
+        DataTable table = TableReader.read(sheet);
         CountsPipeline.Result ref = CountsPipeline.run(ids, x, table, ModelSpec.parse("y " + FORMULA),
                 CountsPipeline.Options.defaults(List.of(Contrast.parse("drugB_vs_placebo", CONTRAST))));
 

@@ -139,18 +139,10 @@ class ExampleStudyGoldenTest {
                 && !dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getName().contains("F2j");
     }
 
-    /** The settings of conf/example.conf, with the output in a temporary folder. */
+    /** The settings of conf/example.conf (read from it), with the output in a temporary folder and no progress lines. */
     static Map<String, String> exampleConfig(Path out) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("samples", "examples/study/samples.tsv");
-        c.put("sample_id_column", "sample");
-        c.put("assay.rna", "examples/study/rna.tsv.gz");
-        c.put("assay.protein", "examples/study/protein.tsv");
-        c.put("counts.rnaseq", "examples/study/rnaseq.tsv.gz");
-        c.put("formula", "~ age + sex + (1 | patient) + (1 | lab) + (1 | batch)");
-        c.put("method", "ML");
+        Map<String, String> c = new LinkedHashMap<>(ConfigFile.read("conf/example.conf", new org.apache.hadoop.conf.Configuration()));
         c.put("output", out.toString());
-        c.put("partitions", "8");
         c.put("progress_seconds", "0");
         return c;
     }

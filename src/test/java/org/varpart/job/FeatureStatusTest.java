@@ -23,6 +23,7 @@ import org.varpart.design.DataTable;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.FeatureRow;
 import org.varpart.io.FeatureRows;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitStatus;
 import org.varpart.simulate.StudySimulator;
@@ -119,6 +120,15 @@ class FeatureStatusTest {
                 .map(f -> f + " -> " + fits.get(f).getString(3) + ": " + fits.get(f).getString(4)).toList());
     }
 
+    /** The model of the study's rna assay, as the job plans it (ML, with tests). */
+    static AssayModel rnaModel() {
+        DataTable sheet = TableReader.read(study.resolve("samples.tsv"));
+        List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
+        ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
+        return Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
+                FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
+    }
+
     static void assertStatus(Map<String, Row> fits, String feature, String status, String message) {
         Row r = fits.get(feature);
         assertEquals(status, r.getString(3), feature + ": " + r);
@@ -127,11 +137,7 @@ class FeatureStatusTest {
 
     @Test
     void aFitThatDoesNotConvergeIsReportedWithItsEstimates() {
-        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
-        List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
-        ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
-        AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
-                FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
+        AssayModel m = rnaModel();
         // the same model with an optimiser allowed only ten evaluations
         AssayModel limited = new AssayModel(m.assay(), m.spec(), m.samples(), m.columns(), m.complete(),
                 new FitOptions(false, FitOptions.Optimizer.QUASI_NEWTON, 10, 1e-8, true, false), true);
@@ -155,11 +161,7 @@ class FeatureStatusTest {
 
     @Test
     void aFeatureWithoutMoreObservationsThanParametersGetsAStatusNotAFit() {
-        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
-        List<String> ids = Arrays.asList(lines.get(0).split("\t")).subList(1, samples + 1);
-        ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + StudySimulator.FORMULA);
-        AssayModel m = Plan.assayModel("rna", "rna.tsv", spec, sheet, Plan.sampleRows(sheet, "sample", "samples.tsv"), ids,
-                FitOptions.mlDefaults().withoutConditionalVariances(), true, false, new ArrayList<>());
+        AssayModel m = rnaModel();
         // (Intercept), age, sexM, three variances and the residual: 7 parameters
         assertEquals(7, FeatureFitter.parameters(m.complete()));
         double[] all = values(1);

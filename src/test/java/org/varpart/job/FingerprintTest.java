@@ -10,26 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.varpart.simulate.StudySimulator;
 
 /**
  * What a resumed run must match: an input rewritten with the same size and modification time
  * (a copy that keeps times, a value changed digit for digit) still changes the fingerprint.
  */
-class FingerprintTest {
-    static SparkSession spark;
-    @TempDir
-    static Path dir;
-    static Path study;
-
+class FingerprintTest extends SimulatedStudyTest {
     @BeforeAll
     static void setUp() throws IOException {
-        spark = SparkTestSession.get();
-        study = StudyRuns.study(dir, new StudySimulator.Spec(12, 3, 2, 2, 20, new String[] {"rna", "protein"}, 0.0, 5));
+        simulate(new StudySimulator.Spec(12, 3, 2, 2, 20, new String[] {"rna", "protein"}, 0.0, 5));
     }
 
     static Map<String, String> fingerprint(Map<String, String> c) {

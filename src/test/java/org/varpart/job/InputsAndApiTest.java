@@ -29,8 +29,8 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.varpart.design.DataTable;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
+import org.varpart.io.TableReader;
 import org.varpart.simulate.StudySimulator;
 
 /** Parquet inputs, the programmatic transformer and the configuration file. */
@@ -175,7 +175,7 @@ class InputsAndApiTest {
         for (String p : cfg.assays().values()) assertTrue(Files.exists(Path.of(p)), p);
         assertEquals(1, cfg.counts().size(), "the example's counts assay");
         for (String p : cfg.counts().values()) assertTrue(Files.exists(Path.of(p)), p);
-        assertTrue(DataTable.read(Path.of(cfg.get("samples"))).has(cfg.get("sample_id_column")));
+        assertTrue(TableReader.read(Path.of(cfg.get("samples"))).has(cfg.get("sample_id_column")));
         assertFalse(cfg.flag("overwrite"), "the example does not replace an existing output unless asked");
     }
 }

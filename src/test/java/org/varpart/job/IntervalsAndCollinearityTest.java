@@ -18,10 +18,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
 import org.varpart.design.DesignBuilder;
-import org.varpart.design.InputException;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 
 /**
  * The job's collinearity stage and per-feature confidence intervals on the example study: the
@@ -139,7 +140,7 @@ class IntervalsAndCollinearityTest {
         // every sample its own level of 'sample': it cannot be told from the residual, and patient is nested in it
         StringBuilder sheet = new StringBuilder("sample\tpatient\tx\n");
         for (int i = 0; i < 24; i++) sheet.append("s").append(i).append("\tp").append(i / 3).append('\t').append(i % 5).append('\n');
-        DataTable t = DataTable.read("sheet", new java.io.BufferedReader(new java.io.StringReader(sheet.toString())));
+        DataTable t = TableReader.read("sheet", new java.io.BufferedReader(new java.io.StringReader(sheet.toString())));
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " ~ x + (1 | patient) + (1 | sample)");
         InputException e = assertThrows(InputException.class, () -> {
             try {
@@ -154,7 +155,7 @@ class IntervalsAndCollinearityTest {
         // a fixed column that is twice another is dropped for rank deficiency: the warning names the pair
         StringBuilder s2 = new StringBuilder("sample\tpatient\tx\tx2\n");
         for (int i = 0; i < 24; i++) s2.append("s").append(i).append("\tp").append(i / 3).append('\t').append(i % 5).append('\t').append(2 * (i % 5)).append('\n');
-        DataTable t2 = DataTable.read("sheet", new java.io.BufferedReader(new java.io.StringReader(s2.toString())));
+        DataTable t2 = TableReader.read("sheet", new java.io.BufferedReader(new java.io.StringReader(s2.toString())));
         ModelSpec spec2 = ModelSpec.parse(VarPartJob.RESPONSE + " ~ x + x2 + (1 | patient)");
         double[] ones = new double[24];
         java.util.Arrays.fill(ones, 1);

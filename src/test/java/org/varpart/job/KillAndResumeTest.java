@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.simulate.StudySimulator;
 
 /**

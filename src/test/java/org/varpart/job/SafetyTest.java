@@ -23,7 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.varpart.design.InputException;
+import org.varpart.InputException;
 import org.varpart.simulate.StudySimulator;
 
 /** No input becomes a path outside the output, and no credential reaches a log or a file. */

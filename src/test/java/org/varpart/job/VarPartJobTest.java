@@ -18,32 +18,25 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
-import org.varpart.design.InputException;
 import org.varpart.formula.ModelSpec;
 import org.varpart.io.OutputSchemas;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
 import org.varpart.simulate.StudySimulator;
 import org.varpart.stats.VarianceFractions;
 
-class VarPartJobTest {
-    static SparkSession spark;
-    @TempDir
-    static Path dir;
-    static Path study;
-
+class VarPartJobTest extends SimulatedStudyTest {
     @BeforeAll
     static void setUp() throws IOException {
-        spark = SparkTestSession.get();
-        study = StudyRuns.study(dir, new StudySimulator.Spec(24, 5, 4, 2, 60, new String[] {"rna", "protein"}, 0.03, 7));
+        simulate(new StudySimulator.Spec(24, 5, 4, 2, 60, new String[] {"rna", "protein"}, 0.03, 7));
     }
 
     static Map<String, String> config(Path out, int partitions) {
@@ -107,7 +100,7 @@ class VarPartJobTest {
     void everyNumberEqualsASingleFitOfTheSameFeature() throws IOException {
         Path out = dir.resolve("out-single");
         run(config(out, 4));
-        DataTable sheet = DataTable.read(study.resolve("samples.tsv"));
+        DataTable sheet = TableReader.read(study.resolve("samples.tsv"));
         List<String> lines = Files.readAllLines(study.resolve("protein.tsv"));
         String[] header = lines.get(0).split("\t");
         Map<String, Double> jobFractions = new HashMap<>();

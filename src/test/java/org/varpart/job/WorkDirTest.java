@@ -50,7 +50,7 @@ class WorkDirTest {
         Path chunk = new Path(first.run, "a000-p000000-c00000.bin");
         fs.create(chunk).close();
         for (boolean resume : new boolean[] {false, true}) {
-            org.varpart.design.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.varpart.design.InputException.class,
+            org.varpart.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.varpart.InputException.class,
                     () -> WorkDir.open(fs, out, Map.of("formula", "~ (1 | g)"), resume, log));
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("Another varpart run is writing the output " + out + ": process "
                     + ProcessHandle.current().pid() + " on " + RunLock.hostName()), e.getMessage());

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.varpart.Fixtures;
-import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.stats.Satterthwaite;
 
 /**
@@ -80,7 +80,7 @@ class CorpusTest {
 
     private static void check(Model m, String crit) {
         Fixtures.Fixture f = Fixtures.Fixture.read(ROOT.resolve("fixtures").resolve(m.name() + "." + crit + ".tsv"));
-        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(ROOT.resolve("data").resolve(m.data())));
+        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), TableReader.read(ROOT.resolve("data").resolve(m.data())));
         boolean reml = crit.equals("REML");
         long t0 = System.nanoTime();
         FitResult r = MixedModel.fit(d, reml ? FitOptions.remlDefaults() : FitOptions.mlDefaults());

@@ -11,6 +11,7 @@ import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 
 /** Fits that cannot be done, or end on the boundary, come back as a status with a message. */
 class FitStatusTest {
@@ -20,16 +21,16 @@ class FitStatusTest {
     }
 
     static DataTable table(String csv) throws IOException {
-        return DataTable.read("test.csv", new java.io.BufferedReader(new java.io.StringReader(csv)));
+        return TableReader.read("test.csv", new java.io.BufferedReader(new java.io.StringReader(csv)));
     }
 
     static DataTable sleep() {
-        return DataTable.read(Fixtures.ROOT.resolve("data/sleepstudy.csv"));
+        return TableReader.read(Fixtures.ROOT.resolve("data/sleepstudy.csv"));
     }
 
     @Test
     void singularFitIsReportedWithEstimates() {
-        DataTable t = DataTable.read(Fixtures.ROOT.resolve("data/dyestuff2.csv"));
+        DataTable t = TableReader.read(Fixtures.ROOT.resolve("data/dyestuff2.csv"));
         FitResult r = MixedModel.fit(design("Yield ~ 1 + (1 | Batch)", t), FitOptions.remlDefaults());
         assertEquals(FitStatus.SINGULAR, r.status());
         assertTrue(r.singular());

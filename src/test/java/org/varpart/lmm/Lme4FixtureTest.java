@@ -34,11 +34,10 @@ class Lme4FixtureTest {
         return Fixtures.perModelAndCriterion("", Lme4FixtureTest::check);
     }
 
-    private static void check(Fixtures.Model m, String crit) {
-        Fixtures.Fixture f = m.fixture(crit);
-        Fixtures.Fitted fitted = m.fit(crit);
-        Design d = fitted.design();
-        FitResult r = fitted.fit();
+    private static void check(Fixtures.Case c) {
+        Fixtures.Fixture f = c.fixture();
+        Design d = c.design();
+        FitResult r = c.fit();
         assertTrue(r.status().hasEstimates(), "status " + r.status() + ": " + r.message());
         assertEquals((int) f.get("n_obs"), r.nObs(), "n_obs");
         if (f.has("dropped_na")) assertEquals((int) f.get("dropped_na"), d.dropped(), "rows dropped for NA");

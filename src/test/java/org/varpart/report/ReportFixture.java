@@ -21,7 +21,8 @@ import org.varpart.simulate.StudySimulator;
 /**
  * One finished run shared by the report's tests: a small simulated study of two assays, with a
  * constant feature and one with too few values added to the protein assay, run through the job
- * (which writes report.html before committing its output).
+ * (with the report as the step that {@code varpart run} adds, so that report.html is written before
+ * the output is committed).
  */
 final class ReportFixture {
     static final String CONSTANT = "protein_const", SPARSE = "protein_sparse";
@@ -58,7 +59,7 @@ final class ReportFixture {
         c.put("partitions", "3");
         c.put("progress_seconds", "0");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        VarPartJob.run(spark(), JobConfig.of(c, "test"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        VarPartJob.run(spark(), JobConfig.of(c, "test"), new PrintStream(bytes, true, StandardCharsets.UTF_8), Report::write);
         log = bytes.toString(StandardCharsets.UTF_8);
         output = dir.resolve("out");
         return output;

@@ -20,6 +20,7 @@ import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
@@ -58,12 +59,12 @@ class ClassicDesignTest {
 
     private static void recovers(ClassicDesign d) {
         Fixtures.Model m = fixtureOf(d);
-        Design design = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(m.dataPath()));
+        Design design = DesignBuilder.build(ModelSpec.parse(m.formula()), TableReader.read(m.dataPath()));
         FitResult r = MixedModel.fit(design, FitOptions.remlDefaults());
-        ClassicDesign.Truth truth = d.simulate(ClassicDesign.DEFAULT_SEED).truth();
+        Truth truth = d.simulate(ClassicDesign.DEFAULT_SEED).truth();
         double sigma = Math.sqrt(r.sigma2());
         int checked = 0;
-        for (ClassicDesign.Truth.Parameter p : truth.parameters()) {
+        for (Truth.Parameter p : truth.parameters()) {
             switch (p.kind()) {
                 case "fixed" -> {
                     int j = Arrays.asList(r.fixedNames()).indexOf(p.term());
@@ -102,7 +103,7 @@ class ClassicDesignTest {
 
     @Test
     void theApimHelperWritesTheCouplesFixture() throws Exception {
-        DataTable people = DataTable.read(Fixtures.ROOT.resolve("data").resolve("couples.csv"));
+        DataTable people = TableReader.read(Fixtures.ROOT.resolve("data").resolve("couples.csv"));
         Apim.Result r = Apim.pair(people, "couple", List.of("stress"), "role");
         String committed = Files.readString(Fixtures.ROOT.resolve("data").resolve("couples_apim.csv"), StandardCharsets.UTF_8);
         assertEquals(committed, r.table().toCsv());
@@ -113,7 +114,7 @@ class ClassicDesignTest {
     @Test
     void theSchoolsFitIsSingularAtTheDistrictsAsTheyTrulyDoNotDiffer() {
         Fixtures.Model m = fixtureOf(ClassicDesign.SCHOOLS);
-        Design design = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(m.dataPath()));
+        Design design = DesignBuilder.build(ModelSpec.parse(m.formula()), TableReader.read(m.dataPath()));
         for (FitOptions o : List.of(FitOptions.remlDefaults(), FitOptions.mlDefaults())) {
             FitResult r = MixedModel.fit(design, o);
             assertTrue(r.singular() && r.status().hasEstimates(), r.status() + ": " + r.message());

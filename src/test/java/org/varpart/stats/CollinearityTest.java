@@ -17,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.varpart.design.DataTable;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 
 /**
  * The collinearity table against variancePartition's canCorPairs, transcribed in R with
@@ -57,12 +58,12 @@ class CollinearityTest {
 
     @Test
     void exampleStudyMatchesCanCorPairs() throws IOException {
-        assertMatches("example", EXAMPLE, DataTable.read(Path.of("examples/study/samples.tsv")));
+        assertMatches("example", EXAMPLE, TableReader.read(Path.of("examples/study/samples.tsv")));
     }
 
     @Test
     void proteinAssaySamplesMatchCanCorPairs() throws IOException {
-        DataTable all = DataTable.read(Path.of("examples/study/samples.tsv"));
+        DataTable all = TableReader.read(Path.of("examples/study/samples.tsv"));
         String header = Files.readAllLines(Path.of("examples/study/protein.tsv")).get(0);
         Set<String> used = new HashSet<>(Arrays.asList(header.split("\t")).subList(1, header.split("\t").length));
         String[] ids = all.column("sample").text();
@@ -75,7 +76,7 @@ class CollinearityTest {
     /** Missing values leave rows out pair by pair; a numeric grouping column (plate) is a factor. */
     @Test
     void nearlyNestedBatchMatchesCanCorPairs() throws IOException {
-        assertMatches("nested", NESTED, DataTable.read(DIR.resolve("nested_samples.tsv")));
+        assertMatches("nested", NESTED, TableReader.read(DIR.resolve("nested_samples.tsv")));
     }
 
     /**
@@ -84,7 +85,7 @@ class CollinearityTest {
      */
     @Test
     void warnsAboutPairsTheModelCannotSeparate() {
-        List<Collinearity.Pair> pairs = Collinearity.pairs(ModelSpec.parse(NESTED), DataTable.read(DIR.resolve("nested_samples.tsv")));
+        List<Collinearity.Pair> pairs = Collinearity.pairs(ModelSpec.parse(NESTED), TableReader.read(DIR.resolve("nested_samples.tsv")));
         List<String> flagged = Collinearity.collinear(pairs).stream().map(p -> p.variable1() + "|" + p.variable2()).toList();
         assertEquals(List.of("age|patient", "sex|patient", "rin|dose"), flagged);
         Collinearity.Pair rinDose = Collinearity.collinear(pairs).get(2);

@@ -17,6 +17,7 @@ import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
@@ -198,8 +199,8 @@ class FractionBootstrapTest {
     @Test
     void sameDistributionAsBootMer() throws java.io.IOException {
         java.nio.file.Path dir = java.nio.file.Path.of("src/test/resources/bootstrap");
-        DataTable samples = DataTable.read(java.nio.file.Path.of("examples/study/samples.tsv"));
-        DataTable values = DataTable.read(dir.resolve("features.tsv"));
+        DataTable samples = TableReader.read(java.nio.file.Path.of("examples/study/samples.tsv"));
+        DataTable values = TableReader.read(dir.resolve("features.tsv"));
         List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("bootmer.tsv"));
         ModelSpec spec = ModelSpec.parse("y ~ age + sex + (1 | patient) + (1 | lab) + (1 | batch)");
         StringBuilder report = new StringBuilder("varpart vs bootMer, 2000 replicates each (mean, sd):");

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.varpart.Fixtures;
+import org.varpart.InputException;
 import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
-import org.varpart.design.InputException;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 
 /**
@@ -37,7 +38,7 @@ class ModelComparisonTest {
 
     private static void check(Fixtures.Comparison c) {
         Fixtures.Fixture f = c.fixture();
-        DataTable t = DataTable.read(c.dataPath());
+        DataTable t = TableReader.read(c.dataPath());
         ModelComparison.Result r = ModelComparison.compare("m1", design(c.formula1(), t), "m2", design(c.formula2(), t),
                 FitOptions.remlDefaults(), c.refit());
         assertEquals(c.refit(), r.refitted(), "refitted by ML");
@@ -68,7 +69,7 @@ class ModelComparisonTest {
     }
 
     private static InputException refused(String data, String f1, String f2, boolean refit) {
-        DataTable t = DataTable.read(Fixtures.ROOT.resolve("data").resolve(data));
+        DataTable t = TableReader.read(Fixtures.ROOT.resolve("data").resolve(data));
         return assertThrows(InputException.class, () ->
                 ModelComparison.compare("m1", design(f1, t), "m2", design(f2, t), FitOptions.remlDefaults(), refit));
     }
@@ -90,7 +91,7 @@ class ModelComparisonTest {
 
     @Test
     void acceptsADiagonalCovarianceWithinAFullOne() {
-        DataTable t = DataTable.read(Fixtures.ROOT.resolve("data").resolve("qol.csv"));
+        DataTable t = TableReader.read(Fixtures.ROOT.resolve("data").resolve("qol.csv"));
         ModelComparison.Result r = ModelComparison.compare("m1", design("qol ~ arm * month + (month || patient)", t),
                 "m2", design("qol ~ arm * month + (month | patient)", t), FitOptions.mlDefaults(), true);
         assertEquals("m1", r.smaller().label());

@@ -9,15 +9,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.varpart.Fixtures;
-import org.varpart.design.DataTable;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;
+import org.varpart.io.TableReader;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.MixedModel;
 
 class VarianceFractionsTest {
+
+    /** The design of a formula on a data set of the lme4 fixtures. */
+    static Design design(String formula, String data) {
+        return DesignBuilder.build(ModelSpec.parse(formula), TableReader.read(Fixtures.ROOT.resolve("data").resolve(data)));
+    }
+
+    /** One number per component, by the component's name. */
+    static Map<String, Double> byName(List<VarianceFractions.Component> comps, java.util.function.ToDoubleFunction<VarianceFractions.Component> value) {
+        return comps.stream().collect(Collectors.toMap(VarianceFractions.Component::name, value::applyAsDouble));
+    }
 
     /**
      * Sleepstudy, REML, against lme4 with a tight optimiser (R: variance components and fixed part
@@ -32,18 +42,15 @@ class VarianceFractionsTest {
      */
     @Test
     void sleepstudyGoldenValues() {
-        Design d = DesignBuilder.build(ModelSpec.parse("Reaction ~ Days + (Days | Subject)"),
-                DataTable.read(Fixtures.ROOT.resolve("data/sleepstudy.csv")));
+        Design d = design("Reaction ~ Days + (Days | Subject)", "sleepstudy.csv");
         FitResult r = MixedModel.fit(d, FitOptions.remlDefaults());
         List<VarianceFractions.Component> comps = VarianceFractions.compute(d, r);
-        Map<String, Double> f = comps.stream()
-                .collect(Collectors.toMap(VarianceFractions.Component::name, VarianceFractions.Component::fraction));
+        Map<String, Double> f = byName(comps, VarianceFractions.Component::fraction);
         assertEquals(0.27746512, f.get("Subject"), 1e-6);
         assertEquals(0.01589826, f.get("Subject.Days"), 1e-6);
         assertEquals(0.40974666, f.get("Days"), 1e-6);
         assertEquals(0.29688995, f.get("Residuals"), 1e-6);
-        Map<String, Double> v = comps.stream()
-                .collect(Collectors.toMap(VarianceFractions.Component::name, VarianceFractions.Component::variance));
+        Map<String, Double> v = byName(comps, VarianceFractions.Component::variance);
         assertEquals(r.varComps().get(0).variance(0), v.get("Subject"), 0);
         assertEquals(r.varComps().get(0).variance(1), v.get("Subject.Days"), 0);
         assertEquals(r.sigma2(), v.get("Residuals"), 0);
@@ -65,20 +72,18 @@ class VarianceFractionsTest {
             "omics_one, ML", "sleepstudy, ML", "sleepstudy, REML"})
     void equalVariancePartitionsFractionsOfLme4sFit(String model, String criterion) {
         Fixtures.Model m = Fixtures.model(model);
-        Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(m.dataPath()));
+        Design d = design(m.formula(), m.data());
         FitResult r = MixedModel.fit(d, criterion.equals("ML") ? FitOptions.mlDefaults() : FitOptions.remlDefaults());
         Map<String, Double> expected = Fixtures.Fixture.read(Fixtures.ROOT.resolve("fixtures")
                 .resolve(model + "." + criterion + ".fractions.tsv")).all("vp_fraction");
-        Map<String, Double> actual = VarianceFractions.compute(d, r).stream()
-                .collect(Collectors.toMap(VarianceFractions.Component::name, VarianceFractions.Component::fraction));
+        Map<String, Double> actual = byName(VarianceFractions.compute(d, r), VarianceFractions.Component::fraction);
         assertEquals(expected.keySet(), actual.keySet(), "components");
         expected.forEach((c, f) -> assertEquals(f, actual.get(c), 1e-6, c));
     }
 
     @Test
     void categoricalFixedTermsAreSummedAndShareTheFixedVariance() {
-        Design d = DesignBuilder.build(ModelSpec.parse("y ~ age * sex + treatment + (1 | subject)"),
-                DataTable.read(Fixtures.ROOT.resolve("data/categorical.csv")));
+        Design d = design("y ~ age * sex + treatment + (1 | subject)", "categorical.csv");
         FitResult r = MixedModel.fit(d, FitOptions.mlDefaults());
         List<VarianceFractions.Component> comps = VarianceFractions.compute(d, r);
         assertEquals(List.of("subject", "age", "sex", "treatment", "age:sex", "Residuals"),

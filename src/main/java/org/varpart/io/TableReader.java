@@ -1,4 +1,4 @@
-package org.varpart.design;
+package org.varpart.io;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.varpart.InputException;
+import org.varpart.design.DataTable;
 
 /**
  * Reads a {@link DataTable} from CSV or TSV text: the delimiter is taken from the header (a tab
@@ -19,11 +21,11 @@ import java.util.zip.GZIPInputStream;
  * lines are skipped, a byte-order mark is dropped, and every line must have the header's number
  * of fields; each row remembers its line, for messages.
  */
-final class DelimitedTable {
-    private DelimitedTable() {}
+public final class TableReader {
+    private TableReader() {}
 
     /** Reads a CSV or TSV file (optionally gzip-compressed); the delimiter is taken from the header. */
-    static DataTable read(Path path) {
+    public static DataTable read(Path path) {
         String name = path.toString();
         try (InputStream raw = Files.newInputStream(path);
              InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : TextInput.refuseBinary(name, raw);
@@ -39,7 +41,7 @@ final class DelimitedTable {
     }
 
     /** Reads delimited text; {@code source} names the input in error messages. */
-    static DataTable read(String source, BufferedReader r) throws IOException {
+    public static DataTable read(String source, BufferedReader r) throws IOException {
         LineReader lines = new LineReader(source, r);
         String header = lines.next();
         while (header != null && header.isBlank()) header = lines.next();

@@ -1,10 +1,11 @@
-package org.varpart.design;
+package org.varpart.io;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.Locale;
+import org.varpart.InputException;
 
 /**
  * The checks every text input (sample sheet, delimited assay) gets on its bytes: it must be text

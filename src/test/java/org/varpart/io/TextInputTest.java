@@ -1,4 +1,4 @@
-package org.varpart.design;
+package org.varpart.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.varpart.InputException;
 
 /** Text inputs pass through unchanged when they are UTF-8, and stop with the line and column where they are not. */
 class TextInputTest {

@@ -1,9 +1,11 @@
-package org.varpart.counts;
+package org.varpart.bench;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.varpart.bench.ReferenceDesign;
+import org.varpart.counts.DreamFit;
+import org.varpart.counts.ResidualDf;
+import org.varpart.counts.WeightedFit;
 import org.varpart.design.Design;
 import org.varpart.design.DesignBuilder;
 import org.varpart.formula.ModelSpec;

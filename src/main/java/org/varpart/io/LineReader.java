@@ -1,8 +1,9 @@
-package org.varpart.design;
+package org.varpart.io;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
+import org.varpart.InputException;
 
 /**
  * Reads lines of text, numbering them from 1, and refuses a line longer than

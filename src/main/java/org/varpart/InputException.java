@@ -1,4 +1,4 @@
-package org.varpart.design;
+package org.varpart;
 
 /**
  * Bad input for a whole run or fit: a file, a column or a value that cannot be used. The message
