@@ -49,10 +49,20 @@ public final class BootstrapCoverage {
      */
     public static List<Coverage> run(int patients, int labs, int batchesPerLab, int features, int replicates, long seed)
             throws IOException {
+        return run(patients, 5, labs, batchesPerLab, features, replicates, seed, true);
+    }
+
+    /**
+     * @param samplesPerPatient samples per patient
+     * @param percentile whether to bootstrap for the percentile interval too (its coverage is NaN otherwise)
+     */
+    public static List<Coverage> run(int patients, int samplesPerPatient, int labs, int batchesPerLab, int features, int replicates,
+                                     long seed, boolean percentile) throws IOException {
         Path dir = Files.createTempDirectory("varpart-coverage");
         try {
-            StudySimulator.write(new StudySimulator.Spec(patients, 5, labs, batchesPerLab, features, new String[] {"rna"}, 0.0, seed), dir);
-            return measure(dir, replicates);
+            StudySimulator.write(new StudySimulator.Spec(patients, samplesPerPatient, labs, batchesPerLab, features, new String[] {"rna"},
+                    0.0, seed), dir);
+            return measure(dir, replicates, percentile);
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
@@ -60,7 +70,7 @@ public final class BootstrapCoverage {
         }
     }
 
-    private static List<Coverage> measure(Path dir, int replicates) throws IOException {
+    private static List<Coverage> measure(Path dir, int replicates, boolean percentile) throws IOException {
         DataTable samples = DataTable.read(dir.resolve("samples.tsv"));
         Map<String, Map<String, Double>> truth = new HashMap<>();
         List<String> lines = Files.readAllLines(dir.resolve("truth.tsv"));
@@ -86,10 +96,10 @@ public final class BootstrapCoverage {
                 FitResult fit = fitter.fit(f[0], y);
                 if (!fit.status().hasEstimates()) continue;
                 long seed = FractionBootstrap.seed(1, f[0]);
-                List<FractionBootstrap.Interval> p = FractionBootstrap.run(FractionBootstrap.Method.PERCENTILE, fitter, reml, fit, y,
-                        replicates, seed).intervals(0.95, FractionBootstrap.Method.PERCENTILE);
                 List<FractionBootstrap.Interval> q = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, fitter, reml, fit, y,
                         replicates, seed).intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC);
+                List<FractionBootstrap.Interval> p = !percentile ? q : FractionBootstrap.run(FractionBootstrap.Method.PERCENTILE, fitter,
+                        reml, fit, y, replicates, seed).intervals(0.95, FractionBootstrap.Method.PERCENTILE);
                 for (int j = 0; j < p.size(); j++) {
                     double t = truth.get(f[0]).get(p.get(j).component());
                     if (t < 0.05) continue;
@@ -102,7 +112,7 @@ public final class BootstrapCoverage {
             }
         }
         return counts.entrySet().stream().map(e -> new Coverage(e.getKey(), e.getValue()[0],
-                e.getValue()[1] / (double) e.getValue()[0], e.getValue()[2] / (double) e.getValue()[0],
+                percentile ? e.getValue()[1] / (double) e.getValue()[0] : Double.NaN, e.getValue()[2] / (double) e.getValue()[0],
                 e.getValue()[3] / (double) e.getValue()[0])).toList();
     }
 
