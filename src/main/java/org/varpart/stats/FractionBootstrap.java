@@ -18,7 +18,9 @@ import org.varpart.lmm.FitResult;
  *   y* = Xβ̂ + Σⱼ Zⱼ b*ⱼ + ε*,    b*ⱼ,level = σ̂ Tⱼ(θ̂) z,    ε* = σ̂ z',    z, z' ~ N(0, I),
  * </pre>
  * refits y* on the same design (the same observations, hence the same missingness pattern) with
- * the same criterion, and recomputes every fraction ({@link VarianceFractions}). The intervals
+ * the same criterion, starting at θ̂, and recomputes every fraction ({@link VarianceFractions}).
+ * The default reading, {@link Method#LOGIT_BASIC}, bootstraps the feature's REML fit with REML
+ * refits ({@link #run(Method, BlockFitter, BlockFitter, FitResult, double[], int, long)}). The intervals
  * ({@link Result#intervals}) use the replicates whose refit has estimates (singular ones
  * included: a fraction of 0 is a legitimate draw) and R's default quantile (type 7) at
  * (1−L)/2 and (1+L)/2 for level L, read as the percentile interval or reflected on the logit
