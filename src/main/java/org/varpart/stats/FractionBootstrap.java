@@ -178,6 +178,11 @@ public final class FractionBootstrap {
      * @param seed the feature's seed, {@link #seed}
      */
     public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed) {
+        return run(fitter, fit, replicates, seed, true);
+    }
+
+    /** As {@link #run(BlockFitter, FitResult, int, long)}; refits from θ̂ if {@code fromTheta}, else from every fit's start. */
+    public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean fromTheta) {
         if (!fit.status().hasEstimates()) throw new IllegalArgumentException("fit has no estimates: " + fit.status());
         if (replicates < 1) throw new IllegalArgumentException("replicates must be at least 1, got " + replicates);
         Design d = fitter.design();
@@ -191,7 +196,7 @@ public final class FractionBootstrap {
         long evaluations = 0;
         for (int r = 0; r < replicates; r++) {
             double[] y = simulate(d, mean, factors, Math.sqrt(fit.sigma2()), normal);
-            FitResult rf = fitter.fit("replicate " + (r + 1), y, fit.theta());
+            FitResult rf = fromTheta ? fitter.fit("replicate " + (r + 1), y, fit.theta()) : fitter.fit("replicate " + (r + 1), y);
             evaluations += rf.evaluations();
             draws[r] = new double[k];
             if (!rf.status().hasEstimates()) {
