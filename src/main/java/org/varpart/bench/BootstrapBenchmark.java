@@ -12,7 +12,9 @@ import org.varpart.stats.FractionBootstrap;
 
 /**
  * Times the parametric bootstrap of the fractions on one core on the reference design (400
- * samples, ML): a single fit per feature against one replicate (simulate, refit, fractions), in
+ * samples, ML): a single fit per feature against one replicate of the job's default bootstrap
+ * (the logit-basic interval's: the feature's REML fit once, then per replicate simulate, refit by
+ * REML from its θ̂, fractions; the REML fit is counted in the replicates' time), in
  * the thread's CPU time (so that other load on the machine does not count), and projects the
  * cost of intervals for 20,000 features × 200 replicates.
  */
@@ -52,10 +54,12 @@ public final class BootstrapBenchmark {
         double[][] y = rd.features(features);
         Design d = DesignBuilder.build(ModelSpec.parse("y " + ReferenceDesign.FORMULA), rd.samples(), "y", y[0]);
         BlockFitter fitter = new BlockFitter(d, FitOptions.mlDefaults().withoutConditionalVariances());
+        BlockFitter reml = new BlockFitter(d, fitter.options().withReml(true));
+        FractionBootstrap.Method method = FractionBootstrap.Method.LOGIT_BASIC;
         int warm = Math.min(features, 20);
         for (int f = 0; f < warm; f++) {
             FitResult fit = fitter.fit("warm", y[f]);
-            if (fit.status().hasEstimates()) FractionBootstrap.run(fitter, fit, Math.min(replicates, 20), f);
+            if (fit.status().hasEstimates()) FractionBootstrap.run(method, fitter, reml, fit, y[f], Math.min(replicates, 20), f);
         }
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         long fitNanos = 0, repNanos = 0, fitEvals = 0, repEvals = 0;
@@ -65,7 +69,7 @@ public final class BootstrapBenchmark {
             FitResult fit = fitter.fit("f" + f, y[f]);
             long t1 = cpu.getCurrentThreadCpuTime();
             if (!fit.status().hasEstimates()) continue;
-            FractionBootstrap.Result r = FractionBootstrap.run(fitter, fit, replicates, FractionBootstrap.seed(seed, "f" + f));
+            FractionBootstrap.Result r = FractionBootstrap.run(method, fitter, reml, fit, y[f], replicates, FractionBootstrap.seed(seed, "f" + f));
             long t2 = cpu.getCurrentThreadCpuTime();
             fitNanos += t1 - t0;
             repNanos += t2 - t1;
@@ -78,11 +82,58 @@ public final class BootstrapBenchmark {
                 fitEvals / (double) fitted, repEvals / (double) fitted / replicates);
     }
 
-    /** {@code java -cp ... org.varpart.bench.BootstrapBenchmark [features] [replicates]}. */
+    /**
+     * What the start saves: on the same features, interleaved feature by feature so that the
+     * machine's load hits them alike, the ML bootstrap with refits from the moment-based start,
+     * the same from θ̂, and the default (REML fit, REML refits from its θ̂); per replicate, CPU
+     * milliseconds and evaluations.
+     */
+    public static void compareStarts(int features, int replicates, PrintStream out) {
+        ReferenceDesign rd = new ReferenceDesign(80, 1);
+        double[][] y = rd.features(features);
+        Design d = DesignBuilder.build(ModelSpec.parse("y " + ReferenceDesign.FORMULA), rd.samples(), "y", y[0]);
+        BlockFitter ml = new BlockFitter(d, FitOptions.mlDefaults().withoutConditionalVariances());
+        BlockFitter reml = new BlockFitter(d, ml.options().withReml(true));
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] nanos = new long[3], evals = new long[3];
+        int n = 0;
+        for (int f = -Math.min(10, features); f < features; f++) { // the first ten, twice: a warm-up
+            int i = Math.floorMod(f, features);
+            FitResult fit = ml.fit("f" + i, y[i]);
+            if (!fit.status().hasEstimates()) continue;
+            long seed = FractionBootstrap.seed(1, "f" + i);
+            long t0 = cpu.getCurrentThreadCpuTime();
+            FractionBootstrap.Result a = FractionBootstrap.run(ml, fit, replicates, seed, false);
+            long t1 = cpu.getCurrentThreadCpuTime();
+            FractionBootstrap.Result b = FractionBootstrap.run(ml, fit, replicates, seed, true);
+            long t2 = cpu.getCurrentThreadCpuTime();
+            FractionBootstrap.Result c = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, ml, reml, fit, y[i], replicates, seed);
+            long t3 = cpu.getCurrentThreadCpuTime();
+            if (f < 0) continue;
+            nanos[0] += t1 - t0;
+            nanos[1] += t2 - t1;
+            nanos[2] += t3 - t2;
+            evals[0] += a.evaluations();
+            evals[1] += b.evaluations();
+            evals[2] += c.evaluations();
+            n++;
+        }
+        String[] names = {"ML fit, refits from the moment-based start", "ML fit, refits from theta-hat",
+            "default: REML fit, REML refits from its theta-hat"};
+        for (int k = 0; k < 3; k++) {
+            double ms = nanos[k] / 1e6 / n / replicates;
+            out.printf(Locale.ROOT, "  %-50s %.3f ms per replicate, %.1f evaluations, %.0f replicates/s per core, "
+                    + "20,000 x 200: %.1f core-minutes%n", names[k], ms, evals[k] / (double) n / replicates, 1000 / ms,
+                    20_000.0 * 200 * ms / 60_000);
+        }
+    }
+
+    /** {@code java -cp ... org.varpart.bench.BootstrapBenchmark [features] [replicates] [starts]}. */
     public static void main(String[] args) {
         int features = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int replicates = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         System.out.println("varpart bootstrap benchmark, one core (" + Runtime.getRuntime().availableProcessors() + " cores here)");
-        System.out.print(run(80, features, replicates, 1, System.out).describe());
+        if (args.length > 2 && args[2].equals("starts")) compareStarts(features, replicates, System.out);
+        else System.out.print(run(80, features, replicates, 1, System.out).describe());
     }
 }

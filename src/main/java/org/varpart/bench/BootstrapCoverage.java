@@ -29,13 +29,18 @@ import org.varpart.stats.FractionBootstrap;
  * Measures the coverage of the fractions' 95% bootstrap intervals on a study written by
  * {@link StudySimulator}, whose {@code truth.tsv} gives each feature's true fractions: for each
  * component, over the features whose true fraction is at least 0.05, the share of intervals that
- * contain it, for both interval readings. The study has no missing values, so one design serves
- * every feature; fits by ML, as the job.
+ * contain it, for both methods (each from its own bootstrap, as the job draws it: the percentile
+ * interval from the ML fit, the logit-basic one from the REML fit). The study has no missing
+ * values, so one design serves every feature; fits by ML, as the job.
  */
 public final class BootstrapCoverage {
 
-    /** Coverage of one component: features counted, and the share covered by each reading. */
-    public record Coverage(String component, int features, double percentile, double logitBasic) {}
+    /**
+     * Coverage of one component: features counted, the share covered by each method, and the
+     * share of the logit-basic intervals with an upper bound of 1 (the bootstrap could not bound
+     * the component from above).
+     */
+    public record Coverage(String component, int features, double percentile, double logitBasic, double unbounded) {}
 
     private BootstrapCoverage() {}
 
@@ -45,10 +50,20 @@ public final class BootstrapCoverage {
      */
     public static List<Coverage> run(int patients, int labs, int batchesPerLab, int features, int replicates, long seed)
             throws IOException {
+        return run(patients, 5, labs, batchesPerLab, features, replicates, seed, true);
+    }
+
+    /**
+     * @param samplesPerPatient samples per patient
+     * @param percentile whether to bootstrap for the percentile interval too (its coverage is NaN otherwise)
+     */
+    public static List<Coverage> run(int patients, int samplesPerPatient, int labs, int batchesPerLab, int features, int replicates,
+                                     long seed, boolean percentile) throws IOException {
         Path dir = Files.createTempDirectory("varpart-coverage");
         try {
-            StudySimulator.write(new StudySimulator.Spec(patients, 5, labs, batchesPerLab, features, new String[] {"rna"}, 0.0, seed), dir);
-            return measure(dir, replicates);
+            StudySimulator.write(new StudySimulator.Spec(patients, samplesPerPatient, labs, batchesPerLab, features, new String[] {"rna"},
+                    0.0, seed), dir);
+            return measure(dir, replicates, percentile);
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
@@ -56,7 +71,7 @@ public final class BootstrapCoverage {
         }
     }
 
-    private static List<Coverage> measure(Path dir, int replicates) throws IOException {
+    private static List<Coverage> measure(Path dir, int replicates, boolean percentile) throws IOException {
         DataTable samples = TableReader.read(dir.resolve("samples.tsv"));
         Map<String, Map<String, Double>> truth = new HashMap<>();
         List<String> lines = Files.readAllLines(dir.resolve("truth.tsv"));
@@ -66,8 +81,8 @@ public final class BootstrapCoverage {
         }
         ModelSpec spec = ModelSpec.parse("y " + StudySimulator.FORMULA);
         FitOptions options = FitOptions.mlDefaults().withoutConditionalVariances();
-        BlockFitter fitter = null;
-        Map<String, int[]> counts = new TreeMap<>(); // component: features, covered (percentile), covered (logit basic)
+        BlockFitter fitter = null, reml = null;
+        Map<String, int[]> counts = new TreeMap<>(); // component: features, covered (percentile), covered (logit basic), unbounded
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(dir.resolve("rna.tsv.gz"))), StandardCharsets.UTF_8))) {
             r.readLine();
@@ -75,24 +90,31 @@ public final class BootstrapCoverage {
                 String[] f = line.split("\t");
                 double[] y = new double[f.length - 1];
                 for (int i = 1; i < f.length; i++) y[i - 1] = Double.parseDouble(f[i]);
-                if (fitter == null) fitter = new BlockFitter(DesignBuilder.build(spec, samples, "y", y), options);
+                if (fitter == null) {
+                    fitter = new BlockFitter(DesignBuilder.build(spec, samples, "y", y), options);
+                    reml = new BlockFitter(fitter.design(), options.withReml(true));
+                }
                 FitResult fit = fitter.fit(f[0], y);
                 if (!fit.status().hasEstimates()) continue;
-                FractionBootstrap.Result b = FractionBootstrap.run(fitter, fit, replicates, FractionBootstrap.seed(1, f[0]));
-                List<FractionBootstrap.Interval> p = b.intervals(0.95, FractionBootstrap.Method.PERCENTILE);
-                List<FractionBootstrap.Interval> q = b.intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC);
+                long seed = FractionBootstrap.seed(1, f[0]);
+                List<FractionBootstrap.Interval> q = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, fitter, reml, fit, y,
+                        replicates, seed).intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC);
+                List<FractionBootstrap.Interval> p = !percentile ? q : FractionBootstrap.run(FractionBootstrap.Method.PERCENTILE, fitter,
+                        reml, fit, y, replicates, seed).intervals(0.95, FractionBootstrap.Method.PERCENTILE);
                 for (int j = 0; j < p.size(); j++) {
                     double t = truth.get(f[0]).get(p.get(j).component());
                     if (t < 0.05) continue;
-                    int[] c = counts.computeIfAbsent(p.get(j).component(), k -> new int[3]);
+                    int[] c = counts.computeIfAbsent(p.get(j).component(), k -> new int[4]);
                     c[0]++;
+                    if (q.get(j).upper() >= 1) c[3]++;
                     if (p.get(j).lower() <= t && t <= p.get(j).upper()) c[1]++;
                     if (q.get(j).lower() <= t && t <= q.get(j).upper()) c[2]++;
                 }
             }
         }
         return counts.entrySet().stream().map(e -> new Coverage(e.getKey(), e.getValue()[0],
-                e.getValue()[1] / (double) e.getValue()[0], e.getValue()[2] / (double) e.getValue()[0])).toList();
+                percentile ? e.getValue()[1] / (double) e.getValue()[0] : Double.NaN, e.getValue()[2] / (double) e.getValue()[0],
+                e.getValue()[3] / (double) e.getValue()[0])).toList();
     }
 
     /** {@code java -cp ... org.varpart.bench.BootstrapCoverage patients labs batchesPerLab features replicates}. */
@@ -103,8 +125,8 @@ public final class BootstrapCoverage {
         out.printf(Locale.ROOT, "%d patients x 5 samples, %d labs x %d batches, %d features x %d replicates; 95%% intervals,"
                 + " components with true fraction >= 0.05:%n", a[0], a[1], a[2], a[3], a[4]);
         for (Coverage c : run(a[0], a[1], a[2], a[3], a[4], 7)) {
-            out.printf(Locale.ROOT, "  %-10s %4d features: percentile %.3f, logit basic %.3f%n", c.component(), c.features(),
-                    c.percentile(), c.logitBasic());
+            out.printf(Locale.ROOT, "  %-10s %4d features: percentile %.3f, logit basic %.3f (upper bound 1: %.2f)%n", c.component(),
+                    c.features(), c.percentile(), c.logitBasic(), c.unbounded());
         }
     }
 }

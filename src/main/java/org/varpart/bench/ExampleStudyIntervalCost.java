@@ -70,7 +70,9 @@ public final class ExampleStudyIntervalCost {
                 long t1 = cpu.getCurrentThreadCpuTime();
                 fitNanos += t1 - t0;
                 if (!fit.status().hasEstimates()) continue;
-                FractionBootstrap.run(fitter, fit, replicates, FractionBootstrap.seed(1, "rna\t" + cells[0]))
+                BlockFitter reml = new BlockFitter(d, options.withReml(true));
+                FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, fitter, reml, fit, ys, replicates,
+                                FractionBootstrap.seed(1, "rna\t" + cells[0]))
                         .intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC);
                 ciNanos += cpu.getCurrentThreadCpuTime() - t1;
                 bootstrapped++;

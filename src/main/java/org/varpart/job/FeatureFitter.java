@@ -143,7 +143,7 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
         FeatureResult.Outcome outcome = FeatureResult.outcomeOf(r, () -> VarianceFractions.compute(d, r),
                 () -> p.tester() == null ? new FeatureResult.NotRequested() : tests(p.tester(), r, response));
         if (m.intervals().enabled() && outcome instanceof FeatureResult.Fitted fitted) {
-            outcome = fitted.withIntervals(FeatureIntervals.of(p.fitter(), r, m.intervals(), m.assay(), f.id()));
+            outcome = fitted.withIntervals(FeatureIntervals.of(p.fitter(), r, ys, m.intervals(), m.assay(), f.id()));
         }
         return new FeatureResult(m.assay(), f.id(), r.nObs(), outcome);
     }

@@ -1,6 +1,9 @@
 package org.varpart.job;
 
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.commons.math3.exception.util.ExceptionContextProvider;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitResult;
@@ -14,6 +17,12 @@ import org.varpart.stats.FractionBootstrap;
  * interval does not depend on the partition, the task attempt or the order of features.
  */
 final class FeatureIntervals {
+    /**
+     * The REML fitter of each (ML) fitter's design, for {@link FractionBootstrap.Method#LOGIT_BASIC};
+     * weak keys, so it goes with its pattern. A fitter is used by one thread, and so is its REML twin.
+     */
+    private static final Map<BlockFitter, BlockFitter> REML = Collections.synchronizedMap(new WeakHashMap<>());
+
     private FeatureIntervals() {}
 
     /**
@@ -21,10 +30,12 @@ final class FeatureIntervals {
      * numbers and says why the intervals are missing; refits without estimates are counted in the
      * note and left out of the intervals.
      */
-    static FeatureResult.Intervals of(BlockFitter fitter, FitResult fit, IntervalSettings s, String assay, String feature) {
+    static FeatureResult.Intervals of(BlockFitter fitter, FitResult fit, double[] y, IntervalSettings s, String assay, String feature) {
         FractionBootstrap.Result b;
         try {
-            b = FractionBootstrap.run(fitter, fit, s.replicates(), s.featureSeed(assay, feature));
+            BlockFitter reml = fitter.options().reml() ? fitter : REML.computeIfAbsent(fitter,
+                    f -> new BlockFitter(f.design(), f.options().withReml(true)));
+            b = FractionBootstrap.run(s.method(), fitter, reml, fit, y, s.replicates(), s.featureSeed(assay, feature));
         } catch (RuntimeException e) {
             if (!(e instanceof ExceptionContextProvider)) throw e;
             return new FeatureResult.Intervals(null, "intervals not computed: numerical failure: " + e.getMessage());

@@ -13,8 +13,9 @@ import org.varpart.stats.FractionBootstrap;
  * the run's seed from which each feature's random stream is derived (with the assay and the
  * feature ID, so that a rerun, a resume or a retried task draws the same replicates).
  *
- * <p>The default reading is {@code logit_basic}: on simulated studies with known fractions its
- * coverage is near the nominal level where the percentile interval (variancePartition's
+ * <p>The default method is {@code logit_basic} (replicates from the feature's REML fit, REML
+ * refits, reflected on the logit scale): on simulated studies with known fractions its coverage
+ * is near the nominal level where the percentile interval (variancePartition's
  * {@code varPartConfInf}) under-covers components estimated from few levels (docs/intervals.md).
  */
 public record IntervalSettings(boolean enabled, int replicates, double level, FractionBootstrap.Method method, long seed)
@@ -28,7 +29,7 @@ public record IntervalSettings(boolean enabled, int replicates, double level, Fr
         keys.put("ci", new String[] {"false", "per-feature confidence intervals of the fractions by a parametric bootstrap (ci_lower, ci_upper in fractions)"});
         keys.put("ci_replicates", new String[] {"200", "bootstrap replicates per feature (at least 10)"});
         keys.put("ci_level", new String[] {"0.95", "the intervals' level, in (0, 1)"});
-        keys.put("ci_method", new String[] {"logit_basic", "logit_basic (reflected on the logit scale; calibrated better) or percentile (as varPartConfInf)"});
+        keys.put("ci_method", new String[] {"logit_basic", "logit_basic (from the REML fit, reflected on the logit scale; calibrated better) or percentile (as varPartConfInf)"});
         keys.put("seed", new String[] {"1", "the run's random seed; each feature's stream comes from it, the assay and the feature ID"});
     }
 

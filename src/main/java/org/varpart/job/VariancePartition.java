@@ -25,7 +25,8 @@ import org.varpart.lmm.FitOptions;
  * varpart as a Spark ML transformer, for notebooks and pipelines: each input row is a feature
  * (an ID column and an ML vector of its values, one per sample, in the order given by
  * {@link #setSamples}); the output has one row per feature with its status, fit statistics,
- * variance fractions and fixed effects (schema {@code OutputSchemas.FEATURE}).
+ * variance fractions (with bootstrap intervals after {@link #setCi}) and fixed effects (schema
+ * {@code OutputSchemas.FEATURE}).
  *
  * <pre>{@code
  * Dataset<Row> result = new VariancePartition()
@@ -45,6 +46,7 @@ public class VariancePartition extends Transformer {
     private String idCol = "feature", valuesCol = "values", assay = "assay";
     private boolean reml;
     private boolean tests = true;
+    private IntervalSettings intervals = IntervalSettings.NONE;
 
     public VariancePartition() {
         this(Identifiable.randomUID("varpart"));
@@ -121,6 +123,47 @@ public class VariancePartition extends Transformer {
         return this;
     }
 
+    /**
+     * Whether each feature's fractions get bootstrap confidence intervals (the {@code ci_lower}
+     * and {@code ci_upper} of each entry of {@code fractions}; default false), as the job's
+     * {@code ci} key.
+     */
+    public VariancePartition setCi(boolean ci) {
+        intervals = new IntervalSettings(ci, intervals.replicates(), intervals.level(), intervals.method(), intervals.seed());
+        return this;
+    }
+
+    /** Bootstrap replicates per feature (at least 10; default 200), as {@code ci_replicates}. */
+    public VariancePartition setCiReplicates(int replicates) {
+        if (replicates < 10) throw new IllegalArgumentException("ci replicates must be at least 10, got " + replicates);
+        intervals = new IntervalSettings(intervals.enabled(), replicates, intervals.level(), intervals.method(), intervals.seed());
+        return this;
+    }
+
+    /** The intervals' level, in (0, 1) (default 0.95), as {@code ci_level}. */
+    public VariancePartition setCiLevel(double level) {
+        if (!(level > 0 && level < 1)) throw new IllegalArgumentException("ci level must be in (0, 1), got " + level);
+        intervals = new IntervalSettings(intervals.enabled(), intervals.replicates(), level, intervals.method(), intervals.seed());
+        return this;
+    }
+
+    /** {@code logit_basic} (the default) or {@code percentile}, as {@code ci_method}. */
+    public VariancePartition setCiMethod(String method) {
+        String m = method.toLowerCase(java.util.Locale.ROOT);
+        if (!m.equals("logit_basic") && !m.equals("percentile")) {
+            throw new IllegalArgumentException("ci method must be logit_basic or percentile, got '" + method + "'");
+        }
+        intervals = new IntervalSettings(intervals.enabled(), intervals.replicates(), intervals.level(),
+                org.varpart.stats.FractionBootstrap.Method.valueOf(m.toUpperCase(java.util.Locale.ROOT)), intervals.seed());
+        return this;
+    }
+
+    /** The seed of the bootstrap (default 1), as the job's {@code seed}: the same seed and IDs give the job's intervals. */
+    public VariancePartition setSeed(long seed) {
+        intervals = new IntervalSettings(intervals.enabled(), intervals.replicates(), intervals.level(), intervals.method(), seed);
+        return this;
+    }
+
     @Override
     public Dataset<Row> transform(Dataset<?> features) {
         if (formula == null || sheet == null || samples == null) {
@@ -129,7 +172,8 @@ public class VariancePartition extends Transformer {
         ModelSpec spec = ModelSpec.parse(VarPartJob.RESPONSE + " " + formula.strip());
         Map<String, Integer> rowOf = Plan.sampleRows(sheet, sampleIdColumn, "the sample sheet");
         FitOptions options = (reml ? FitOptions.remlDefaults() : FitOptions.mlDefaults()).withoutConditionalVariances();
-        AssayModel model = Plan.assayModel(assay, "input", spec, sheet, rowOf, samples, options, tests, false, new ArrayList<>());
+        AssayModel model = Plan.assayModel(assay, "input", spec, sheet, rowOf, samples, options, tests, false, new ArrayList<>())
+                .withIntervals(intervals);
         SparkSession spark = features.sparkSession();
         Broadcast<AssayModel> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
         String id = idCol, values = valuesCol;
@@ -156,6 +200,7 @@ public class VariancePartition extends Transformer {
         c.assay = assay;
         c.reml = reml;
         c.tests = tests;
+        c.intervals = intervals;
         return c;
     }
 }

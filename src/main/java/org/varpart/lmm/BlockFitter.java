@@ -48,6 +48,23 @@ public final class BlockFitter {
      * so that the caller can hand the same statistics to the tests.
      */
     public FitResult fit(String name, ResponseStatistics response) {
+        return fit(name, response, null);
+    }
+
+    /**
+     * Fits one response with the optimiser started at {@code theta} (θ in lme4's layout, e.g. an
+     * earlier fit's θ̂ for a response simulated from it) rather than at the moment-based start;
+     * entries below their lower bound are raised to it. The optimum is the same up to the
+     * optimiser's tolerance; only the path to it differs.
+     */
+    public FitResult fit(String name, double[] y, double[] theta) {
+        if (designProblem == null && theta.length != model.lowerBounds().length) {
+            throw new IllegalArgumentException("the start has " + theta.length + " entries, θ has " + model.lowerBounds().length);
+        }
+        return fit(name, ResponseStatistics.of(design, y), theta.clone());
+    }
+
+    private FitResult fit(String name, ResponseStatistics response, double[] theta) {
         double[] y = response.y();
         String crit = options.criterion();
         if (designProblem != null) return FitResult.without(designProblem.status(), designProblem.message(), crit, design.n());
@@ -79,7 +96,10 @@ public final class BlockFitter {
             objective = th -> model.objective(th, reml);
         }
         try {
-            FitResult r = MixedModel.fit(objective, model, options, start.start(shifted, shift.projects()));
+            double[] from = theta == null ? start.start(shifted, shift.projects()) : theta;
+            double[] lower = model.lowerBounds();
+            for (int i = 0; i < from.length; i++) from[i] = Math.max(from[i], lower[i]);
+            FitResult r = MixedModel.fit(objective, model, options, from);
             return shift.restore(r, b0);
         } catch (RuntimeException e) {
             // the optimiser library's numerical failures (its exceptions carry an ExceptionContext)

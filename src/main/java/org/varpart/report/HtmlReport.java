@@ -141,7 +141,8 @@ public final class HtmlReport {
         } else {
             List<String> order = a.components().stream().map(ReportData.Component::name).toList();
             figure("bars-" + a.name(), "Stacked percent bars of the top features per component, assay " + a.name(),
-                    () -> Charts.percentBars(a.top(), order, palette), 960, 110 + 21 * a.top().size());
+                    () -> PercentBarIntervals.addTo(Charts.percentBars(a.top(), order, palette), a.top(), a.intervals(), order, palette),
+                    960, 110 + 21 * a.top().size());
         }
 
         ReportSections.intervals(this, a, run);

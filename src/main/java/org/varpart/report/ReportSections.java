@@ -20,11 +20,11 @@ final class ReportSections {
         r.sb.append("<h3>How sure is each fraction?</h3>\n<p class=\"explain\">The features of the bars above, each fraction (dot) with its ")
                 .append(Html.percent(level)).append(" confidence interval (bar) from a parametric bootstrap of the feature's fit (")
                 .append(run.config().getOrDefault("ci_replicates", "?")).append(" replicates, ")
-                .append(method.equals("percentile") ? "percentile interval" : "basic interval on the logit scale")
+                .append(method.equals("percentile") ? "percentile interval" : "basic interval on the logit scale, from the REML fit")
                 .append("): under the fitted model, about ").append(Html.percent(level))
-                .append(" of such intervals contain the true fraction. Intervals of components with few levels (a handful of labs) are too "
-                        + "narrow; a component estimated at 0 gets an interval that under-covers, and one that many replicates put at 0 an "
-                        + "upper bound of 100%.</p>\n");
+                .append(" of such intervals contain the true fraction. A component with few levels (a handful of labs) cannot be "
+                        + "bounded from above: most of its intervals end at 100% (read them as \"at least\"); a component estimated at 0 "
+                        + "gets 0–100%.</p>\n");
         r.figure("intervals-" + a.name(), "Fractions with confidence intervals of the top features, assay " + a.name(),
                 () -> IntervalChart.chart(a.intervals(), order, r.palette), 960, 110 + 21 * IntervalChart.features(a.intervals()).size());
         r.sb.append("<details><summary>The numbers</summary>\n").append(IntervalChart.table(a.intervals(), level)).append("</details>\n");

@@ -18,7 +18,9 @@ import org.varpart.lmm.FitResult;
  *   y* = Xβ̂ + Σⱼ Zⱼ b*ⱼ + ε*,    b*ⱼ,level = σ̂ Tⱼ(θ̂) z,    ε* = σ̂ z',    z, z' ~ N(0, I),
  * </pre>
  * refits y* on the same design (the same observations, hence the same missingness pattern) with
- * the same criterion, and recomputes every fraction ({@link VarianceFractions}). The intervals
+ * the same criterion, starting at θ̂, and recomputes every fraction ({@link VarianceFractions}).
+ * The default reading, {@link Method#LOGIT_BASIC}, bootstraps the feature's REML fit with REML
+ * refits ({@link #run(Method, BlockFitter, BlockFitter, FitResult, double[], int, long)}). The intervals
  * ({@link Result#intervals}) use the replicates whose refit has estimates (singular ones
  * included: a fraction of 0 is a legitimate draw) and R's default quantile (type 7) at
  * (1−L)/2 and (1+L)/2 for level L, read as the percentile interval or reflected on the logit
@@ -62,7 +64,10 @@ public final class FractionBootstrap {
          * percentile interval stays as low as the estimate. A quantile at 0 (more than (1−L)/2 of
          * the replicates singular for the component) reflects to an upper bound of 1: the
          * bootstrap cannot bound that component from above. A component estimated at exactly 0
-         * gets the percentile interval, the reflection being undefined.
+         * gets [0, 1], the limit of the interval as the estimate goes to 0 (its lower quantile is
+         * then 0). {@link #run(Method, BlockFitter, BlockFitter, FitResult, double[], int, long)}
+         * draws its replicates from the REML fit, with REML refits: the ML variance from q levels
+         * is biased low by about (q − 1)/q, and with few levels that bias is no longer a pivot.
          */
         LOGIT_BASIC
     }
@@ -94,7 +99,10 @@ public final class FractionBootstrap {
                 if (usable >= 2) {
                     lo = quantile(x, (1 - level) / 2);
                     hi = quantile(x, (1 + level) / 2);
-                    if (method == Method.LOGIT_BASIC) {
+                    if (method == Method.LOGIT_BASIC && fractions[j] == 0) {
+                        lo = 0;
+                        hi = 1;
+                    } else if (method == Method.LOGIT_BASIC) {
                         double e = fractions[j];
                         double rLo = reflect(e, hi), rHi = reflect(e, lo);
                         lo = Double.isNaN(rLo) ? lo : rLo;
@@ -140,7 +148,29 @@ public final class FractionBootstrap {
     }
 
     /**
-     * Bootstraps one feature.
+     * The bootstrap {@code method} reads. {@link Method#PERCENTILE}: from the feature's fit, refits
+     * by its criterion (as {@code varPartConfInf}, apart from redrawing the random effects).
+     * {@link Method#LOGIT_BASIC}: from the feature's REML fit (started at the fit's θ̂), with
+     * REML refits, so the intervals are centred on the REML fractions; when that fit has no
+     * estimates, from the feature's own fit.
+     *
+     * @param remlFitter a REML fitter of the same design; unused when {@code fitter} fits by REML
+     * @param y the feature's response on that design
+     */
+    public static Result run(Method method, BlockFitter fitter, BlockFitter remlFitter, FitResult fit, double[] y,
+                             int replicates, long seed) {
+        if (method == Method.LOGIT_BASIC && !fitter.options().reml()) {
+            if (!remlFitter.options().reml() || remlFitter.design() != fitter.design()) {
+                throw new IllegalArgumentException("the REML fitter must fit the same design by REML");
+            }
+            FitResult reml = remlFitter.fit("REML", y, fit.theta());
+            if (reml.status().hasEstimates()) return run(remlFitter, reml, replicates, seed);
+        }
+        return run(fitter, fit, replicates, seed);
+    }
+
+    /**
+     * Bootstraps one feature from its fit, each replicate refitted from the fit's θ̂.
      *
      * @param fitter the fitter of the feature's design (its options give the criterion)
      * @param fit the feature's fit on that design; must have estimates
@@ -148,6 +178,11 @@ public final class FractionBootstrap {
      * @param seed the feature's seed, {@link #seed}
      */
     public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed) {
+        return run(fitter, fit, replicates, seed, true);
+    }
+
+    /** As {@link #run(BlockFitter, FitResult, int, long)}; refits from θ̂ if {@code fromTheta}, else from every fit's start. */
+    public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean fromTheta) {
         if (!fit.status().hasEstimates()) throw new IllegalArgumentException("fit has no estimates: " + fit.status());
         if (replicates < 1) throw new IllegalArgumentException("replicates must be at least 1, got " + replicates);
         Design d = fitter.design();
@@ -161,7 +196,7 @@ public final class FractionBootstrap {
         long evaluations = 0;
         for (int r = 0; r < replicates; r++) {
             double[] y = simulate(d, mean, factors, Math.sqrt(fit.sigma2()), normal);
-            FitResult rf = fitter.fit("replicate " + (r + 1), y);
+            FitResult rf = fromTheta ? fitter.fit("replicate " + (r + 1), y, fit.theta()) : fitter.fit("replicate " + (r + 1), y);
             evaluations += rf.evaluations();
             draws[r] = new double[k];
             if (!rf.status().hasEstimates()) {

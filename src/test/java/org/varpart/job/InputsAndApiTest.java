@@ -135,15 +135,43 @@ class InputsAndApiTest {
                 .add("feature", DataTypes.StringType).add("values", SQLDataTypes.VectorType())).repartition(2);
         Dataset<Row> sheet = spark.read().option("header", "true").option("sep", "\t").csv(study.resolve("samples.tsv").toString());
         Dataset<Row> result = new VariancePartition().setFormula(StudySimulator.FORMULA).setSampleSheet(sheet, "sample")
-                .setSamples(header.subList(1, header.size())).setAssay("protein").transform(features);
+                .setSamples(header.subList(1, header.size())).setAssay("protein")
+                .setCi(true).setCiReplicates(20).setCiLevel(0.9).setSeed(5).transform(features);
         assertEquals(20, result.count());
         Map<String, String> c = config(dir.resolve("out-api"));
         c.put("assay.protein", study.resolve("protein.tsv").toString());
+        c.put("ci", "true");
+        c.put("ci_replicates", "20");
+        c.put("ci_level", "0.9");
+        c.put("seed", "5");
         run(c);
         Map<String, Double> job = jobFractions(dir.resolve("out-api"));
         Map<String, Double> api = fractions(result);
         assertEquals(job.keySet(), api.keySet());
         for (Map.Entry<String, Double> e : job.entrySet()) assertEquals(e.getValue(), api.get(e.getKey()), 1e-12, e.getKey());
+        // the intervals: the job's, with the same settings and seed
+        Map<String, Double[]> apiCi = new HashMap<>(), jobCi = new HashMap<>();
+        for (Row r : result.collectAsList()) {
+            for (Row f : r.<Row>getList(12)) apiCi.put(r.getString(1) + "/" + f.getString(0), bounds(f, 3));
+        }
+        for (Row r : spark.read().parquet(dir.resolve("out-api").resolve("fractions").toString()).collectAsList()) {
+            jobCi.put(r.getString(1) + "/" + r.getString(2), bounds(r, 5));
+        }
+        int withInterval = 0;
+        for (Map.Entry<String, Double[]> e : jobCi.entrySet()) {
+            Double[] a = apiCi.get(e.getKey()), j = e.getValue();
+            assertEquals(j[0] == null, a[0] == null, e.getKey());
+            if (j[0] == null) continue;
+            withInterval++;
+            assertEquals(j[0], a[0], 1e-12, e.getKey() + " lower");
+            assertEquals(j[1], a[1], 1e-12, e.getKey() + " upper");
+            assertTrue(a[0] <= a[1] && a[0] >= 0 && a[1] <= 1, e.getKey() + ": " + a[0] + ", " + a[1]);
+        }
+        assertTrue(withInterval > 100, "most fitted features' fractions have intervals: " + withInterval);
+    }
+
+    private static Double[] bounds(Row r, int at) {
+        return new Double[] {r.isNullAt(at) ? null : r.getDouble(at), r.isNullAt(at + 1) ? null : r.getDouble(at + 1)};
     }
 
     @Test

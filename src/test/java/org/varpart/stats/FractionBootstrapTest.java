@@ -111,6 +111,11 @@ class FractionBootstrapTest {
         for (FractionBootstrap.Method m : FractionBootstrap.Method.values()) {
             assertEquals(r1.intervals(0.95, m), r2.intervals(0.95, m));
         }
+        // the logit-basic interval's bootstrap (from the REML fit) reproduces as well, on fresh fitters
+        FractionBootstrap.Result l1 = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, a, new BlockFitter(d, ML.withReml(true)), fit, y, 30, seed);
+        FractionBootstrap.Result l2 = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, b, new BlockFitter(d, ML.withReml(true)), b.fit("g1", y), y, 30, seed);
+        assertEquals(l1.intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC), l2.intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC));
+        assertFalse(java.util.Arrays.equals(l1.fractions(), r1.fractions()), "centred on the REML fractions, not the ML ones");
         assertNotEquals(seed, FractionBootstrap.seed(42, "g2"));
         assertNotEquals(seed, FractionBootstrap.seed(43, "g1"));
         FractionBootstrap.Result other = FractionBootstrap.run(a, fit, 30, FractionBootstrap.seed(42, "g2"));
@@ -134,7 +139,8 @@ class FractionBootstrapTest {
      * Both readings of one set of replicates: 5 replicates of a component estimated at 0.2, at
      * level 0.5 the type-7 quantiles are q_lo = 0.1 and q_hi = 0.3; the logit-basic interval is
      * logit⁻¹(2 logit 0.2 − logit q) for q = 0.3 and 0.1. Edge rules: a lower quantile of 0
-     * reflects to 1; an estimate of 0 keeps the percentile interval; failed replicates are left out.
+     * reflects to 1; an estimate of 0 gets [0, 1] (the limit as the estimate goes to 0, its lower
+     * quantile being 0 then); failed replicates are left out.
      */
     @Test
     void intervalReadings() {
@@ -147,7 +153,8 @@ class FractionBootstrapTest {
         double e = Math.log(0.2 / 0.8);
         assertEquals(1 / (1 + Math.exp(-(2 * e - Math.log(0.3 / 0.7)))), b.get(0).lower(), 1e-15);
         assertEquals(1 / (1 + Math.exp(-(2 * e - Math.log(0.1 / 0.9)))), b.get(0).upper(), 1e-15);
-        assertEquals(p.get(1), b.get(1), "an estimate of 0: the percentile interval");
+        assertEquals(new FractionBootstrap.Interval("b", 0.0, 0.0, 1.0), b.get(1), "an estimate of 0: [0, 1]");
+        assertEquals(0.0, p.get(1).lower(), 0, "the percentile interval of an estimate of 0 stays the quantiles'");
         assertEquals(1.0, FractionBootstrap.reflect(0.2, 0.0), 0);
         assertEquals(0.0, FractionBootstrap.reflect(0.2, 1.0), 0);
         assertTrue(Double.isNaN(FractionBootstrap.reflect(0.0, 0.1)));
@@ -248,29 +255,29 @@ class FractionBootstrapTest {
     /**
      * Calibration on a study with known fractions: 60 patients × 4 samples, 8 batches crossed,
      * age per sample; patient 1.0, batch 0.5, age slope 0.03, residual 1.0 (fractions 0.362,
-     * 0.181, 0.095, 0.362). For each of 300 features drawn from the truth, 95% intervals from 100
-     * replicates (ML, as the job). With 300 features the Monte-Carlo standard error of a
-     * coverage of 0.95 is √(0.95·0.05/300) = 0.0126; the test accepts 0.95 ± 3 standard errors,
-     * [0.912, 0.988], and prints every coverage of both methods.
+     * 0.181, 0.095, 0.362). For each of 1,000 features drawn from the truth, 95% intervals from
+     * 100 replicates, each method from the bootstrap the job draws for it (the feature fitted by
+     * ML, as the job; the logit-basic interval's replicates from its REML fit, the percentile
+     * interval's from its ML fit, the latter on the first 300 features only, to save time). The
+     * issue's target, asserted for every component of the logit-basic interval: coverage within
+     * [0.92, 0.97] over at least 1,000 features (the Monte-Carlo standard error of a coverage of
+     * 0.95 is then 0.0069).
      *
-     * <p>The logit-scale basic interval is calibrated for every component, and that is asserted.
-     * The percentile interval is not, and its coverage is printed, not asserted: a variance from
-     * 8 levels is estimated low with a spread that shrinks with it, the percentile interval
-     * inherits both and covers batch's true fraction in about 0.82 of the features (300 × 100
-     * and 1,000 × 200 alike; 0.84 with 16 batches); over 1,000 features its coverage of age
-     * (0.929) and the residuals (0.911) falls short as well. That is the measured reason the
-     * job should report the logit-scale interval. Run with
-     * {@code -Dvarpart.bootstrap.features=1000 -Dvarpart.bootstrap.replicates=200} for the
-     * issue's 1,000 features (the tolerance then narrows to [0.929, 0.971]).
+     * <p>The percentile interval is not calibrated, and its coverage is printed, not asserted: a
+     * variance from 8 levels is estimated low with a spread that shrinks with it, the percentile
+     * interval inherits both and covers batch's true fraction in about 0.82 of the features.
+     * {@code -Dvarpart.bootstrap.features}, {@code .replicates} and {@code .batches} change the
+     * study (the band is asserted from 1,000 features on).
      */
     @Test
     void coverageOnASimulatedStudyWithKnownTruth() {
-        int features = Integer.getInteger("varpart.bootstrap.features", 300);
+        int features = Integer.getInteger("varpart.bootstrap.features", 1000);
         int replicates = Integer.getInteger("varpart.bootstrap.replicates", 100);
         int batches = Integer.getInteger("varpart.bootstrap.batches", 8);
+        int percentileFeatures = Math.min(features, 300);
         Design d = design(study(60, batches, 2026));
         Map<String, Double> truth = truth(d);
-        BlockFitter fitter = new BlockFitter(d, ML);
+        BlockFitter fitter = new BlockFitter(d, ML), reml = new BlockFitter(d, ML.withReml(true));
         SplittableRandom rnd = new SplittableRandom(99);
         Map<FractionBootstrap.Method, Map<String, Integer>> covered = new LinkedHashMap<>();
         for (FractionBootstrap.Method m : FractionBootstrap.Method.values()) {
@@ -287,12 +294,17 @@ class FractionBootstrapTest {
             FitResult fit = fitter.fit("f" + f, y);
             long t1 = cpu.getCurrentThreadCpuTime();
             if (!fit.status().hasEstimates()) continue;
-            FractionBootstrap.Result r = FractionBootstrap.run(fitter, fit, replicates, FractionBootstrap.seed(1, "f" + f));
+            long seed = FractionBootstrap.seed(1, "f" + f);
+            FractionBootstrap.Result r = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, fitter, reml, fit, y, replicates, seed);
             long t2 = cpu.getCurrentThreadCpuTime();
             fitNanos += t1 - t0;
             bootNanos += t2 - t1;
             fitted++;
             for (FractionBootstrap.Method m : FractionBootstrap.Method.values()) {
+                if (m == FractionBootstrap.Method.PERCENTILE) {
+                    if (f >= percentileFeatures) continue;
+                    r = FractionBootstrap.run(m, fitter, reml, fit, y, replicates, seed);
+                }
                 for (FractionBootstrap.Interval iv : r.intervals(0.95, m)) {
                     assertTrue(iv.lower() <= iv.upper(), iv.toString());
                     if (m == FractionBootstrap.Method.LOGIT_BASIC && iv.upper() == 1) unbounded.merge(iv.component(), 1, Integer::sum);
@@ -302,22 +314,24 @@ class FractionBootstrapTest {
             }
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "bootstrap coverage of 95%% intervals, %d batches, %d features x %d replicates:", batches, fitted, replicates));
+                "bootstrap coverage of 95%% intervals, %d batches, %d features x %d replicates (percentile: the first %d):",
+                batches, fitted, replicates, percentileFeatures));
         for (var m : covered.entrySet()) {
             sb.append("\n  ").append(m.getKey()).append(':');
+            int counted = m.getKey() == FractionBootstrap.Method.PERCENTILE ? percentileFeatures : fitted;
             for (var e : truth.entrySet()) {
-                sb.append(String.format(Locale.ROOT, " %s (true %.3f) %.3f;", e.getKey(), e.getValue(), m.getValue().get(e.getKey()) / (double) fitted));
+                sb.append(String.format(Locale.ROOT, " %s (true %.3f) %.3f;", e.getKey(), e.getValue(), m.getValue().get(e.getKey()) / (double) counted));
             }
         }
         sb.append(String.format(Locale.ROOT, "%n  logit-basic intervals with upper bound 1 (a quantile at 0), by component: %s", unbounded));
-        sb.append(String.format(Locale.ROOT, "%n  CPU time: %.3f ms per fit, %.3f ms per replicate (refit and fractions)",
+        sb.append(String.format(Locale.ROOT, "%n  CPU time: %.3f ms per fit, %.3f ms per replicate (REML fit, refits and fractions)",
                 fitNanos / 1e6 / fitted, bootNanos / 1e6 / fitted / replicates));
         System.out.println(sb);
         assertEquals(features, fitted);
-        double se = Math.sqrt(0.95 * 0.05 / fitted);
+        if (fitted < 1000) return; // a shorter run (by the properties above) only prints
         for (var e : covered.get(FractionBootstrap.Method.LOGIT_BASIC).entrySet()) {
             double c = e.getValue() / (double) fitted;
-            assertTrue(Math.abs(c - 0.95) <= 3 * se, "LOGIT_BASIC " + e.getKey() + " coverage " + c + " outside 0.95 ± " + 3 * se + ": " + sb);
+            assertTrue(c >= 0.92 && c <= 0.97, "LOGIT_BASIC " + e.getKey() + " coverage " + c + " outside [0.92, 0.97]: " + sb);
         }
     }
 }
