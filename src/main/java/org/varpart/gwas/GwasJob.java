@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.varpart.design.InputException;
 import org.varpart.io.HadoopConf;
 import org.varpart.io.Json;
@@ -41,7 +42,7 @@ public final class GwasJob {
     public record Outcome(String output, long snps, int samples, long grmSnps, double seconds, Map<String, Double> lambdas) {}
 
     public static Outcome run(SparkSession spark, GwasConfig cfg, PrintStream log) {
-        long t0 = System.nanoTime();
+        StageClock clock = new StageClock();
         Instant started = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path out = new Path(cfg.get("output"));
@@ -55,6 +56,7 @@ public final class GwasJob {
             throw new InputException("Cannot reach the output location " + out + ": " + e.getMessage(), e);
         }
         GwasPlan plan = GwasPlan.of(cfg, hadoop);
+        clock.lap("read/check");
         plan.warnings().forEach(w -> log.println("varpart: warning: " + Redaction.text(w)));
         for (GwasPlan.Phenotype p : plan.phenotypes()) {
             if (p.left() > 0) log.println("varpart: phenotype " + p.name() + ": " + p.left() + " sample(s) without the phenotype or a covariate are left out");
@@ -72,13 +74,16 @@ public final class GwasJob {
         double[] k;
         long grmSnps;
         if (plan.grmFile() == null) {
-            Map<Long, double[]> tiles = new HashMap<>(jsc.parallelize(ranges, ranges.size())
+            // one range per core: each task sums its SNPs into one set of tiles (4n² bytes), so more tasks only add tiles to ship and add
+            List<GwasTasks.Range> grmRanges = GwasTasks.ranges(set.snps.size(), Math.min(parts, jsc.defaultParallelism()));
+            Map<Long, double[]> tiles = new HashMap<>(jsc.parallelize(grmRanges, grmRanges.size())
                     .mapPartitionsToPair(it -> GwasTasks.grmTiles(it, set, samples, maf, maxMissing, conf))
                     .reduceByKey(GwasTasks::add).collectAsMap());
             grmSnps = (long) tiles.remove(GwasTasks.COUNT_KEY)[0];
             if (grmSnps == 0) throw new InputException(set.prefix + ": no SNP passes the checks (maf " + maf + ", max_missing " + maxMissing + "); there is no GRM.");
             k = Grm.assemble(n, tiles, grmSnps);
-            log.printf(Locale.ROOT, "varpart: GRM of %d samples from %d SNPs (%.1f s)%n", n, grmSnps, (System.nanoTime() - t0) / 1e9);
+            clock.lap("GRM");
+            log.printf(Locale.ROOT, "varpart: GRM of %d samples from %d SNPs (%.1f s)%n", n, grmSnps, clock.seconds());
         } else {
             k = plan.grmFile();
             grmSnps = -1;
@@ -90,10 +95,12 @@ public final class GwasJob {
         for (GwasPlan.Phenotype p : plan.phenotypes()) {
             String key = Arrays.toString(p.rows());
             Grm.Eigen e = eigenBySamples.computeIfAbsent(key, x -> Grm.eigen(Grm.subsetCentred(k, n, p.rows()), p.rows().length));
+            clock.lap("eigen");
             int np = p.rows().length;
             double[] utw = Grm.rotate(e, p.w(), p.c()), uty = Grm.rotate(e, p.y(), 1);
             NullModel nm = NullModel.fit(e.values(), utw, p.c(), uty);
             models.add(new PhenotypeModel(p, e, nm, PhenotypeModel.crossInverse(p.w(), np, p.c()), Ols.Base.of(p.w(), p.c(), p.y())));
+            clock.lap("null model");
             heritability.add(RowFactory.create(p.name(), np, nm.vg(), nm.ve(), nm.pve(), Double.isNaN(nm.pveSe()) ? null : nm.pveSe(), nm.logLikReml()));
             log.printf(Locale.ROOT, "varpart: phenotype %s: n = %d, pve = %.4f (se %.4f), vg = %.4g, ve = %.4g%n", p.name(), np, nm.pve(), nm.pveSe(),
                     nm.vg(), nm.ve());
@@ -104,23 +111,32 @@ public final class GwasJob {
         try {
             JavaRDD<Row> rows = jsc.parallelize(ranges, ranges.size())
                     .mapPartitions(it -> GwasTasks.associations(it, set, samples, bm.value(), maf, maxMissing, conf));
-            Dataset<Row> assoc = GwasOutput.withQValues(spark.createDataFrame(rows, GwasOutput.ASSOCIATIONS));
-            assoc.write().parquet(new Path(tmp, "associations").toString());
+            // the tests run once: kept (columnar, spilling to disk) for the p-values and the written table
+            Dataset<Row> tests = spark.createDataFrame(rows, GwasOutput.ASSOCIATIONS).persist(StorageLevel.MEMORY_AND_DISK());
+            Map<String, double[][]> pValues = GwasOutput.pValues(tests);
+            clock.lap("tests");
+            GwasOutput.withQValues(spark, tests, pValues).write().parquet(new Path(tmp, "associations").toString());
+            tests.unpersist();
             Dataset<Row> written = spark.read().parquet(new Path(tmp, "associations").toString());
+            clock.lap("write");
             List<String> names = plan.phenotypes().stream().map(GwasPlan.Phenotype::name).toList();
-            List<Row> summary = GwasOutput.summary(written, names, cfg.number("fdr"));
+            List<Row> summary = GwasOutput.summary(pValues, names, cfg.number("fdr"));
             GwasOutput.table(spark, heritability, GwasOutput.HERITABILITY).write().parquet(new Path(tmp, "heritability").toString());
             GwasOutput.table(spark, summary, GwasOutput.SUMMARY).write().parquet(new Path(tmp, "summary").toString());
+            clock.lap("summary");
             Map<String, Double> lambdas = new java.util.LinkedHashMap<>();
             for (Row r : summary) lambdas.put(r.getString(0) + "/" + r.getString(1), r.isNullAt(3) ? null : r.getDouble(3));
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            double seconds = clock.seconds();
             writeRunJson(fs, new Path(tmp, "run.json"), plan, grmSnps, heritability, summary, started, seconds, spark.version());
             GwasReport.write(spark, tmp, written, heritability, summary, cfg.number("fdr"));
+            clock.lap("report");
             if (fs.exists(out)) fs.delete(out, true);
             if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);
             try (OutputStream o = fs.create(new Path(out, "_SUCCESS"), true)) {
                 o.flush();
             }
+            clock.lap("commit");
+            log.println("varpart: " + clock.breakdown());
             return new Outcome(out.toString(), set.snps.size(), n, grmSnps, seconds, lambdas);
         } catch (IOException e) {
             deleteQuietly(fs, tmp);
