@@ -116,9 +116,10 @@ public final class GwasJob {
             Map<String, double[][]> pValues = GwasOutput.pValues(tests);
             clock.lap("tests");
             GwasOutput.withQValues(spark, tests, pValues).write().parquet(new Path(tmp, "associations").toString());
-            tests.unpersist();
-            Dataset<Row> written = spark.read().parquet(new Path(tmp, "associations").toString());
             clock.lap("write");
+            List<Row> shown = GwasReport.shown(tests, pValues);
+            tests.unpersist();
+            clock.lap("report");
             List<String> names = plan.phenotypes().stream().map(GwasPlan.Phenotype::name).toList();
             List<Row> summary = GwasOutput.summary(pValues, names, cfg.number("fdr"));
             GwasOutput.table(spark, heritability, GwasOutput.HERITABILITY).write().parquet(new Path(tmp, "heritability").toString());
@@ -128,7 +129,7 @@ public final class GwasJob {
             for (Row r : summary) lambdas.put(r.getString(0) + "/" + r.getString(1), r.isNullAt(3) ? null : r.getDouble(3));
             double seconds = clock.seconds();
             writeRunJson(fs, new Path(tmp, "run.json"), plan, grmSnps, heritability, summary, started, seconds, spark.version());
-            GwasReport.write(spark, tmp, written, heritability, summary, cfg.number("fdr"));
+            GwasReport.write(spark, tmp, shown, pValues, heritability, summary, cfg.number("fdr"));
             clock.lap("report");
             if (fs.exists(out)) fs.delete(out, true);
             if (!fs.rename(tmp, out)) throw new IOException("could not rename " + tmp + " to " + out);

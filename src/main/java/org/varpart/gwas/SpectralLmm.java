@@ -73,6 +73,13 @@ public final class SpectralLmm {
             System.arraycopy(hit.traces, 0, traces, 0, 2);
             return hit.sums;
         }
+        if (hit != null && hit.sums.length == 2 && order == 3) {
+            // Newton's first step is at the λ where Brent stopped: only the h³ sums are new
+            double[][][] out = withThird(l, hit.sums);
+            System.arraycopy(hit.traces, 0, traces, 0, 2);
+            cache.put(l, new Cached(out, hit.traces));
+            return out;
+        }
         Cached base = shared.get(l);
         double[][][] out = base != null && base.sums().length >= order ? fromShared(l, base, order) : computeSums(l, order);
         if (cache.size() < 64) cache.put(l, new Cached(out, traces.clone()));
@@ -142,6 +149,32 @@ public final class SpectralLmm {
     }
 
     private final java.util.Map<Double, Cached> cache = new java.util.HashMap<>();
+
+    /** The sums of orders 1 and 2 at λ with those of order 3 (Σᵢ hᵢ³ vₐᵢv_bᵢ) added. */
+    private double[][][] withThird(double l, double[][][] two) {
+        for (int i = 0; i < n; i++) {
+            double h = 1 / (l * eval[i] + 1);
+            h3[i] = h * h * h;
+        }
+        double[][] third = new double[m][m];
+        int k = 0;
+        for (int a = 0; a < m; a++) {
+            for (int b = a; b < m; b++, k++) {
+                double[] p = prod[k];
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int i = 0;
+                for (; i < n - 3; i += 4) {
+                    s0 += h3[i] * p[i];
+                    s1 += h3[i + 1] * p[i + 1];
+                    s2 += h3[i + 2] * p[i + 2];
+                    s3 += h3[i + 3] * p[i + 3];
+                }
+                for (; i < n; i++) s0 += h3[i] * p[i];
+                third[a][b] = third[b][a] = (s0 + s1) + (s2 + s3);
+            }
+        }
+        return new double[][][] {two[0], two[1], third};
+    }
 
     private double[][][] computeSums(double l, int order) {
         double t1 = 0, t2 = 0;
