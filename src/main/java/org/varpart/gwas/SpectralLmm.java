@@ -160,17 +160,7 @@ public final class SpectralLmm {
         int k = 0;
         for (int a = 0; a < m; a++) {
             for (int b = a; b < m; b++, k++) {
-                double[] p = prod[k];
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int i = 0;
-                for (; i < n - 3; i += 4) {
-                    s0 += h3[i] * p[i];
-                    s1 += h3[i + 1] * p[i + 1];
-                    s2 += h3[i + 2] * p[i + 2];
-                    s3 += h3[i + 3] * p[i + 3];
-                }
-                for (; i < n; i++) s0 += h3[i] * p[i];
-                third[a][b] = third[b][a] = (s0 + s1) + (s2 + s3);
+                third[a][b] = third[b][a] = weightedSum(h3, prod[k], n);
             }
         }
         return new double[][][] {two[0], two[1], third};
@@ -208,13 +198,10 @@ public final class SpectralLmm {
         double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0, c0 = 0, c1 = 0;
         int i = 0, end = n - 3;
         if (order == 1) {
-            for (; i < end; i += 4) {
-                a0 += h1[i] * p[i];
-                a1 += h1[i + 1] * p[i + 1];
-                a2 += h1[i + 2] * p[i + 2];
-                a3 += h1[i + 3] * p[i + 3];
-            }
-        } else if (order == 2) {
+            out[0] = weightedSum(h1, p, n);
+            return;
+        }
+        if (order == 2) {
             for (; i < end; i += 4) {
                 a0 += h1[i] * p[i];
                 a1 += h1[i + 1] * p[i + 1];
@@ -244,6 +231,20 @@ public final class SpectralLmm {
         out[0] = (a0 + a1) + (a2 + a3);
         out[1] = (b0 + b1) + (b2 + b3);
         out[2] = c0 + c1;
+    }
+
+    /** Σᵢ wᵢpᵢ over the first n, four partial sums abreast. */
+    private static double weightedSum(double[] w, double[] p, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i < n - 3; i += 4) {
+            s0 += w[i] * p[i];
+            s1 += w[i + 1] * p[i + 1];
+            s2 += w[i + 2] * p[i + 2];
+            s3 += w[i + 3] * p[i + 3];
+        }
+        for (; i < n; i++) s0 += w[i] * p[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Σᵢ log(λdᵢ + 1) = log|H|. */
