@@ -103,12 +103,12 @@ public final class GwasBenchmark {
     }
 
     /**
-     * The driver's peak for n samples: K, its copy for LAPACK and U (8n² bytes each), the broadcast
-     * of U serialised (8n²), two tasks' GRM tiles (4n² each, with the shuffle's copy), and 0.5 GiB for
-     * Spark itself.
+     * The peak of the one JVM of {@code local[2]} for n samples: K, its copy for LAPACK, U and U's
+     * serialised broadcast (8n² bytes each), the summed tiles (4n²), two tasks' GRM tiles (4n² each,
+     * twice while shipped), rounded up to 50n², and 0.5 GiB for Spark itself.
      */
     static long driverBytes(int n) {
-        return (long) (8.0 * n * n * 4 + 4.0 * n * n * 2 * 2) + (512L << 20);
+        return (long) (50.0 * n * n) + (512L << 20);
     }
 
     private static double load() {
