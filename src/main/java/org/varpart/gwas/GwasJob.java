@@ -108,17 +108,19 @@ public final class GwasJob {
         Broadcast<List<PhenotypeModel>> bm = jsc.broadcast(models);
         Path tmp = new Path(out.getParent() == null ? new Path(".") : out.getParent(),
                 "." + out.getName() + ".varpart-gwas-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        Dataset<Row> tests = null;
         try {
             JavaRDD<Row> rows = jsc.parallelize(ranges, ranges.size())
                     .mapPartitions(it -> GwasTasks.associations(it, set, samples, bm.value(), maf, maxMissing, conf));
             // the tests run once: kept (columnar, spilling to disk) for the p-values and the written table
-            Dataset<Row> tests = spark.createDataFrame(rows, GwasOutput.ASSOCIATIONS).persist(StorageLevel.MEMORY_AND_DISK());
+            tests = spark.createDataFrame(rows, GwasOutput.ASSOCIATIONS).persist(StorageLevel.MEMORY_AND_DISK());
             Map<String, double[][]> pValues = GwasOutput.pValues(tests);
             clock.lap("tests");
             GwasOutput.withQValues(spark, tests, pValues).write().parquet(new Path(tmp, "associations").toString());
             clock.lap("write");
             List<Row> shown = GwasReport.shown(tests, pValues);
             tests.unpersist();
+            tests = null;
             clock.lap("report");
             List<String> names = plan.phenotypes().stream().map(GwasPlan.Phenotype::name).toList();
             List<Row> summary = GwasOutput.summary(pValues, names, cfg.number("fdr"));
@@ -145,6 +147,9 @@ public final class GwasJob {
         } catch (RuntimeException e) {
             deleteQuietly(fs, tmp);
             throw e;
+        } finally {
+            // a failed run leaves nothing cached in a session that lives on (a notebook's)
+            if (tests != null) tests.unpersist();
         }
     }
 
