@@ -28,9 +28,10 @@ final class GwasCommand {
 
             Keys:
             %s
-            varpart gwas --bench [--samples N] [--snps M] times the whole run on a simulated
-            cohort (default 1,200 x 20,000) on local[2], Spark's start included, beside GEMMA
-            (-gk 1 and -lmm 4) in the same run when it is installed.
+            varpart gwas --bench [--samples N] [--snps M] [--no-gemma] times the whole run on a
+            simulated cohort (default 1,200 x 20,000) on local[2], Spark's start included, beside
+            GEMMA (-gk 1 and -lmm 4) in the same run when it is installed; wall and CPU time of
+            both, the load average, and an estimate of both before it starts.
             """;
     static final String SIMULATE_HELP = """
             Usage: varpart simulate --design gwas --out DIR [--samples N] [--snps M] [--chromosomes C]
@@ -48,9 +49,9 @@ final class GwasCommand {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         if (argv.length > 0 && argv[0].equals("--bench")) {
-            Args a = Args.parse(java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of("samples", "snps"), Set.of());
+            Args a = Args.parse(java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of("samples", "snps"), Set.of("no-gemma"));
             org.varpart.gwas.GwasBenchmark.run(Integer.parseInt(a.values.getOrDefault("samples", "1200")),
-                    Integer.parseInt(a.values.getOrDefault("snps", "20000")), out);
+                    Integer.parseInt(a.values.getOrDefault("snps", "20000")), !a.has("no-gemma"), out);
             return 0;
         }
         String config = null;
@@ -81,6 +82,8 @@ final class GwasCommand {
         SparkConf conf = new SparkConf().setAppName("varpart gwas");
         if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(cfg.get("master"));
         cfg.sparkSettings().forEach(conf::set);
+        // each task one BLAS thread: the cores are shared out by Spark's tasks
+        if (!conf.contains("spark.executorEnv.OPENBLAS_NUM_THREADS")) conf.set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try {

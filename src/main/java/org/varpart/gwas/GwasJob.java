@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.varpart.InputException;
 import org.varpart.io.HadoopConf;
 import org.varpart.io.Json;
@@ -44,12 +45,13 @@ public final class GwasJob {
     public record Outcome(String output, long snps, int samples, long grmSnps, double seconds, Map<String, Double> lambdas) {}
 
     public static Outcome run(SparkSession spark, GwasConfig cfg, PrintStream log) {
-        long t0 = System.nanoTime();
+        StageClock clock = new StageClock();
         Instant started = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path out = new Path(cfg.get("output"));
         OutputGuard.check(hadoop, out, cfg.flag("overwrite"), cfg.inputs());
         GwasPlan plan = GwasPlan.of(cfg, hadoop);
+        clock.lap("read/check");
         plan.warnings().forEach(w -> log.println("varpart: warning: " + Redaction.text(w)));
         for (GwasPlan.Phenotype p : plan.phenotypes()) {
             if (p.left() > 0) log.println("varpart: phenotype " + p.name() + ": " + p.left() + " sample(s) without the phenotype or a covariate are left out");
@@ -67,13 +69,16 @@ public final class GwasJob {
         double[] k;
         long grmSnps;
         if (plan.grmFile() == null) {
-            Map<Long, double[]> tiles = new HashMap<>(jsc.parallelize(ranges, ranges.size())
+            // one range per core: each task sums its SNPs into one set of tiles (4n² bytes), so more tasks only add tiles to ship and add
+            List<GwasTasks.Range> grmRanges = GwasTasks.ranges(set.snps.size(), Math.min(parts, jsc.defaultParallelism()));
+            Map<Long, double[]> tiles = new HashMap<>(jsc.parallelize(grmRanges, grmRanges.size())
                     .mapPartitionsToPair(it -> GwasTasks.grmTiles(it, set, samples, maf, maxMissing, conf))
                     .reduceByKey(GwasTasks::add).collectAsMap());
             grmSnps = (long) tiles.remove(GwasTasks.COUNT_KEY)[0];
             if (grmSnps == 0) throw new InputException(set.prefix + ": no SNP passes the checks (maf " + maf + ", max_missing " + maxMissing + "); there is no GRM.");
             k = Grm.assemble(n, tiles, grmSnps);
-            log.printf(Locale.ROOT, "varpart: GRM of %d samples from %d SNPs (%.1f s)%n", n, grmSnps, (System.nanoTime() - t0) / 1e9);
+            clock.lap("GRM");
+            log.printf(Locale.ROOT, "varpart: GRM of %d samples from %d SNPs (%.1f s)%n", n, grmSnps, clock.seconds());
         } else {
             k = plan.grmFile();
             grmSnps = -1;
@@ -85,10 +90,12 @@ public final class GwasJob {
         for (GwasPlan.Phenotype p : plan.phenotypes()) {
             String key = Arrays.toString(p.rows());
             Grm.Eigen e = eigenBySamples.computeIfAbsent(key, x -> Grm.eigen(Grm.subsetCentred(k, n, p.rows()), p.rows().length));
+            clock.lap("eigen");
             int np = p.rows().length;
             double[] utw = Grm.rotate(e, p.w(), p.c()), uty = Grm.rotate(e, p.y(), 1);
             NullModel nm = NullModel.fit(e.values(), utw, p.c(), uty);
             models.add(new PhenotypeModel(p, e, nm, PhenotypeModel.crossInverse(p.w(), np, p.c()), Ols.Base.of(p.w(), p.c(), p.y())));
+            clock.lap("null model");
             heritability.add(RowFactory.create(p.name(), np, nm.vg(), nm.ve(), nm.pve(), Double.isNaN(nm.pveSe()) ? null : nm.pveSe(), nm.logLikReml()));
             log.printf(Locale.ROOT, "varpart: phenotype %s: n = %d, pve = %.4f (se %.4f), vg = %.4g, ve = %.4g%n", p.name(), np, nm.pve(), nm.pveSe(),
                     nm.vg(), nm.ve());
@@ -98,23 +105,35 @@ public final class GwasJob {
         FileSystem fs = work.fileSystem();
         Path tmp = work.output();
         boolean complete = false;
+        Dataset<Row> tests = null;
         try {
             JavaRDD<Row> rows = jsc.parallelize(ranges, ranges.size())
                     .mapPartitions(it -> GwasTasks.associations(it, set, samples, bm.value(), maf, maxMissing, conf));
-            Dataset<Row> assoc = GwasOutput.withQValues(spark.createDataFrame(rows, GwasOutput.ASSOCIATIONS));
-            assoc.write().parquet(new Path(tmp, "associations").toString());
-            Dataset<Row> written = spark.read().parquet(new Path(tmp, "associations").toString());
+            // the tests run once: kept (columnar, spilling to disk) for the p-values and the written table
+            tests = spark.createDataFrame(rows, GwasOutput.ASSOCIATIONS).persist(StorageLevel.MEMORY_AND_DISK());
+            Map<String, double[][]> pValues = GwasOutput.pValues(tests);
+            clock.lap("tests");
+            GwasOutput.withQValues(spark, tests, pValues).write().parquet(new Path(tmp, "associations").toString());
+            clock.lap("write");
+            List<Row> shown = GwasReport.shown(tests, pValues);
+            tests.unpersist();
+            tests = null;
+            clock.lap("report");
             List<String> names = plan.phenotypes().stream().map(GwasPlan.Phenotype::name).toList();
-            List<Row> summary = GwasOutput.summary(written, names, cfg.number("fdr"));
+            List<Row> summary = GwasOutput.summary(pValues, names, cfg.number("fdr"));
             GwasOutput.table(spark, heritability, GwasOutput.HERITABILITY).write().parquet(new Path(tmp, "heritability").toString());
             GwasOutput.table(spark, summary, GwasOutput.SUMMARY).write().parquet(new Path(tmp, "summary").toString());
+            clock.lap("summary");
             Map<String, Double> lambdas = new java.util.LinkedHashMap<>();
             for (Row r : summary) lambdas.put(r.getString(0) + "/" + r.getString(1), r.isNullAt(3) ? null : r.getDouble(3));
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            double seconds = clock.seconds();
             writeRunJson(fs, new Path(tmp, "run.json"), plan, grmSnps, heritability, summary, started, seconds, spark.version());
-            GwasReport.write(spark, tmp, written, heritability, summary, cfg.number("fdr"));
+            GwasReport.write(spark, tmp, shown, pValues, heritability, summary, cfg.number("fdr"));
+            clock.lap("report");
             complete = true;
             work.publish(out, cfg.flag("overwrite"), hadoop, cfg.inputs());
+            clock.lap("commit");
+            log.println("varpart: " + clock.breakdown());
             return new Outcome(out.toString(), set.snps.size(), n, grmSnps, seconds, lambdas);
         } catch (IOException e) {
             throw new IllegalStateException("writing the results failed: " + e.getMessage()
@@ -123,6 +142,8 @@ public final class GwasJob {
             // a gwas run cannot be resumed: what an unfinished one wrote is removed
             if (!complete) deleteQuietly(work);
             work.release();
+            // a failed run leaves nothing cached in a session that lives on (a notebook's)
+            if (tests != null) tests.unpersist();
         }
     }
 

@@ -6,7 +6,6 @@ import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYLineAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
@@ -32,7 +31,8 @@ import org.varpart.report.Charts;
  * p-values; chromosomes in alternating colours, the 5e-8 line, the five top hits labelled), a QQ plot
  * of the naive and the mixed-model p-values with each λ_GC in the legend, the heritability and
  * the top SNPs. Plots are PNGs inside the page, which stands alone. SNPs with p above 0.01 are
- * thinned to at most 20,000 points per plot; the rest are all drawn.
+ * thinned to about 20,000 points per plot; the rest are all drawn. The page is drawn on the driver
+ * from the p-values already gathered there and one pass over the tests' rows ({@link #shown}).
  */
 final class GwasReport {
     private static final Color[] CHR = {new Color(0x1F4E79), new Color(0x7FA7D1)};
@@ -40,7 +40,25 @@ final class GwasReport {
 
     private GwasReport() {}
 
-    static void write(SparkSession spark, Path dir, Dataset<Row> assoc, List<Row> heritability, List<Row> summary, double fdr) throws IOException {
+    /**
+     * The SNPs the plots and the top table draw on, from the tests' rows ({@link GwasOutput#ASSOCIATIONS}) in one pass:
+     * per phenotype, the tested SNPs with p_wald at or below max(0.01, the 15th smallest), and about {@link #THIN} of the others
+     * (chosen by a hash of the SNP's ID, so a run is repeatable).
+     */
+    static List<Row> shown(Dataset<Row> tests, Map<String, double[][]> pValues) {
+        Map<String, double[]> cut = new java.util.HashMap<>();
+        pValues.forEach((ph, p) -> cut.put(ph, new double[] {Math.max(0.01, p[0].length == 0 ? 0 : p[0][Math.min(14, p[0].length - 1)]),
+            THIN / Math.max(1.0, p[0].length)}));
+        return tests.filter((org.apache.spark.api.java.function.FilterFunction<Row>) r -> {
+            if (r.isNullAt(10) || !r.getString(14).equals("ok")) return false;
+            double[] c = cut.get(r.getString(0));
+            return r.getDouble(10) <= c[0] || (r.getString(2).hashCode() & 0x7fffffff) % 1_000_000 < c[1] * 1e6;
+        }).collectAsList();
+    }
+
+    /** The page, from the rows of {@link #shown} and the sorted p-values of {@link GwasOutput#pValues} (the QQ plot's). */
+    static void write(SparkSession spark, Path dir, List<Row> shown, Map<String, double[][]> pValues, List<Row> heritability, List<Row> summary,
+                      double fdr) throws IOException {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>varpart gwas</title><style>"
                 + "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#333}table{border-collapse:collapse}"
                 + "td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}th{background:#f4f4f4}img{max-width:100%}</style></head><body>");
@@ -48,7 +66,8 @@ final class GwasReport {
                 + " (PLINK 2's --glm). λ_GC near 1 means the p-values are calibrated.</p>");
         for (Row her : heritability) {
             String ph = her.getString(0);
-            Dataset<Row> mine = assoc.filter(functions.col("phenotype").equalTo(ph).and(functions.col("status").equalTo("ok")));
+            List<Row> mine = shown.stream().filter(r -> r.getString(0).equals(ph)).toList();
+            double[][] p = pValues.getOrDefault(ph, new double[GwasOutput.TESTS.size()][0]);
             h.append("<h2>").append(esc(ph)).append("</h2>");
             h.append(String.format(Locale.ROOT, "<p>n = %d; heritability (PVE) %.3f ± %.3f; σ²_g = %.4g, σ²_e = %.4g.</p>", her.getInt(1), her.getDouble(4),
                     her.isNullAt(5) ? Double.NaN : her.getDouble(5), her.getDouble(2), her.getDouble(3)));
@@ -61,18 +80,17 @@ final class GwasReport {
                         s.isNullAt(3) ? "–" : String.format(Locale.ROOT, "%.3f", s.getDouble(3)), s.getLong(4), s.isNullAt(5) ? "" : s.get(5)));
             }
             h.append("</table>");
-            List<Row> points = mine.filter(functions.col("p_wald").lt(0.01).or(functions.rand(7).lt(THIN / Math.max(1.0, (double) mine.count()))))
-                    .select("chr", "pos", "snp", "p_wald").collectAsList();
+            List<Row> points = mine.stream().map(r -> RowFactory.create(r.getString(1), r.getLong(3), r.getString(2), r.getDouble(10))).toList();
             h.append(img(manhattan(points), 1000, 380));
-            List<Row> ps = mine.select("p_wald", "p_naive").collectAsList();
-            h.append(img(qq(ps, lambda), 560, 520));
+            h.append(img(qq(p[3], p[0], lambda), 560, 520));
             h.append("<h3>Top SNPs</h3><table><tr><th>snp</th><th>chr</th><th>pos</th><th>allele1</th><th>af</th><th>beta</th><th>se</th>"
                     + "<th>p_wald</th><th>p_lrt</th><th>p_score</th><th>p_naive</th><th>q_wald</th></tr>");
-            for (Row r : mine.orderBy("p_wald").limit(15).collectAsList()) {
+            double[] q = GwasOutput.bhQValues(p[0]);
+            for (Row r : mine.stream().sorted(java.util.Comparator.comparingDouble(r -> r.getDouble(10))).limit(15).toList()) {
                 h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%.3f</td><td>%.4f</td><td>%.4f</td>"
                                 + "<td>%.3g</td><td>%.3g</td><td>%.3g</td><td>%.3g</td><td>%.3g</td></tr>", esc(r.getString(2)), esc(r.getString(1)), r.getLong(3),
                         esc(r.getString(4)), r.getDouble(6), r.getDouble(8), r.getDouble(9), r.getDouble(10), r.getDouble(11), r.getDouble(12),
-                        r.isNullAt(13) ? Double.NaN : r.getDouble(13), r.getDouble(14)));
+                        r.isNullAt(13) ? Double.NaN : r.getDouble(13), GwasOutput.qOf(p[0], q, r.getDouble(10))));
             }
             h.append("</table>");
         }
@@ -128,17 +146,15 @@ final class GwasReport {
         return a.compareTo(b);
     }
 
-    /** Observed against expected −log10 p for the naive and the Wald p-values. */
-    static JFreeChart qq(List<Row> ps, Map<String, Double> lambda) {
+    /** Observed against expected −log10 p for the naive and the Wald p-values (each sorted ascending). */
+    static JFreeChart qq(double[] naive, double[] wald, Map<String, Double> lambda) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer rend = new XYLineAndShapeRenderer(false, true);
         double top = 1;
         String[] tests = {"naive", "wald"};
         Color[] colour = {new Color(0xD35400), new Color(0x1F4E79)};
         for (int t = 0; t < 2; t++) {
-            final int col = t == 0 ? 1 : 0;
-            double[] p = ps.stream().filter(r -> !r.isNullAt(col)).mapToDouble(r -> r.getDouble(col)).toArray();
-            Arrays.sort(p);
+            double[] p = t == 0 ? naive : wald;
             Double l = lambda.get(tests[t]);
             XYSeries s = new XYSeries(String.format(Locale.ROOT, "%s · λ_GC = %s", t == 0 ? "naive (OLS)" : "mixed model (Wald)",
                     l == null ? "–" : String.format(Locale.ROOT, "%.3f", l)), false, true);

@@ -125,8 +125,9 @@ final class LambdaSearch {
             double previous = root;
             root = previous - fd[0] / fd[1];
             if (!Double.isFinite(root)) return Double.NaN;
-            fd = m.derivatives(root, reml, true);
+            // the step's size alone decides; the derivatives at the new root are needed only for the next step
             if (Math.abs(root - previous) < 1e-5 * Math.abs(root)) return previous;
+            fd = m.derivatives(root, reml, true);
             if (!(root > SpectralLmm.L_MIN && root < SpectralLmm.L_MAX)) return Double.NaN;
         }
         return Double.NaN;

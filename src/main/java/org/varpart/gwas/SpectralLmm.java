@@ -73,6 +73,13 @@ public final class SpectralLmm {
             System.arraycopy(hit.traces, 0, traces, 0, 2);
             return hit.sums;
         }
+        if (hit != null && hit.sums.length == 2 && order == 3) {
+            // Newton's first step is at the λ where Brent stopped: only the h³ sums are new
+            double[][][] out = withThird(l, hit.sums);
+            System.arraycopy(hit.traces, 0, traces, 0, 2);
+            cache.put(l, new Cached(out, hit.traces));
+            return out;
+        }
         Cached base = shared.get(l);
         double[][][] out = base != null && base.sums().length >= order ? fromShared(l, base, order) : computeSums(l, order);
         if (cache.size() < 64) cache.put(l, new Cached(out, traces.clone()));
@@ -143,6 +150,22 @@ public final class SpectralLmm {
 
     private final java.util.Map<Double, Cached> cache = new java.util.HashMap<>();
 
+    /** The sums of orders 1 and 2 at λ with those of order 3 (Σᵢ hᵢ³ vₐᵢv_bᵢ) added. */
+    private double[][][] withThird(double l, double[][][] two) {
+        for (int i = 0; i < n; i++) {
+            double h = 1 / (l * eval[i] + 1);
+            h3[i] = h * h * h;
+        }
+        double[][] third = new double[m][m];
+        int k = 0;
+        for (int a = 0; a < m; a++) {
+            for (int b = a; b < m; b++, k++) {
+                third[a][b] = third[b][a] = weightedSum(h3, prod[k], n);
+            }
+        }
+        return new double[][][] {two[0], two[1], third};
+    }
+
     private double[][][] computeSums(double l, int order) {
         double t1 = 0, t2 = 0;
         for (int i = 0; i < n; i++) {
@@ -175,13 +198,10 @@ public final class SpectralLmm {
         double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0, c0 = 0, c1 = 0;
         int i = 0, end = n - 3;
         if (order == 1) {
-            for (; i < end; i += 4) {
-                a0 += h1[i] * p[i];
-                a1 += h1[i + 1] * p[i + 1];
-                a2 += h1[i + 2] * p[i + 2];
-                a3 += h1[i + 3] * p[i + 3];
-            }
-        } else if (order == 2) {
+            out[0] = weightedSum(h1, p, n);
+            return;
+        }
+        if (order == 2) {
             for (; i < end; i += 4) {
                 a0 += h1[i] * p[i];
                 a1 += h1[i + 1] * p[i + 1];
@@ -211,6 +231,20 @@ public final class SpectralLmm {
         out[0] = (a0 + a1) + (a2 + a3);
         out[1] = (b0 + b1) + (b2 + b3);
         out[2] = c0 + c1;
+    }
+
+    /** Σᵢ wᵢpᵢ over the first n, four partial sums abreast. */
+    private static double weightedSum(double[] w, double[] p, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i < n - 3; i += 4) {
+            s0 += w[i] * p[i];
+            s1 += w[i + 1] * p[i + 1];
+            s2 += w[i + 2] * p[i + 2];
+            s3 += w[i + 3] * p[i + 3];
+        }
+        for (; i < n; i++) s0 += w[i] * p[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Σᵢ log(λdᵢ + 1) = log|H|. */
