@@ -30,7 +30,9 @@ public final class BlockFitter {
         this.options = options;
         this.designProblem = MixedModel.checkDesign(design);
         this.model = designProblem == null ? new LmmModel(design) : null;
-        this.schur = designProblem == null ? SchurObjective.forDesign(model) : null;
+        // the Schur complement where it has an analytic gradient (every later term scalar), else the blocked Cholesky
+        SchurObjective so = designProblem == null ? SchurObjective.forDesign(model) : null;
+        this.schur = so != null && so.hasGradient() ? so : null;
         this.start = designProblem == null ? new MomentStart(design) : null;
         this.shift = designProblem == null ? new ResponseShift(design, model.xtx()) : null;
     }
@@ -72,14 +74,17 @@ public final class BlockFitter {
         model.setResponse(shifted);
         boolean reml = options.reml();
         ToDoubleFunction<double[]> objective;
+        ThetaOptimizer.Gradient gradient;
         if (schur != null) {
             schur.setResponse(shifted);
             objective = th -> schur.objective(th, reml);
+            gradient = (th, out) -> schur.gradient(th, reml, out);
         } else {
             objective = th -> model.objective(th, reml);
+            gradient = (th, out) -> model.gradient(th, reml, out);
         }
         try {
-            FitResult r = MixedModel.fit(objective, model, options, start.start(shifted, shift.projects()));
+            FitResult r = MixedModel.fit(objective, gradient, model, options, start.start(shifted, shift.projects()));
             return shift.restore(r, b0);
         } catch (RuntimeException e) {
             // the optimiser library's numerical failures (its exceptions carry an ExceptionContext)

@@ -4,7 +4,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * A projected BFGS minimiser for smooth functions of a few variables with lower bounds, using
- * finite-difference gradients. The profiled deviance is smooth in θ and cheap to evaluate once
+ * the analytic gradient where one is given, else finite-difference gradients. The profiled deviance is smooth in θ and cheap to evaluate once
  * the design is shared, so this needs a fraction of the work per evaluation of a model-based
  * derivative-free method, and about as many evaluations. Variables at their bound whose
  * gradient points outwards are held there (the active set); the step is projected onto the
@@ -19,6 +19,8 @@ final class QuasiNewton {
     private final boolean[] project;
     private final int maxEvaluations;
     private int evaluations;
+    /** The analytic gradient, or null for forward differences. */
+    private final ThetaOptimizer.Gradient analytic;
 
     /**
      * @param project the variables whose steps are projected straight onto the bound (those for
@@ -26,6 +28,15 @@ final class QuasiNewton {
      *     follow the bent path
      */
     QuasiNewton(ToDoubleFunction<double[]> f, double[] lower, boolean[] project, int maxEvaluations) {
+        this(f, null, lower, project, maxEvaluations);
+    }
+
+    /**
+     * @param analytic the gradient of f (one evaluation each), or null for forward differences
+     *     (one evaluation per variable)
+     */
+    QuasiNewton(ToDoubleFunction<double[]> f, ThetaOptimizer.Gradient analytic, double[] lower, boolean[] project, int maxEvaluations) {
+        this.analytic = analytic;
         this.f = f;
         this.lower = lower;
         this.project = project;
@@ -185,9 +196,16 @@ final class QuasiNewton {
         return a;
     }
 
-    /** Forward differences (backward is never needed: the bounds are lower bounds only). */
+    /**
+     * The analytic gradient where there is one, else forward differences (backward is never
+     * needed: the bounds are lower bounds only).
+     */
     double[] gradient(double[] x, double fx) {
         double[] g = new double[n];
+        if (analytic != null) {
+            evaluations++;
+            if (analytic.at(x, g)) return g;
+        }
         double[] y = x.clone();
         for (int i = 0; i < n; i++) {
             double hstep = 1e-8 * Math.max(1, Math.abs(x[i]));
