@@ -81,7 +81,7 @@ public final class BlockFitter {
             gradient = (th, out) -> schur.gradient(th, reml, out);
         } else {
             objective = th -> model.objective(th, reml);
-            gradient = (th, out) -> model.gradient(th, reml, out);
+            gradient = (th, out) -> CriterionGradient.at(model, th, reml, out);
         }
         try {
             FitResult r = MixedModel.fit(objective, gradient, model, options, start.start(shifted, shift.projects()));

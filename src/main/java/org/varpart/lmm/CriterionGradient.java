@@ -23,28 +23,60 @@ import java.util.List;
  * row. The solves use the block-diagonal first block: a column of the first term touches only
  * its level there.
  */
-final class CriterionGradient {
+public final class CriterionGradient {
     private CriterionGradient() {}
+
+    /** The gradient of the criterion at th into {@code out}, setting the model's θ; false where L fails there. */
+    static boolean at(LmmModel md, double[] th, boolean reml, double[] out) {
+        if (!java.util.Arrays.equals(th, md.theta())) md.setTheta(th);
+        return of(md, reml, out);
+    }
 
     /**
      * The gradient at the model's current θ into {@code out}; false when the factorisation at
      * that θ failed.
      */
     static boolean of(LmmModel md, boolean reml, double[] out) {
+        double[] logR2 = new double[out.length];
+        if (!parts(md, reml, out, logR2)) return false;
+        double nu = reml ? md.design().n() - md.p : md.design().n();
+        for (int i = 0; i < out.length; i++) out[i] += nu * logR2[i];
+        return true;
+    }
+
+    /**
+     * The gradient of D(θ, σ) = log-determinants + ν log(2πσ²) + r²/σ² (the criterion before σ
+     * is profiled out, {@link ProfiledCriterion#unprofiled}) at θ and σ², with respect to θ, into
+     * {@code out}: the log-determinants' part plus (r²/σ²)·∂log r². Sets the model's θ; false
+     * where L fails there.
+     */
+    public static boolean unprofiled(LmmModel md, double[] th, boolean reml, double sigma2, double[] out) {
+        if (!java.util.Arrays.equals(th, md.theta())) md.setTheta(th);
+        double[] logR2 = new double[out.length];
+        if (!parts(md, reml, out, logR2)) return false;
+        double scale = md.pwrss() / sigma2;
+        for (int i = 0; i < out.length; i++) out[i] += scale * logR2[i];
+        return true;
+    }
+
+    /**
+     * The two parts of the gradient at the model's current θ: of the log-determinants
+     * (log|L_Z|², plus log|R_X|² for REML) and of log r².
+     */
+    private static boolean parts(LmmModel md, boolean reml, double[] logDet, double[] logR2) {
         if (!md.factorOk()) return false;
         int k = md.k, p = md.p;
         int[] size = md.size, c = md.c, g = md.g;
         int[] boff = new int[k + 2];
         for (int i = 0; i <= k; i++) boff[i + 1] = boff[i] + size[i];
         int q = boff[k], nn = boff[k + 1];
-        int n = md.design().n();
         double[] w = new double[nn];
         java.util.Arrays.fill(w, 0, q, 1.0);
         if (reml) java.util.Arrays.fill(w, q, q + p, 1.0);
-        w[nn - 1] = reml ? n - p : n;
         double[] theta = md.theta();
         List<CovarianceTerm> cov = md.covarianceTerms();
-        java.util.Arrays.fill(out, 0);
+        java.util.Arrays.fill(logDet, 0);
+        java.util.Arrays.fill(logR2, 0);
         double[][] factors = new double[k][];
         for (int t = 0; t < k; t++) factors[t] = cov.get(t).factor(theta);
         double[] tmp = new double[Math.max(1, maxOf(c))];
@@ -66,8 +98,9 @@ final class CriterionGradient {
                     for (int a = b; a < ct; a++) {
                         double s = 0;
                         double[] vb = v[b], wa = wc[a];
-                        for (int r = 0; r < nn; r++) s += w[r] * vb[r] * wa[r];
-                        out[idx++] += 2 * s;
+                        for (int r = 0; r < nn - 1; r++) s += w[r] * vb[r] * wa[r];
+                        logDet[idx] += 2 * s;
+                        logR2[idx++] += 2 * vb[nn - 1] * wa[nn - 1];
                     }
                 }
             }

@@ -29,14 +29,17 @@ final class GradientPath {
             if (opt.checkConvergence()) warning = check(f, x, lower);
             if (warning != null || Restarts.vectorTermOnBoundary(x, lower, squared)) {
                 double fx = f.apply(x);
+                double[] y = x;
                 if (warning != null) {
                     double[] fromHere = x.clone();
                     for (int i = 0; i < fromHere.length; i++) if (lower[i] == 0 && fromHere[i] < 1e-3) fromHere[i] = 1e-3;
-                    search(f, fromHere, lower, opt, tol);
+                    y = search(f, fromHere, lower, opt, tol);
                 }
-                search(f, Restarts.lme4Start(lower), lower, opt, tol);
-                if (f.bestValue < fx) {
-                    x = f.best.clone();
+                double[] z = search(f, Restarts.lme4Start(lower), lower, opt, tol);
+                double fy = f.apply(y), fz = f.apply(z);
+                double[] better = fz < fy ? z : y;
+                if (Math.min(fy, fz) < fx) {
+                    x = better;
                     warning = opt.checkConvergence() ? check(f, x, lower) : null;
                 }
             }
@@ -48,10 +51,48 @@ final class GradientPath {
         return new ThetaOptimizer.Result(x, f.apply(x), f.count, hitLimit, warning);
     }
 
+    /**
+     * A single θ found by Brent's method on f is located only to the rounding of f (the minimum
+     * of a function is flat): secant steps on the exact derivative take it to a scaled derivative
+     * of {@link ThetaOptimizer#ANALYTIC_GRADIENT_TOLERANCE}. A step is kept when f stays the same
+     * to its rounding and the derivative shrinks; a θ on its bound is left there.
+     */
+    static double[] polishOne(ThetaOptimizer.Counter f, double[] x, double[] lower) {
+        if (!(x[0] > lower[0])) return x;
+        double[] g = f.gradient(x);
+        if (g == null) return x;
+        double fx = f.apply(x);
+        double prevX = Double.NaN, prevG = Double.NaN;
+        for (int it = 0; it < 6 && Math.abs(g[0]) * Math.max(1, Math.abs(x[0])) > ThetaOptimizer.ANALYTIC_GRADIENT_TOLERANCE; it++) {
+            double curv;
+            if (Double.isNaN(prevX)) {
+                double h = 1e-6 * Math.max(Math.abs(x[0]), 1e-3);
+                double[] gh = f.gradient(new double[] {x[0] + h});
+                if (gh == null) break;
+                curv = (gh[0] - g[0]) / h;
+            } else {
+                curv = (g[0] - prevG) / (x[0] - prevX);
+            }
+            if (!(curv > 0)) break;
+            double[] y = {Math.max(lower[0], x[0] - g[0] / curv)};
+            double fy = f.apply(y);
+            double[] gy = f.gradient(y);
+            if (gy == null || !(fy <= fx + QuasiNewton.FLAT * (1 + Math.abs(fx))) || !(Math.abs(gy[0]) < Math.abs(g[0]))) break;
+            prevX = x[0];
+            prevG = g[0];
+            x = y;
+            fx = fy;
+            g = gy;
+        }
+        return x;
+    }
+
     /** BFGS from start, the best point seen, each bounded coordinate near its bound tried on it. */
     private static double[] search(ThetaOptimizer.Counter f, double[] start, double[] lower, FitOptions opt, double tol) {
         double[] x = ThetaOptimizer.quasiNewton(f, start, lower, opt, tol);
-        if (f.bestValue < f.apply(x)) x = f.best.clone();
+        // a point seen on the way is preferred only when it is lower beyond the rounding of f
+        double fx = f.apply(x);
+        if (f.bestValue < fx - QuasiNewton.FLAT * (1 + Math.abs(fx))) x = f.best.clone();
         return ThetaOptimizer.tryBounds(f, x, lower);
     }
 

@@ -152,12 +152,6 @@ public final class LmmModel {
         return theta.clone();
     }
 
-    /** The gradient of the criterion at th into {@code out} ({@link CriterionGradient}); false where L fails there. */
-    boolean gradient(double[] th, boolean reml, double[] out) {
-        if (!Arrays.equals(th, theta)) setTheta(th);
-        return CriterionGradient.of(this, reml, out);
-    }
-
     /** The c × c lower-triangular relative factor T of term t (column-major). */
     public double[] lambdaBlock(int t) {
         return cov.get(t).factor(theta);

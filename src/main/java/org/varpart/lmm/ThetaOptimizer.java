@@ -61,7 +61,7 @@ final class ThetaOptimizer {
         if (gradient != null && start.length > 1 && opt.optimizer() == FitOptions.Optimizer.QUASI_NEWTON) {
             return GradientPath.minimize(new Counter(f, gradient), start, lower, squared, opt);
         }
-        Counter counted = new Counter(f);
+        Counter counted = new Counter(f, gradient);
         double[] x;
         boolean hitLimit = false;
         try {
@@ -74,6 +74,7 @@ final class ThetaOptimizer {
         }
         if (counted.bestValue < counted.apply(x)) x = counted.best.clone();
         x = tryBounds(counted, x, lower);
+        if (gradient != null && start.length == 1 && !hitLimit) x = GradientPath.polishOne(counted, x, lower);
         boolean qn = start.length > 1 && opt.optimizer() == FitOptions.Optimizer.QUASI_NEWTON;
         String warning = null;
         if (!hitLimit && (qn || opt.checkConvergence())) {
