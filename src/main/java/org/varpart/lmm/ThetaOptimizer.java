@@ -16,8 +16,11 @@ import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
 import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 
 /**
- * Minimises a function of θ subject to lower bounds. Several dimensions: projected BFGS on
- * finite-difference gradients ({@link QuasiNewton}), then Newton iterations on finite-difference
+ * Minimises a function of θ subject to lower bounds. With the analytic gradient of the criterion
+ * (every fit of {@link BlockFitter}) several dimensions go to {@link GradientPath}: projected BFGS
+ * on the exact gradient, lme4's check on it, restarts by the same search; one dimension gets
+ * Brent's method and then secant steps on the exact derivative. Without it, several dimensions:
+ * projected BFGS on finite-difference gradients ({@link QuasiNewton}), then Newton iterations on finite-difference
  * derivatives down to the rounding of f ({@link Convergence#newtonIterations}); one dimension
  * (a single random intercept): Brent's method on a bracket found by doubling. Both try each
  * bounded coordinate at its bound, which can only lower the objective, and end with lme4's

@@ -2,6 +2,7 @@ package org.varpart.lmm;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.varpart.design.DataTable;
@@ -34,6 +35,34 @@ class TightConvergenceTest {
                 }
             }
         }
+        assertTrue(failures.length() == 0, failures.toString());
+    }
+
+    /**
+     * The same for weighted fits (the counts path's {@code WeightedFit}: the unweighted engine
+     * on the design scaled by √w), with uneven weights on corpus models.
+     */
+    @Test
+    void weightedFitsConvergeAsTightly() {
+        StringBuilder failures = new StringBuilder();
+        int checked = 0;
+        for (CorpusTest.Model m : CorpusTest.models()) {
+            if (!List.of("sleepstudy_slope", "penicillin_crossed", "grouseticks", "omics_large_theta_2", "machines_nested").contains(m.name())) continue;
+            Design d = DesignBuilder.build(ModelSpec.parse(m.formula()), DataTable.read(CorpusTest.ROOT.resolve("data").resolve(m.data())));
+            double[] w = new double[d.n()];
+            for (int i = 0; i < w.length; i++) w[i] = 0.5 + (i % 7);
+            Design scaled = org.varpart.counts.WeightedFit.scaled(d, d.y(), org.varpart.counts.WeightedFit.rescale(w));
+            for (boolean reml : new boolean[] {true, false}) {
+                FitResult r = MixedModel.fit(scaled, reml ? FitOptions.remlDefaults() : FitOptions.mlDefaults());
+                if (r.status() != FitStatus.OK) continue;
+                checked++;
+                double worst = scaledGradient(scaled, r.theta(), reml);
+                if (!(worst <= BOUND)) {
+                    failures.append(String.format(Locale.ROOT, "weighted %s %s: scaled gradient %.2e at θ̂%n", m.name(), reml ? "REML" : "ML", worst));
+                }
+            }
+        }
+        assertTrue(checked >= 6, "only " + checked + " interior weighted fits");
         assertTrue(failures.length() == 0, failures.toString());
     }
 
