@@ -31,7 +31,7 @@ public final class FittingBenchmark {
 
         public String describe() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "  %d samples, %d features: varpart %.3f ms/feature (%.0f features/s on one core, %d objective evaluations/feature, %d fits ok or singular)%n",
+            sb.append(String.format(Locale.ROOT, "  %d samples, %d features: varpart %.3f ms/feature (%.0f features/s on one core, %d evaluations/feature of the criterion and its gradient, %d fits ok or singular)%n",
                     samples, features, varpartMs, 1000 / varpartMs, evaluations, statusOk));
             if (!Double.isNaN(lme4RefitMs)) {
                 sb.append(String.format(Locale.ROOT, "  lme4: lmer() %.2f ms/feature, refit() %.2f ms/feature (%d features); varpart is %.0fx refit() and %.0fx lmer()%n",

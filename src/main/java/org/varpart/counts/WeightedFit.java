@@ -38,7 +38,10 @@ public final class WeightedFit {
 
     /**
      * The design of the scaled model: y, each row of X and each row of every random-effects
-     * term's model matrix multiplied by √wᵢ (weights as given, not rescaled).
+     * term's model matrix multiplied by √wᵢ (weights as given, not rescaled). The type III
+     * contrasts of the fixed terms are the design's own: lmerTest defines them on the unweighted
+     * X, and they depend only on how X's columns code the terms, so a weighted fit gets the same
+     * F tests of every fixed term as an unweighted one.
      */
     public static Design scaled(Design d, double[] y, double[] w) {
         int n = d.n(), p = d.p();
@@ -64,8 +67,16 @@ public final class WeightedFit {
         }
         int[] assign = new int[p];
         for (int j = 0; j < p; j++) assign[j] = d.assign(j);
-        return new Design(d.formula(), d.response(), ys, x, d.xNames(), assign, d.fixedTerms(), terms, d.rows(),
+        Design out = new Design(d.formula(), d.response(), ys, x, d.xNames(), assign, d.fixedTerms(), terms, d.rows(),
                 d.dropped(), d.messages());
+        // lmerTest builds the type III contrasts from the unweighted X: the design's own carry over
+        List<double[][]> contrasts = new ArrayList<>();
+        boolean any = false;
+        for (int t = 0; t < d.fixedTerms().size(); t++) {
+            contrasts.add(d.typeThree(t));
+            any |= d.typeThree(t) != null;
+        }
+        return any ? out.withTypeThree(contrasts) : out;
     }
 
     /**

@@ -30,7 +30,9 @@ public final class BlockFitter {
         this.options = options;
         this.designProblem = MixedModel.checkDesign(design);
         this.model = designProblem == null ? new LmmModel(design) : null;
-        this.schur = designProblem == null ? SchurObjective.forDesign(model) : null;
+        // the Schur complement where it has an analytic gradient (every later term scalar), else the blocked Cholesky
+        SchurObjective so = designProblem == null ? SchurObjective.forDesign(model) : null;
+        this.schur = so != null && so.hasGradient() ? so : null;
         this.start = designProblem == null ? new MomentStart(design) : null;
         this.shift = designProblem == null ? new ResponseShift(design, model.xtx()) : null;
     }
@@ -89,17 +91,20 @@ public final class BlockFitter {
         model.setResponse(shifted);
         boolean reml = options.reml();
         ToDoubleFunction<double[]> objective;
+        ThetaOptimizer.Gradient gradient;
         if (schur != null) {
             schur.setResponse(shifted);
             objective = th -> schur.objective(th, reml);
+            gradient = (th, out) -> schur.gradient(th, reml, out);
         } else {
             objective = th -> model.objective(th, reml);
+            gradient = (th, out) -> CriterionGradient.at(model, th, reml, out);
         }
         try {
             double[] from = theta == null ? start.start(shifted, shift.projects()) : theta;
             double[] lower = model.lowerBounds();
             for (int i = 0; i < from.length; i++) from[i] = Math.max(from[i], lower[i]);
-            FitResult r = MixedModel.fit(objective, model, options, from);
+            FitResult r = MixedModel.fit(objective, gradient, model, options, from);
             return shift.restore(r, b0);
         } catch (RuntimeException e) {
             // the optimiser library's numerical failures (its exceptions carry an ExceptionContext)

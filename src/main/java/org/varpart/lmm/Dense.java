@@ -95,6 +95,18 @@ final class Dense {
         }
     }
 
+    /**
+     * Solves L x = b in place for lower-triangular L (n × n, leading dimension n) when b's first
+     * {@code from} entries are zero (so are x's): b = x[boff … boff+n−1].
+     */
+    static void solveLowerFrom(int n, double[] l, double[] b, int boff, int from) {
+        for (int i = from; i < n; i++) {
+            double s = b[boff + i];
+            for (int k = from; k < i; k++) s -= l[k * n + i] * b[boff + k];
+            b[boff + i] = s / l[i * n + i];
+        }
+    }
+
     /** Solves L x = b in place for lower-triangular L. */
     static void solveLower(int n, double[] l, int off, int ld, double[] b, int boff) {
         for (int i = 0; i < n; i++) {

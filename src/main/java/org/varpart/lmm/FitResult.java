@@ -14,7 +14,8 @@ import java.util.List;
  * @param logLikelihood −objective/2
  * @param aic objective + 2·npar, npar = #θ + p + 1
  * @param bic objective + log(n)·npar
- * @param evaluations objective evaluations used by the optimiser
+ * @param evaluations evaluations of the criterion and of its analytic gradient (one each) used by
+ *     the optimiser, lme4's convergence check included
  * @param converged whether the optimiser finished and passed the gradient check
  * @param singular whether a diagonal entry of some T is below 1e-4
  * @param theta θ̂

@@ -49,11 +49,14 @@ public final class MixedModel {
         return true;
     }
 
-    /** Optimises θ from {@code start} on the given objective and assembles the result from {@code model}. */
-    static FitResult fit(java.util.function.ToDoubleFunction<double[]> objective, LmmModel model,
-                         FitOptions options, double[] start) {
+    /**
+     * Optimises θ from {@code start} on the given objective (with its analytic gradient, or
+     * null) and assembles the result from {@code model}.
+     */
+    static FitResult fit(java.util.function.ToDoubleFunction<double[]> objective, ThetaOptimizer.Gradient gradient,
+                         LmmModel model, FitOptions options, double[] start) {
         double[] lower = model.lowerBounds();
-        ThetaOptimizer.Result opt = ThetaOptimizer.minimize(objective, start, lower, model.scalarThetas(), options);
+        ThetaOptimizer.Result opt = ThetaOptimizer.minimize(objective, gradient, start, lower, model.scalarThetas(), options);
         List<String> messages = new ArrayList<>(model.design().messages());
         double value = opt.value();
         if (!Double.isFinite(value)) {

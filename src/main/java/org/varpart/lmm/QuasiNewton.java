@@ -4,7 +4,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * A projected BFGS minimiser for smooth functions of a few variables with lower bounds, using
- * finite-difference gradients. The profiled deviance is smooth in θ and cheap to evaluate once
+ * the analytic gradient where one is given, else finite-difference gradients. The profiled deviance is smooth in θ and cheap to evaluate once
  * the design is shared, so this needs a fraction of the work per evaluation of a model-based
  * derivative-free method, and about as many evaluations. Variables at their bound whose
  * gradient points outwards are held there (the active set); the step is projected onto the
@@ -14,11 +14,15 @@ final class QuasiNewton {
     private final ToDoubleFunction<double[]> f;
     private final double[] lower;
     private final int n;
+    /** Changes of f below this (relative) are taken as its rounding. */
+    static final double FLAT = 1e-12;
     /** Distance to the bound below which a shrinking variable is put on it. */
     static final double SNAP = 1e-6;
     private final boolean[] project;
     private final int maxEvaluations;
     private int evaluations;
+    /** The analytic gradient, or null for forward differences. */
+    private final ThetaOptimizer.Gradient analytic;
 
     /**
      * @param project the variables whose steps are projected straight onto the bound (those for
@@ -26,6 +30,15 @@ final class QuasiNewton {
      *     follow the bent path
      */
     QuasiNewton(ToDoubleFunction<double[]> f, double[] lower, boolean[] project, int maxEvaluations) {
+        this(f, null, lower, project, maxEvaluations);
+    }
+
+    /**
+     * @param analytic the gradient of f (one evaluation each), or null for forward differences
+     *     (one evaluation per variable)
+     */
+    QuasiNewton(ToDoubleFunction<double[]> f, ThetaOptimizer.Gradient analytic, double[] lower, boolean[] project, int maxEvaluations) {
+        this.analytic = analytic;
         this.f = f;
         this.lower = lower;
         this.project = project;
@@ -72,6 +85,7 @@ final class QuasiNewton {
             // its bound is a stationary point that a projected step could land on and never
             // leave.
             double step = 1, fn;
+            double[] accepted = null; // the gradient at xn when the step was accepted on it
             while (true) {
                 for (int i = 0; i < n; i++) {
                     double v = x[i] + step * d[i];
@@ -85,7 +99,17 @@ final class QuasiNewton {
                 fn = eval(xn);
                 double dec = 0;
                 for (int i = 0; i < n; i++) dec += g[i] * (xn[i] - x[i]);
-                if (fn <= fx + 1e-4 * dec || exhausted()) break;
+                if (fn <= fx + 1e-4 * dec && (fn < fx || analytic == null) || exhausted()) break;
+                // Near the optimum f changes by less than its own rounding and the test above
+                // cannot tell a better point; with an exact gradient a step that leaves f the same
+                // to rounding and shrinks the gradient is progress.
+                if (analytic != null && fn <= fx + FLAT * (1 + Math.abs(fx))) {
+                    double[] gt = gradient(xn, fn);
+                    if (projectedGradient(xn, gt) < projectedGradient(x, g)) {
+                        accepted = gt;
+                        break;
+                    }
+                }
                 step *= step > 0.1 ? 0.5 : 0.2;
                 if (step < 1e-12) break;
             }
@@ -94,8 +118,8 @@ final class QuasiNewton {
                 s[i] = xn[i] - x[i];
                 moved = Math.max(moved, Math.abs(s[i]) / Math.max(1, Math.abs(x[i])));
             }
-            if (!(fn < fx) || moved == 0) break;
-            gn = gradient(xn, fn);
+            if (!(fn < fx) && accepted == null || moved == 0) break;
+            gn = accepted != null ? accepted : gradient(xn, fn);
             double sy = 0, yy = 0;
             for (int i = 0; i < n; i++) {
                 yv[i] = gn[i] - g[i];
@@ -113,7 +137,8 @@ final class QuasiNewton {
             System.arraycopy(xn, 0, x, 0, n);
             fx = fn;
             g = gn;
-            if (projectedGradient(x, g) < gtol || moved < 1e-12 || df < 1e-14 * (1 + Math.abs(fx))) break;
+            if (projectedGradient(x, g) < gtol || moved < 1e-12) break;
+            if (analytic == null && df < 1e-14 * (1 + Math.abs(fx))) break;
         }
         return fx;
     }
@@ -185,9 +210,16 @@ final class QuasiNewton {
         return a;
     }
 
-    /** Forward differences (backward is never needed: the bounds are lower bounds only). */
+    /**
+     * The analytic gradient where there is one, else forward differences (backward is never
+     * needed: the bounds are lower bounds only).
+     */
     double[] gradient(double[] x, double fx) {
         double[] g = new double[n];
+        if (analytic != null) {
+            evaluations++;
+            if (analytic.at(x, g)) return g;
+        }
         double[] y = x.clone();
         for (int i = 0; i < n; i++) {
             double hstep = 1e-8 * Math.max(1, Math.abs(x[i]));

@@ -30,33 +30,38 @@ final class SchurObjective {
     /** Above this many stored doubles the per-count sums cost more than they save. */
     static final long MAX_STORED = 8_000_000L;
 
-    private final int k, p, n, m, q0;
-    private final int[] c, g, off;
-    private final List<CovarianceTerm> cov;
+    final int k, p, n, m, q0;
+    final int[] c, g, off;
+    final List<CovarianceTerm> cov;
     private final int nTheta;
-    private final int reDim; // number of random-effects columns among the m
+    final int reDim; // number of random-effects columns among the m
     /** Per level of term 0: its cross-products with the other columns (without y), row-major q0 × (m−1). */
     private final double[] a;
     /** Per count group: size, d, and Σ a_l a_lᵀ over its levels (lower triangle, (m−1)², column-major). */
-    private final int[] groupSize;
-    private final double[] groupD;
+    final int[] groupSize;
+    final double[] groupD;
     private final int[] levelGroup;
-    private final double[][] groupM;
+    final double[][] groupM;
     /** A_RR without y: (m−1)², column-major lower triangle. */
     private final double[] arr;
 
     // per response
     private final double[] ay;       // A_RR's y row (m entries; last is yᵀy)
-    private final double[][] groupMy; // per group: the y row of Σ u_l a_l (m entries; last Σ u_l²)
+    final double[][] groupMy; // per group: the y row of Σ u_l a_l (m entries; last Σ u_l²)
     private final double[] u0;        // (Z₁ᵀy)_l per level
 
     // workspace
-    private final double[] s;
-    private final double[] theta;
+    /** After {@link #objective}: the Cholesky factor of S (lower triangle, m × m). */
+    final double[] s;
+    /** The θ of the last evaluation. */
+    final double[] theta;
     private final double[] weight;
-    private final double[] lambda;
+    /** The diagonal of Λ_R when {@link #allScalar} (1 on the X and y columns). */
+    final double[] lambda;
     /** Whether every term after the first is scalar, so Λ_R is diagonal. */
-    private final boolean allScalar;
+    final boolean allScalar;
+    /** Whether {@link #s} holds the factor at {@link #theta}. */
+    boolean factored;
 
     /** Reads the y-independent sums from the full model's cross-products (no pass over the observations). */
     private SchurObjective(LmmModel md) {
@@ -183,9 +188,25 @@ final class SchurObjective {
         return nTheta;
     }
 
+    /** Whether {@link #gradient} is available: every term after the first is scalar. */
+    boolean hasGradient() {
+        return allScalar;
+    }
+
+    /**
+     * The gradient of the criterion at θ into {@code out} ({@link SchurGradient}); false where S
+     * is not positive definite there or the design has vector terms.
+     */
+    boolean gradient(double[] th, boolean reml, double[] out) {
+        if (!allScalar) return false;
+        if (!factored || !Arrays.equals(th, theta)) objective(th, reml);
+        return factored && SchurGradient.of(this, reml, out);
+    }
+
     /** The REML criterion or ML deviance at θ; +∞ where S is not positive definite. */
     double objective(double[] th, boolean reml) {
         System.arraycopy(th, 0, theta, 0, nTheta);
+        factored = false;
         int mx = m - 1;
         double t02 = theta[0] * theta[0];
         int ng = groupSize.length;
@@ -237,6 +258,7 @@ final class SchurObjective {
         }
         for (int d = 0; d < reDim; d++) s[d * m + d] += 1.0;
         if (!Dense.cholSmall(m, s, 0)) return Double.POSITIVE_INFINITY;
+        factored = true;
         double logDetL = logDet0, logDetRX = 0;
         for (int d = 0; d < reDim; d++) logDetL += 2 * Math.log(s[d * m + d]);
         for (int d = reDim; d < mx; d++) logDetRX += 2 * Math.log(s[d * m + d]);

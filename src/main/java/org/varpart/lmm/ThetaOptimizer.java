@@ -16,8 +16,11 @@ import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
 import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 
 /**
- * Minimises a function of θ subject to lower bounds. Several dimensions: projected BFGS on
- * finite-difference gradients ({@link QuasiNewton}), then Newton iterations on finite-difference
+ * Minimises a function of θ subject to lower bounds. With the analytic gradient of the criterion
+ * (every fit of {@link BlockFitter}) several dimensions go to {@link GradientPath}: projected BFGS
+ * on the exact gradient, lme4's check on it, restarts by the same search; one dimension gets
+ * Brent's method and then secant steps on the exact derivative. Without it, several dimensions:
+ * projected BFGS on finite-difference gradients ({@link QuasiNewton}), then Newton iterations on finite-difference
  * derivatives down to the rounding of f ({@link Convergence#newtonIterations}); one dimension
  * (a single random intercept): Brent's method on a bracket found by doubling. Both try each
  * bounded coordinate at its bound, which can only lower the objective, and end with lme4's
@@ -32,6 +35,12 @@ final class ThetaOptimizer {
 
     /** The quasi-Newton search stops at this scaled gradient; the Newton iterations do the rest. */
     static final double GRADIENT_TOLERANCE = 1e-3;
+    /**
+     * With the analytic gradient the search itself runs to this scaled gradient
+     * max|gᵢ|·max(1, |θᵢ|): far below lme4's check, so that θ̂ and every estimate are fixed to
+     * about 1e-7 relative whatever the rounding of the BLAS.
+     */
+    static final double ANALYTIC_GRADIENT_TOLERANCE = 1e-7;
 
     private ThetaOptimizer() {}
 
@@ -41,7 +50,21 @@ final class ThetaOptimizer {
      *     vector-valued term's factor
      */
     static Result minimize(ToDoubleFunction<double[]> f, double[] start, double[] lower, boolean[] squared, FitOptions opt) {
-        Counter counted = new Counter(f);
+        return minimize(f, null, start, lower, squared, opt);
+    }
+
+    /**
+     * The same, with the analytic gradient of f where {@code gradient} is not null: then the
+     * quasi-Newton search runs to a scaled gradient of {@link #ANALYTIC_GRADIENT_TOLERANCE}
+     * and replaces the Newton iterations and the restarts' derivative-free searches
+     * ({@link GradientPath}). Each evaluation of f and each of the gradient counts one.
+     */
+    static Result minimize(ToDoubleFunction<double[]> f, Gradient gradient, double[] start, double[] lower, boolean[] squared,
+                           FitOptions opt) {
+        if (gradient != null && start.length > 1 && opt.optimizer() == FitOptions.Optimizer.QUASI_NEWTON) {
+            return GradientPath.minimize(new Counter(f, gradient), start, lower, squared, opt);
+        }
+        Counter counted = new Counter(f, gradient);
         double[] x;
         boolean hitLimit = false;
         try {
@@ -54,6 +77,7 @@ final class ThetaOptimizer {
         }
         if (counted.bestValue < counted.apply(x)) x = counted.best.clone();
         x = tryBounds(counted, x, lower);
+        if (gradient != null && start.length == 1 && !hitLimit) x = GradientPath.polishOne(counted, x, lower);
         boolean qn = start.length > 1 && opt.optimizer() == FitOptions.Optimizer.QUASI_NEWTON;
         String warning = null;
         if (!hitLimit && (qn || opt.checkConvergence())) {
@@ -83,15 +107,34 @@ final class ThetaOptimizer {
         return new Result(x, value, counted.count, hitLimit, warning);
     }
 
-    /** Counts evaluations and remembers the best point seen. */
+    /** The gradient of the objective at a point, into {@code out}; false where it has none. */
+    @FunctionalInterface
+    interface Gradient {
+        boolean at(double[] x, double[] out);
+    }
+
+    /** Counts evaluations (of f and of its gradient) and remembers the best point seen. */
     static final class Counter {
         final ToDoubleFunction<double[]> f;
+        final Gradient gradient;
         int count;
         double[] best;
         double bestValue = Double.POSITIVE_INFINITY;
 
         Counter(ToDoubleFunction<double[]> f) {
+            this(f, null);
+        }
+
+        Counter(ToDoubleFunction<double[]> f, Gradient gradient) {
             this.f = f;
+            this.gradient = gradient;
+        }
+
+        /** The gradient at x (one evaluation), or null where there is none. */
+        double[] gradient(double[] x) {
+            count++;
+            double[] g = new double[x.length];
+            return gradient.at(x, g) ? g : null;
         }
 
         double apply(double[] x) {
@@ -125,10 +168,21 @@ final class ThetaOptimizer {
      * 15% more evaluations that way, and 60% more where a variance is 66 times the residual.) Bounded θ follow the bent path of {@link QuasiNewton}.
      */
     private static double[] quasiNewton(Counter f, double[] start, double[] lower, FitOptions opt) {
+        return quasiNewton(f, start, lower, opt, GRADIENT_TOLERANCE);
+    }
+
+    /** The same to a given scaled gradient, with the counter's analytic gradient where it has one. */
+    static double[] quasiNewton(Counter f, double[] start, double[] lower, FitOptions opt, double gtol) {
         int n = start.length;
-        QuasiNewton qn = new QuasiNewton(f::apply, lower, new boolean[n], opt.maxEvaluations());
+        Gradient grad = f.gradient == null ? null : (y, out) -> {
+            double[] g = f.gradient(y);
+            if (g == null) return false;
+            System.arraycopy(g, 0, out, 0, g.length);
+            return true;
+        };
+        QuasiNewton qn = new QuasiNewton(f::apply, grad, lower, new boolean[n], opt.maxEvaluations());
         double[] x = start.clone();
-        double fx = qn.minimize(x, GRADIENT_TOLERANCE);
+        double fx = qn.minimize(x, gtol);
         // With vector terms, or crossed and nested terms, there can be more than one basin:
         // from each variance that ended near zero, look once more at a moderate value.
         for (int round = 0; round < 3 && !qn.exhausted(); round++) {
@@ -139,7 +193,7 @@ final class ThetaOptimizer {
                     double[] y = x.clone();
                     y[i] = v;
                     if (f.apply(y) >= fx) continue;
-                    double fy = qn.minimize(y, GRADIENT_TOLERANCE);
+                    double fy = qn.minimize(y, gtol);
                     if (fy < fx - 1e-10 * Math.abs(fx)) {
                         x = y;
                         fx = fy;
@@ -178,7 +232,7 @@ final class ThetaOptimizer {
     }
 
     /** Moves each bounded coordinate that ends near its bound onto it, when that is no worse. */
-    private static double[] tryBounds(Counter f, double[] x, double[] lower) {
+    static double[] tryBounds(Counter f, double[] x, double[] lower) {
         double[] best = x.clone();
         double bestValue = f.apply(best);
         for (int i = 0; i < x.length; i++) {

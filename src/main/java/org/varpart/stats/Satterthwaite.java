@@ -8,6 +8,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.varpart.design.Design;
 import org.varpart.lmm.Convergence;
+import org.varpart.lmm.CriterionGradient;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.LmmModel;
 
@@ -19,8 +20,9 @@ import org.varpart.lmm.LmmModel;
  * optimum (pseudo-inverse over eigenvalues above 1e-8), and Var(β̂)(φ) = σ²(R_XᵀR_X)⁻¹(θ):
  * for a contrast L, v = LᵀVar(β̂)L, g = ∂v/∂φ and df = 2v²/(gᵀAg). For a multi-row L (a
  * term's F test) lmerTest's rule is used: t tests along the eigenvectors of L Var(β̂) Lᵀ, then
- * E = Σ νₘ/(νₘ − 2) and df = 2E/(E − q). Derivatives are central differences refined by one
- * Richardson extrapolation.
+ * E = Σ νₘ/(νₘ − 2) and df = 2E/(E − q). H is central differences of the analytic gradient of D
+ * (second differences of D where there is none), the Jacobian of Var(β̂) central differences,
+ * each refined by one Richardson extrapolation.
  *
  * <p>It works on the fit's own {@link LmmModel} (the structure of the design, built once),
  * replacing its response by y − Xβ̂; the model is left at θ̂.
@@ -117,9 +119,44 @@ public final class Satterthwaite {
         return h;
     }
 
-    /** 2H⁻¹ with H by Richardson-extrapolated central differences. */
+    /**
+     * ∂D/∂φ: the analytic gradient in θ ({@link CriterionGradient#unprofiled}) and
+     * ∂D/∂σ = 2ν/σ − 2r²/σ³; null where the factorisation fails.
+     */
+    private double[] gradient(double[] x) {
+        int nt = x.length - 1;
+        double s = x[nt], nu = reml ? n - p : n;
+        double[] g = new double[x.length];
+        if (!CriterionGradient.unprofiled(model, java.util.Arrays.copyOf(x, nt), reml, s * s, g)) return null;
+        g[nt] = 2 * nu / s - 2 * model.pwrss() / (s * s * s);
+        return g;
+    }
+
+    /**
+     * H by central differences of the analytic gradient (first differences of an exact
+     * function: their rounding error is ε/h rather than the ε/h² of second differences of D, so
+     * H no longer follows the last bits of the BLAS); null where a gradient is not available.
+     */
+    private double[][] hessianOfGradient(double scale) {
+        int m = phi.length;
+        double[][] h = new double[m][m];
+        for (int j = 0; j < m; j++) {
+            double hj = step(j) * scale;
+            double[] gp = gradient(Convergence.shift(phi, j, hj, -1, 0)), gm = gradient(Convergence.shift(phi, j, -hj, -1, 0));
+            if (gp == null || gm == null) return null;
+            for (int i = 0; i < m; i++) h[i][j] = (gp[i] - gm[i]) / (2 * hj);
+        }
+        for (int i = 0; i < m; i++) for (int j = 0; j < i; j++) h[i][j] = h[j][i] = (h[i][j] + h[j][i]) / 2;
+        return h;
+    }
+
+    /** 2H⁻¹ with H by Richardson-extrapolated central differences (of the gradient where it is available). */
     private double[][] twiceInverseHessian() {
-        double[][] h1 = hessian(1), h2 = hessian(0.5);
+        double[][] h1 = hessianOfGradient(1), h2 = h1 == null ? null : hessianOfGradient(0.5);
+        if (h2 == null) {
+            h1 = hessian(1);
+            h2 = hessian(0.5);
+        }
         int m = phi.length;
         double[][] h = new double[m][m];
         for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) h[i][j] = (4 * h2[i][j] - h1[i][j]) / 3;

@@ -36,10 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>with a native BLAS (OpenBLAS), the per-column tolerances of {@link #NATIVE_TOLERANCE}.
  *       The objective path does not call BLAS, so objectives, likelihoods and the component
  *       tests agree to the bit (measured difference 0); the estimates at the optimum go through
- *       BLAS's triangular solves and differ in the last bits, which shows as up to 6e-11 relative
- *       (the optimum is converged to the rounding of the criterion); Satterthwaite's df are second differences of the deviance, which
- *       amplify those bits to 6.4e-5 relative, and a t tail of 1e-30 moves by 6.4e-4 relative
- *       with them. The tolerance of each column is ten times the largest difference measured
+ *       BLAS's triangular solves and differ in the last bits, which shows as up to 1.5e-11
+ *       relative (the optimum is converged on the exact gradient); Satterthwaite's df, from
+ *       differences of the exact gradient, agree to 5.7e-9, and a far t tail moves by 1.6e-7
+ *       relative with them. The tolerance of each column is ten times the largest difference measured
  *       between the two backends on this study, rounded up to a power of ten.</li>
  * </ul>
  * Values below 1e-300 in magnitude compare as absolute differences below that floor. Text cells
@@ -62,23 +62,23 @@ class ExampleStudyGoldenTest {
      * between OpenBLAS and the pure-Java BLAS in the comment of each.
      */
     static final Map<String, Double> NATIVE_TOLERANCE = Map.ofEntries(
-            Map.entry("fractions:variance", 1e-9),            // 5.7e-11
-            Map.entry("fractions:fraction", 1e-9),            // 5.7e-11
-            Map.entry("fixed_effects:estimate", 1e-9),        // 2.8e-11
-            Map.entry("fixed_effects:std_error", 1e-11),      // 1.7e-13
-            Map.entry("fixed_effects:df", 1e-3),              // 6.4e-5
-            Map.entry("fixed_effects:t_value", 1e-9),         // 2.8e-11
-            Map.entry("fixed_effects:p_value", 1e-2),         // 6.4e-4, a tail of 1e-30
-            Map.entry("fixed_effects:q_value", 1e-2),         // 6.4e-4
-            Map.entry("term_tests:den_df", 1e-3),             // 6.4e-5
-            Map.entry("term_tests:f_value", 1e-9),            // 5.7e-11
-            Map.entry("term_tests:p_value", 1e-2),            // 1.3e-4
-            Map.entry("term_tests:q_value", 1e-2),            // 1.3e-4
-            Map.entry("summary:median", 1e-12),               // 5.1e-15
-            Map.entry("summary:q05", 1e-12),                  // 1.3e-14
-            Map.entry("summary:q25", 1e-12),                  // 5.3e-14
-            Map.entry("summary:q75", 1e-12),                  // 1.3e-14
-            Map.entry("summary:lambda", 1e-8));               // 5.7e-10
+            Map.entry("fractions:variance", 1e-9),            // 1.5e-11
+            Map.entry("fractions:fraction", 1e-9),            // 1.5e-11
+            Map.entry("fixed_effects:estimate", 1e-10),       // 7.4e-12
+            Map.entry("fixed_effects:std_error", 1e-11),      // 2.7e-13
+            Map.entry("fixed_effects:df", 1e-7),              // 5.7e-9
+            Map.entry("fixed_effects:t_value", 1e-10),        // 7.4e-12
+            Map.entry("fixed_effects:p_value", 1e-5),         // 1.6e-7, a far tail
+            Map.entry("fixed_effects:q_value", 1e-5),         // 1.6e-7
+            Map.entry("term_tests:den_df", 1e-7),             // 5.7e-9
+            Map.entry("term_tests:f_value", 1e-9),            // 1.5e-11
+            Map.entry("term_tests:p_value", 1e-7),            // 9.0e-9
+            Map.entry("term_tests:q_value", 1e-7),            // 9.0e-9
+            Map.entry("summary:median", 1e-12),               // 1.7e-14
+            Map.entry("summary:q05", 1e-12),                  // 9.9e-15
+            Map.entry("summary:q25", 1e-12),                  // 5.2e-14
+            Map.entry("summary:q75", 1e-12),                  // 2.0e-14
+            Map.entry("summary:lambda", 1e-9));               // 1.3e-11
     static final double FLOOR = 1e-300;
 
     /** The example study's counts assay. */
@@ -87,36 +87,36 @@ class ExampleStudyGoldenTest {
     static final java.util.Set<String> COUNTS_LOG10 = java.util.Set.of("p_value", "q_value", "moderated_p", "moderated_q");
     /**
      * Native BLAS, the counts assay's rows: its weighted fits (weights that differ by observation)
-     * stop at points of a flat criterion that differ between backends by more than the unweighted
-     * fits' do: estimates and t by up to 1.8e-4 relative, Satterthwaite's df by 3.2e-3, a p-value in
-     * a far tail by 0.074 in log10, and the optimiser's evaluations by a few (not compared). Fractions
+     * converge on the exact gradient as the unweighted ones do: estimates and t agree to 1.9e-10
+     * relative, Satterthwaite's df to 6.5e-9 (they differed by 1.8e-4 and 3.2e-3 when the fits
+     * stopped at lme4's tolerance); the optimiser's evaluations can differ by a few (not compared). Fractions
      * are compared as absolute differences (a component near 0 differs relatively by up to 1),
      * p- and q-values as differences of log10, the rest relative. Each tolerance is ten times the largest difference measured on this
      * study, rounded up to a power of ten; the pure-Java BLAS keeps 1e-12 for every number.
      */
     static final Map<String, Double> COUNTS_NATIVE_TOLERANCE = Map.ofEntries(
-            Map.entry("fits:residual_df", 1e-5),              // 5.0e-7
-            Map.entry("fits:s2_post", 1e-5),                  // 4.0e-7
-            Map.entry("fractions:variance", 1e-5),            // 2.6e-7 absolute
-            Map.entry("fractions:fraction", 1e-5),            // 1.4e-7 absolute
-            Map.entry("fixed_effects:estimate", 1e-2),        // 1.8e-4
-            Map.entry("fixed_effects:std_error", 1e-4),       // 3.2e-6
-            Map.entry("fixed_effects:df", 1e-1),              // 3.2e-3
-            Map.entry("fixed_effects:t_value", 1e-2),         // 1.8e-4
-            Map.entry("fixed_effects:moderated_t", 1e-2),     // 1.8e-4
-            Map.entry("fixed_effects:moderated_df", 1e-1),    // 3.1e-3
-            Map.entry("fixed_effects:p_value", 1.0),          // 0.074 in log10
-            Map.entry("fixed_effects:q_value", 1.0),
-            Map.entry("fixed_effects:moderated_p", 1.0),
-            Map.entry("fixed_effects:moderated_q", 1.0),
-            Map.entry("summary:mean", 1e-5),                  // 1.7e-7 (q25; the largest of the quantiles)
-            Map.entry("summary:median", 1e-5),
-            Map.entry("summary:q05", 1e-5),
-            Map.entry("summary:q25", 1e-5),
-            Map.entry("summary:q75", 1e-5),
-            Map.entry("summary:q95", 1e-5),
-            Map.entry("summary:d0", 1e-7),                    // 3.8e-9
-            Map.entry("summary:s0_squared", 1e-8));           // 8.2e-10
+            Map.entry("fits:residual_df", 1e-8),              // 4.0e-10
+            Map.entry("fits:s2_post", 1e-8),                  // 2.2e-10
+            Map.entry("fractions:variance", 1e-8),            // 1.2e-10 absolute
+            Map.entry("fractions:fraction", 1e-8),            // 1.2e-10 absolute
+            Map.entry("fixed_effects:estimate", 1e-8),        // 1.9e-10
+            Map.entry("fixed_effects:std_error", 1e-8),       // 7.3e-10
+            Map.entry("fixed_effects:df", 1e-7),              // 6.5e-9
+            Map.entry("fixed_effects:t_value", 1e-8),         // 9.1e-10
+            Map.entry("fixed_effects:moderated_t", 1e-8),     // 9.0e-10
+            Map.entry("fixed_effects:moderated_df", 1e-7),    // 5.5e-9
+            Map.entry("fixed_effects:p_value", 1e-5),         // 1.3e-7 in log10
+            Map.entry("fixed_effects:q_value", 1e-5),         // 1.3e-7 in log10
+            Map.entry("fixed_effects:moderated_p", 1e-5),     // 1.3e-7 in log10
+            Map.entry("fixed_effects:moderated_q", 1e-5),     // 1.3e-7 in log10
+            Map.entry("summary:mean", 1e-10),                 // 4.0e-12
+            Map.entry("summary:median", 1e-12),
+            Map.entry("summary:q05", 1e-12),
+            Map.entry("summary:q25", 1e-12),
+            Map.entry("summary:q75", 1e-12),
+            Map.entry("summary:q95", 1e-11),                  // 1.1e-12
+            Map.entry("summary:d0", 1e-10),                   // 2.2e-12
+            Map.entry("summary:s0_squared", 1e-11));          // 1.6e-13
 
     /** Each table and the columns that order its rows. */
     static final Map<String, String[]> TABLES = new LinkedHashMap<>();
