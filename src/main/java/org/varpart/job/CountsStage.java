@@ -37,8 +37,12 @@ import scala.Tuple2;
  * not committed chunk by chunk).
  */
 final class CountsStage {
-    /** A counts assay ready to run: its source, its model (ML, no missing covariates) and the contrasts checked against it. */
-    record Prepared(AssayReader.Assay assay, AssayModel model, boolean filter, boolean tmm) {}
+    /**
+     * A counts assay ready to run: its source, its model (ML, no missing covariates) and the
+     * contrasts checked against it; for a log-scale assay with precision weights, the weights
+     * file's source too ({@code weights}, null for a counts assay).
+     */
+    record Prepared(AssayReader.Assay assay, AssayModel model, boolean filter, boolean tmm, AssayReader.Assay weights) {}
 
     private CountsStage() {}
 
@@ -46,24 +50,37 @@ final class CountsStage {
     static List<Prepared> prepare(SparkSession spark, Plan plan) {
         JobConfig cfg = plan.config();
         List<Prepared> out = new ArrayList<>();
-        if (cfg.counts().isEmpty()) return out;
+        if (cfg.counts().isEmpty() && cfg.weights().isEmpty()) return out;
         Map<String, Integer> rowOf = Plan.sampleRows(plan.sheet(), cfg.sampleIdColumn(), cfg.samples());
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         for (Map.Entry<String, String> a : cfg.counts().entrySet()) {
             String name = a.getKey(), path = a.getValue(), format = cfg.format(name);
             AssayReader.Assay assay = AssayReader.open(spark, name, path, format, cfg.parquetColumns());
-            AssayModel model = Plan.assayModel(name, path, plan.spec(), plan.sheet(), rowOf, assay.samples(),
-                    FitOptions.mlDefaults().withoutConditionalVariances(), true, cfg.dropUnmatchedSamples(), plan.warnings());
-            if (model.complete().dropped() > 0) {
-                throw new InputException("counts assay " + name + ": " + model.complete().dropped() + " sample(s) have a missing value in a"
-                        + " variable of the formula; the counts path needs every sample's covariates (leave those samples out of the sheet).");
-            }
-            for (Contrast c : contrasts) c.vector(model.complete().xNames());
+            AssayModel model = model(plan, rowOf, assay, "counts assay ", contrasts);
             if (format.equals("tsv") || format.equals("csv")) checkText(hadoop, path, format.equals("tsv") ? '\t' : ',');
-            out.add(new Prepared(assay, model, CountsConfig.filter(cfg, name), CountsConfig.tmm(cfg, name)));
+            out.add(new Prepared(assay, model, CountsConfig.filter(cfg, name), CountsConfig.tmm(cfg, name), null));
+        }
+        for (Map.Entry<String, String> a : cfg.weights().entrySet()) {
+            String name = a.getKey(), path = cfg.assays().get(name), format = cfg.format(name);
+            AssayReader.Assay assay = AssayReader.open(spark, name, path, format, cfg.parquetColumns());
+            AssayModel model = model(plan, rowOf, assay, "assay ", contrasts);
+            out.add(new Prepared(assay, model, false, false, CountsWeights.open(spark, hadoop, assay, format, a.getValue(), cfg.parquetColumns())));
         }
         return out;
+    }
+
+    /** The model of a counts or weighted assay: ML, every sample's covariates present, the contrasts checked against its coefficients. */
+    private static AssayModel model(Plan plan, Map<String, Integer> rowOf, AssayReader.Assay assay, String what, List<Contrast> contrasts) {
+        JobConfig cfg = plan.config();
+        AssayModel model = Plan.assayModel(assay.name(), assay.path(), plan.spec(), plan.sheet(), rowOf, assay.samples(),
+                FitOptions.mlDefaults().withoutConditionalVariances(), true, cfg.dropUnmatchedSamples(), plan.warnings());
+        if (model.complete().dropped() > 0) {
+            throw new InputException(what + assay.name() + ": " + model.complete().dropped() + " sample(s) have a missing value in a"
+                    + " variable of the formula; the weighted path needs every sample's covariates (leave those samples out of the sheet).");
+        }
+        for (Contrast c : contrasts) c.vector(model.complete().xNames());
+        return model;
     }
 
     /** Every value of a text counts file is a count; the first that is not stops the run with its line and column. */
@@ -98,7 +115,13 @@ final class CountsStage {
     /** Runs every prepared counts assay; the rows of every table it adds to. */
     static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions) {
         CountsTables.Parts parts = new CountsTables.Parts();
-        for (Prepared p : assays) runOne(spark, cfg, p, partitions, parts);
+        for (Prepared p : assays) {
+            if (p.weights() == null) {
+                runOne(spark, cfg, p, partitions, parts);
+            } else {
+                finish(spark, cfg, p.assay().name(), CountsWeights.fit(spark, cfg, p, partitions), parts);
+            }
+        }
         return parts;
     }
 
@@ -161,6 +184,12 @@ final class CountsStage {
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
         JavaRDD<CountsFits.Weighted> weighted = first.mapPartitions(it -> CountsFits.weightedPass(it, name, design.value(),
                 libB.value(), trendB.value(), contrasts)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        finish(spark, cfg, name, weighted, parts);
+        first.unpersist();
+    }
+
+    /** Passes 6 and 7 of an assay's weighted fits: limma's prior, then the rows of every table (the moderation among them). */
+    private static void finish(SparkSession spark, JobConfig cfg, String name, JavaRDD<CountsFits.Weighted> weighted, CountsTables.Parts parts) {
         // pass 6: limma's prior from the usable (σ̂², rdf): an exact median, then summed moments
         SqueezeVar.Prior prior = null;
         if (CountsConfig.moderated(cfg)) {
@@ -174,9 +203,8 @@ final class CountsStage {
                     }, SqueezeVar.Moments::merge);
             prior = s2.length > 1 ? m.prior() : new SqueezeVar.Prior(0, Double.NaN);
         }
-        parts.weighted(spark, name, weighted, prior, lib, factors);
+        parts.weighted(spark, name, weighted, prior);
         weighted.unpersist();
-        first.unpersist();
     }
 
     private static boolean allCounts(double[] c) {
