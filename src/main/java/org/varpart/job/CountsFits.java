@@ -69,51 +69,37 @@ final class CountsFits {
         return out.iterator();
     }
 
-    static Iterator<Weighted> weightedPass(Iterator<First> features, String assay, Design design, double[] lib, VoomTrend trend,
-                                           List<Contrast> contrasts) {
-        List<Weighted> out = new ArrayList<>();
-        int n = design.n();
-        features.forEachRemaining(f -> {
-            if (!f.usable()) {
-                Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), n, new FeatureResult.Failed(
-                        "voom's first, unweighted fit has no estimates, so the feature has no precision weights")));
-                out.add(new Weighted(f.feature(), row, Double.NaN, Double.NaN, new ArrayList<>(), false));
-                return;
-            }
-            double[] y = LogCpm.of(f.counts(), lib);
-            out.add(weighted(assay, f.feature(), design, y, trend.weights(f.fitted(), lib), contrasts));
-        });
-        return out.iterator();
+    /** The weighted pass of a counts feature: its weights from voom's trend and its fitted values; a failed row when the first pass had no estimates. */
+    static Weighted weightedOne(First f, String assay, Design design, double[] lib, VoomTrend trend, List<Contrast> contrasts) {
+        if (!f.usable()) {
+            Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), design.n(), new FeatureResult.Failed(
+                    "voom's first, unweighted fit has no estimates, so the feature has no precision weights")));
+            return new Weighted(f.feature(), row, Double.NaN, Double.NaN, new ArrayList<>(), false);
+        }
+        double[] y = LogCpm.of(f.counts(), lib);
+        return weighted(assay, f.feature(), design, y, trend.weights(f.fitted(), lib), contrasts);
     }
 
     /**
-     * The weighted pass of a log-scale assay with the user's precision weights: each feature's
-     * values and weights in the model's sample order; a feature whose values cannot be read or
-     * miss a sample gets a {@code failed} row.
+     * The weighted pass of a feature of a log-scale assay with the user's precision weights: its
+     * values and weights in the model's sample order; a {@code failed} row when its values cannot
+     * be read or miss a sample.
      */
-    static Iterator<Weighted> userWeightedPass(Iterator<Tuple2<String, Tuple2<FeatureRow, double[]>>> features, String assay, Design design,
-                                               List<Contrast> contrasts) {
-        List<Weighted> out = new ArrayList<>();
-        int n = design.n();
-        features.forEachRemaining(t -> {
-            FeatureRow y = t._2()._1();
-            String problem = y.problem();
-            if (problem == null) {
-                for (double v : y.values()) {
-                    if (!Double.isFinite(v)) {
-                        problem = "a value is missing or not finite; an assay with precision weights needs a value in every sample the model uses";
-                        break;
-                    }
+    static Weighted userWeightedOne(String feature, FeatureRow y, double[] w, String assay, Design design, List<Contrast> contrasts) {
+        String problem = y.problem();
+        if (problem == null) {
+            for (double v : y.values()) {
+                if (!Double.isFinite(v)) {
+                    problem = "a value is missing or not finite; an assay with precision weights needs a value in every sample the model uses";
+                    break;
                 }
             }
-            if (problem != null) {
-                Row row = FeatureRows.row(new FeatureResult(assay, t._1(), n, new FeatureResult.Failed(problem)));
-                out.add(new Weighted(t._1(), row, Double.NaN, Double.NaN, new ArrayList<>(), false));
-            } else {
-                out.add(weighted(assay, t._1(), design, y.values(), t._2()._2(), contrasts));
-            }
-        });
-        return out.iterator();
+        }
+        if (problem != null) {
+            Row row = FeatureRows.row(new FeatureResult(assay, feature, design.n(), new FeatureResult.Failed(problem)));
+            return new Weighted(feature, row, Double.NaN, Double.NaN, new ArrayList<>(), false);
+        }
+        return weighted(assay, feature, design, y.values(), w, contrasts);
     }
 
     /** One feature's weighted ML fit (the fractions) and dream's weighted REML fit (tests, residual df). */

@@ -2,6 +2,7 @@ package org.varpart.job;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,6 +24,7 @@ import org.varpart.counts.VoomTrend;
 import org.varpart.design.Design;
 import org.varpart.design.InputException;
 import org.varpart.io.AssayReader;
+import org.varpart.io.HadoopConf;
 import org.varpart.lmm.FitOptions;
 import org.varpart.stats.SqueezeVar;
 import scala.Tuple2;
@@ -33,8 +35,8 @@ import scala.Tuple2;
  * column totals and filterByExpr, TMM in a transposed layout (one task per sample), the first
  * unweighted ML pass, voom's lowess trend on the driver from two numbers per feature, the
  * weighted fits and dream's tests ({@link CountsFits}), limma's prior from Spark aggregates, and
- * the moderation ({@link CountsTables}). Counts assays are fitted anew by every attempt (they are
- * not committed chunk by chunk).
+ * the moderation ({@link CountsTables}). The weighted fits are committed chunk by chunk
+ * ({@link CountsCommitter}); an attempt that resumes a run recomputes the passes before them.
  */
 final class CountsStage {
     /**
@@ -112,20 +114,27 @@ final class CountsStage {
         }
     }
 
-    /** Runs every prepared counts assay; the rows of every table it adds to. */
-    static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions) {
+    /**
+     * Runs every prepared counts assay, committing the weighted fits chunk by chunk to the work
+     * directory's attempt ({@link CountsCommitter}); the rows of every table it adds to.
+     */
+    static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions, WorkDir work,
+                                  Broadcast<HadoopConf> conf, PrintStream log) {
         CountsTables.Parts parts = new CountsTables.Parts();
-        for (Prepared p : assays) {
+        for (int i = 0; i < assays.size(); i++) {
+            Prepared p = assays.get(i);
+            CountsCommitter.Target target = new CountsCommitter.Target(work.run.toString(), work.root.toString(), conf, i, cfg.chunkFeatures());
             if (p.weights() == null) {
-                runOne(spark, cfg, p, partitions, parts);
+                runOne(spark, cfg, p, partitions, parts, target, log);
             } else {
-                finish(spark, cfg, p.assay().name(), CountsWeights.fit(spark, cfg, p, partitions), parts);
+                finish(spark, cfg, p.assay().name(), CountsWeights.fit(spark, cfg, p, partitions, target, log), partitions, parts);
             }
         }
         return parts;
     }
 
-    private static void runOne(SparkSession spark, JobConfig cfg, Prepared p, int partitions, CountsTables.Parts parts) {
+    private static void runOne(SparkSession spark, JobConfig cfg, Prepared p, int partitions, CountsTables.Parts parts,
+                               CountsCommitter.Target target, PrintStream log) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String name = p.assay().name(), path = p.assay().path();
         List<String> sampleIds = p.assay().samples();
@@ -144,7 +153,7 @@ final class CountsStage {
             all.unpersist();
             throw new InputException(badMessage(path, sampleIds, cols, bad.get(0)));
         }
-        double[] totals = all.values().treeAggregate(new double[n], CountsStage::add, CountsStage::sum);
+        double[] totals = columnTotals(all, n);
         Broadcast<double[]> xb = jsc.broadcast(base.x());
         int pp = base.p();
         boolean filter = p.filter();
@@ -158,7 +167,7 @@ final class CountsStage {
         parts.lowCounts(name, n, marked.filter(t -> !t._2()._2()).keys().collect());
         all.unpersist();
         // pass 2: TMM over the kept features
-        double[] keptTotals = kept.values().treeAggregate(new double[n], CountsStage::add, CountsStage::sum);
+        double[] keptTotals = columnTotals(kept, n);
         double[] factors = p.tmm() ? tmm(kept, keptTotals, n) : ones(n);
         double[] lib = LogCpm.effective(keptTotals, factors);
         // pass 3: the first, unweighted ML fits; pass 4: the trend on the driver
@@ -182,25 +191,33 @@ final class CountsStage {
         // pass 5: weighted fits (fractions, ML) and dream (REML, tests, residual df)
         Broadcast<VoomTrend> trendB = jsc.broadcast(trend);
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
-        JavaRDD<CountsFits.Weighted> weighted = first.mapPartitions(it -> CountsFits.weightedPass(it, name, design.value(),
-                libB.value(), trendB.value(), contrasts)).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        finish(spark, cfg, name, weighted, parts);
+        JavaRDD<CountsFits.Weighted> weighted = CountsCommitter.run(first.mapToPair(f -> new Tuple2<>(f.feature(), f)),
+                f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts), target, partitions, name, log);
+        finish(spark, cfg, name, weighted, partitions, parts);
         first.unpersist();
     }
 
     /** Passes 6 and 7 of an assay's weighted fits: limma's prior, then the rows of every table (the moderation among them). */
-    private static void finish(SparkSession spark, JobConfig cfg, String name, JavaRDD<CountsFits.Weighted> weighted, CountsTables.Parts parts) {
+    private static void finish(SparkSession spark, JobConfig cfg, String name, JavaRDD<CountsFits.Weighted> weighted, int partitions,
+                               CountsTables.Parts parts) {
         // pass 6: limma's prior from the usable (σ̂², rdf): an exact median, then summed moments
         SqueezeVar.Prior prior = null;
         if (CountsConfig.moderated(cfg)) {
             double[] s2 = weighted.filter(CountsFits.Weighted::usable).map(w -> Math.max(w.sigma2(), 0)).collect()
                     .stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double floor = SqueezeVar.floorFor(SqueezeVar.median(s2));
-            SqueezeVar.Moments m = weighted.filter(CountsFits.Weighted::usable).treeAggregate(new SqueezeVar.Moments(),
-                    (acc, w) -> {
-                        acc.add(w.sigma2(), w.residualDf(), floor);
-                        return acc;
-                    }, SqueezeVar.Moments::merge);
+            // the features spread by the hash of their ID and sorted, each partition's moments summed in that order
+            // and merged in partition order: the same bits whether the fits were made now or taken over from an interrupted run
+            List<SqueezeVar.Moments> perPartition = weighted.filter(CountsFits.Weighted::usable)
+                    .mapToPair(w -> new Tuple2<>(w.feature(), new double[] {w.sigma2(), w.residualDf()}))
+                    .repartitionAndSortWithinPartitions(new org.apache.spark.HashPartitioner(partitions))
+                    .mapPartitions(it -> {
+                        SqueezeVar.Moments acc = new SqueezeVar.Moments();
+                        it.forEachRemaining(t -> acc.add(t._2()[0], t._2()[1], floor));
+                        return List.of(acc).iterator();
+                    }).collect();
+            SqueezeVar.Moments m = new SqueezeVar.Moments();
+            for (SqueezeVar.Moments x : perPartition) m = m.merge(x);
             prior = s2.length > 1 ? m.prior() : new SqueezeVar.Prior(0, Double.NaN);
         }
         parts.weighted(spark, name, weighted, prior);
@@ -264,13 +281,26 @@ final class CountsStage {
         return Tmm.normalise(f);
     }
 
+    /**
+     * Each sample's total over the features: one sum per partition, in the partition's order, and
+     * the partitions' sums added in partition order on the driver, so that the library sizes (and
+     * every weight) have the same bits on every attempt with the same partitions.
+     */
+    private static double[] columnTotals(JavaPairRDD<String, double[]> counts, int n) {
+        double[] out = new double[n];
+        for (double[] part : counts.values().mapPartitions(it -> {
+            double[] acc = new double[n];
+            it.forEachRemaining(c -> add(acc, c));
+            return List.of(acc).iterator();
+        }).collect()) {
+            add(out, part);
+        }
+        return out;
+    }
+
     private static double[] add(double[] acc, double[] c) {
         for (int i = 0; i < acc.length; i++) acc[i] += c[i];
         return acc;
-    }
-
-    private static double[] sum(double[] a, double[] b) {
-        return add(a, b);
     }
 
     private static double[] ones(int n) {

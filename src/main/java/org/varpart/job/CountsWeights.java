@@ -148,7 +148,8 @@ final class CountsWeights {
      * model's sample order. A feature without weights, or weights without a feature, stops the run
      * before any fitting (the check that text files had on the driver).
      */
-    static JavaRDD<CountsFits.Weighted> fit(SparkSession spark, JobConfig cfg, CountsStage.Prepared p, int partitions) {
+    static JavaRDD<CountsFits.Weighted> fit(SparkSession spark, JobConfig cfg, CountsStage.Prepared p, int partitions,
+                                           CountsCommitter.Target target, java.io.PrintStream log) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         AssayReader.Assay assay = p.assay(), weights = p.weights();
         int[] cols = p.model().columns();
@@ -172,9 +173,9 @@ final class CountsWeights {
         Broadcast<Design> design = jsc.broadcast(p.model().complete());
         String name = assay.name();
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
-        JavaRDD<CountsFits.Weighted> out = joined.mapToPair(t -> new Tuple2<>(t._1(), new Tuple2<>(t._2()._1().get(), t._2()._2().get())))
-                .mapPartitions(it -> CountsFits.userWeightedPass(it, name, design.value(), contrasts)).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        out.count();
+        JavaRDD<CountsFits.Weighted> out = CountsCommitter.run(joined.mapToPair(t -> new Tuple2<>(t._1(),
+                new Tuple2<>(t._2()._1().get(), t._2()._2().get()))), x -> CountsFits.userWeightedOne(x._1().id(), x._1(), x._2(), name,
+                design.value(), contrasts), target, partitions, name, log);
         joined.unpersist();
         return out;
     }
