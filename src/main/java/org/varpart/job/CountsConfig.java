@@ -102,6 +102,29 @@ final class CountsConfig {
         return out;
     }
 
+    /**
+     * What the committed weighted fits of counts and weighted assays depend on, for the run's
+     * {@link Fingerprint} (nothing when the run has neither): their keys and settings in the order
+     * given (which numbers their chunks), and each input file's size and time.
+     */
+    static Map<String, String> fingerprint(JobConfig cfg, org.apache.hadoop.conf.Configuration hadoop) {
+        Map<String, String> f = new LinkedHashMap<>();
+        if (cfg.counts().isEmpty() && cfg.weights().isEmpty()) return f;
+        cfg.settings().forEach((k, v) -> {
+            if (isKey(k)) f.put(k, v);
+        });
+        f.put("voom_span", cfg.get("voom_span"));
+        cfg.counts().forEach((name, path) -> {
+            f.put("format." + name, cfg.format(name));
+            f.put("file of " + COUNTS + name, Fingerprint.describeFile(path, hadoop));
+        });
+        cfg.weights().forEach((name, path) -> {
+            f.put("file of assay." + name + " (weighted)", Fingerprint.describeFile(cfg.assays().get(name), hadoop));
+            f.put("file of " + WEIGHTS + name, Fingerprint.describeFile(path, hadoop));
+        });
+        return f;
+    }
+
     /** Whether a counts assay is filtered with filterByExpr (the default). */
     static boolean filter(JobConfig cfg, String name) {
         String v = cfg.get(FILTER + name);

@@ -82,7 +82,9 @@ final class CountsWeights {
     static Map<String, Long> checkValues(Configuration hadoop, String path, char delim) {
         Map<String, Long> lineOf = new LinkedHashMap<>();
         try (BufferedReader r = AssayReader.openText(hadoop, path, "weights file", delim)) {
-            String[] samples = r.readLine().split(String.valueOf(delim), -1);
+            String head = r.readLine();
+            if (head == null) throw new InputException(path + ", line 1: the weights file is empty; it needs a header of sample IDs.");
+            String[] samples = head.split(String.valueOf(delim), -1);
             String line;
             long no = 1;
             while ((line = r.readLine()) != null) {

@@ -45,6 +45,8 @@ class CountsKillAndResumeTest {
         if (!Files.exists(work)) return List.of();
         try (Stream<Path> s = Files.walk(work)) {
             return s.filter(p -> p.getFileName().toString().endsWith(CountsCommitter.SUFFIX) && !p.getFileName().toString().startsWith(".")).toList();
+        } catch (java.io.UncheckedIOException e) {
+            return List.of(); // a temporary file renamed away while listing: look again
         }
     }
 
