@@ -26,7 +26,7 @@ import org.varpart.counts.VoomTrend;
  * exactly, every other sx is larger by at least log₂(3)/n). The trend needs every point on the
  * driver, two numbers per feature, as the job's own trend step does.
  *
- * <p>Volcano: each test's estimate against −log₁₀ p (the moderated p when the run moderated, the
+ * <p>Volcano (counts and weighted assays, those whose fits have dream's residual df): each test's estimate against −log₁₀ p (the moderated p when the run moderated, the
  * plain p otherwise), features with q below the run's FDR marked; the intercept is left out. The
  * points are counted per cell of a {@link #VOLCANO_X} × {@link #VOLCANO_Y} grid over the test's
  * range, separately for marked and unmarked features, by Spark.
@@ -117,8 +117,12 @@ public final class CountsPlots {
 
     /** The volcano of every coefficient (but the intercept) and contrast of {@code assay}: coefficients, then contrasts, each by name. */
     public static List<Volcano> volcanoes(SparkSession spark, Path dir, String assay, double fdr) {
-        Path table = new Path(dir, "fixed_effects");
-        if (!exists(spark, table)) return List.of();
+        Path table = new Path(dir, "fixed_effects"), fits = new Path(dir, "fits");
+        if (!exists(spark, table) || !exists(spark, fits)) return List.of();
+        // counts and weighted assays are those with a residual df (dream's); log-scale assays' rows have none
+        Dataset<Row> f = spark.read().parquet(fits.toString());
+        if (!List.of(f.columns()).contains("residual_df")
+                || f.filter(col("assay").equalTo(assay).and(col("residual_df").isNotNull())).isEmpty()) return List.of();
         Dataset<Row> fe = spark.read().parquet(table.toString());
         if (!List.of(fe.columns()).contains("kind")) return List.of();
         fe = fe.filter(col("assay").equalTo(assay).and(col("kind").isNotNull()).and(col("term").notEqual("(Intercept)")));
