@@ -147,6 +147,13 @@ for (g in seq_len(Gk)) {
   for (j in seq_len(ns)) add("weight", paste(gn, colnames(kept)[j], sep = "|"), W[g, j])
 }
 write_fixture("voom_dream.tsv")
+# the same log-CPM and weights as a log-scale assay with precision weights (weights.<name> = FILE):
+# the job given these two files must reproduce dream.tsv below, which is their lme4/lmerTest
+# reference as well
+tsv <- function(m, file) write.table(data.frame(feature = rownames(kept), matrix(num(m), nrow(m),
+  dimnames = list(NULL, colnames(kept))), check.names = FALSE), file, sep = "\t", quote = FALSE, row.names = FALSE)
+tsv(E, "data/logcpm.tsv")
+tsv(W, "data/weights.tsv")
 
 # ---- dream() + eBayes() (transcription), and the weighted fractions ---------------------------
 # dream: REML fit with the voom weights divided by their mean; lmerTest's Satterthwaite t tests of

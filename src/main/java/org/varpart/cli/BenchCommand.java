@@ -10,6 +10,7 @@ import org.varpart.bench.FittingBenchmark;
 final class BenchCommand {
     static final String HELP = """
             Usage: varpart bench [--features N] [--r-features N] [--no-large] [--seed S]
+                   varpart bench --counts [--counts-features N] [--counts-r-features N]
 
             Times varpart's per-feature fitting on one core on the reference design (400 samples:
             80 patients x 5, 4 labs, 16 batches nested in labs, age and sex; formula
@@ -34,15 +35,27 @@ final class BenchCommand {
               --no-bootstrap   skip the bootstrap's cost
               --bootstrap-features N  features of the bootstrap's cost (default 100, 100 replicates each)
               --seed S         random seed of the simulated data (default 1)
+              --counts         instead: an RNA-seq counts assay end to end on local[2] (filter,
+                               TMM, both passes, weighted fits, dream's tests, moderation) against
+                               the same study as a log-scale assay, and the R pipeline (lme4,
+                               lmerTest, limma) on a subset, scaled per feature
+              --counts-features N    features of the counts study (default 20000)
+              --counts-r-features N  features given to the R pipeline (default 12; 0: no R)
             """;
 
     private BenchCommand() {}
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("features", "r-features", "seed", "end-to-end-features", "bootstrap-features"),
-                Set.of("no-r", "no-large", "no-end-to-end", "no-bootstrap", "help"));
+        Args a = Args.parse(argv, Set.of("features", "r-features", "seed", "end-to-end-features", "bootstrap-features",
+                "counts-features", "counts-r-features"),
+                Set.of("no-r", "no-large", "no-end-to-end", "no-bootstrap", "help", "counts"));
         if (a.has("help")) {
             out.print(HELP);
+            return 0;
+        }
+        if (a.has("counts")) {
+            org.varpart.bench.CountsBenchmark.run(Integer.parseInt(a.values.getOrDefault("counts-features", "20000")),
+                    Integer.parseInt(a.values.getOrDefault("counts-r-features", "12")), out);
             return 0;
         }
         int features = Integer.parseInt(a.values.getOrDefault("features", "2000"));

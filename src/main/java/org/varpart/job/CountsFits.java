@@ -13,6 +13,7 @@ import org.varpart.counts.VoomFirstPass;
 import org.varpart.counts.VoomTrend;
 import org.varpart.counts.WeightedFit;
 import org.varpart.design.Design;
+import org.varpart.io.FeatureRow;
 import org.varpart.io.FeatureRows;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitOptions;
@@ -68,40 +69,61 @@ final class CountsFits {
         return out.iterator();
     }
 
-    static Iterator<Weighted> weightedPass(Iterator<First> features, String assay, Design design, double[] lib, VoomTrend trend,
-                                           List<Contrast> contrasts) {
-        List<Weighted> out = new ArrayList<>();
-        int n = design.n();
-        features.forEachRemaining(f -> {
-            if (!f.usable()) {
-                Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), n, new FeatureResult.Failed(
-                        "voom's first, unweighted fit has no estimates, so the feature has no precision weights")));
-                out.add(new Weighted(f.feature(), row, Double.NaN, Double.NaN, new ArrayList<>(), false));
-                return;
-            }
-            double[] y = LogCpm.of(f.counts(), lib);
-            double[] w = trend.weights(f.fitted(), lib);
-            FitResult ml = WeightedFit.fit(design, y, w, FitOptions.mlDefaults().withoutConditionalVariances());
-            DreamFit.Result dream = DreamFit.fit(design, y, w, contrasts, FitOptions.remlDefaults().withoutConditionalVariances());
-            FeatureResult.Outcome outcome = FeatureResult.outcomeOf(ml, () -> VarianceFractions.compute(design, ml, w),
-                    FeatureResult.NotRequested::new);
-            Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), n, outcome));
-            ArrayList<Test> tests = new ArrayList<>();
-            List<Row> coefficients = new ArrayList<>();
-            for (DreamFit.Test t : dream.tests()) {
-                tests.add(new Test(t.name(), t.contrast(), t.estimate(), t.stdError(), t.df(), t.t(), t.p()));
-                if (!t.contrast()) {
-                    coefficients.add(RowFactory.create(t.name(), t.estimate(), t.stdError(), number(t.df()), number(t.t()), number(t.p())));
+    /** The weighted pass of a counts feature: its weights from voom's trend and its fitted values; a failed row when the first pass had no estimates. */
+    static Weighted weightedOne(First f, String assay, Design design, double[] lib, VoomTrend trend, List<Contrast> contrasts) {
+        if (!f.usable()) {
+            Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), design.n(), new FeatureResult.Failed(
+                    "voom's first, unweighted fit has no estimates, so the feature has no precision weights")));
+            return new Weighted(f.feature(), row, Double.NaN, Double.NaN, new ArrayList<>(), false);
+        }
+        double[] y = LogCpm.of(f.counts(), lib);
+        return weighted(assay, f.feature(), design, y, trend.weights(f.fitted(), lib), contrasts);
+    }
+
+    /**
+     * The weighted pass of a feature of a log-scale assay with the user's precision weights: its
+     * values and weights in the model's sample order; a {@code failed} row when its values cannot
+     * be read or miss a sample.
+     */
+    static Weighted userWeightedOne(String feature, FeatureRow y, double[] w, String assay, Design design, List<Contrast> contrasts) {
+        String problem = y.problem();
+        if (problem == null) {
+            for (double v : y.values()) {
+                if (!Double.isFinite(v)) {
+                    problem = "a value is missing or not finite; an assay with precision weights needs a value in every sample the model uses";
+                    break;
                 }
             }
-            if (outcome instanceof FeatureResult.Fitted) row = withFixedEffects(row, coefficients);
-            boolean usable = dream.fit().status().hasEstimates() && SqueezeVar.usable(dream.fit().sigma2(), dream.residualDf());
-            if (!dream.fit().status().hasEstimates() && outcome instanceof FeatureResult.Fitted) {
-                row = withMessage(row, "dream's weighted REML fit has no estimates: " + String.join("; ", dream.fit().messages()));
+        }
+        if (problem != null) {
+            Row row = FeatureRows.row(new FeatureResult(assay, feature, design.n(), new FeatureResult.Failed(problem)));
+            return new Weighted(feature, row, Double.NaN, Double.NaN, new ArrayList<>(), false);
+        }
+        return weighted(assay, feature, design, y.values(), w, contrasts);
+    }
+
+    /** One feature's weighted ML fit (the fractions) and dream's weighted REML fit (tests, residual df). */
+    static Weighted weighted(String assay, String feature, Design design, double[] y, double[] w, List<Contrast> contrasts) {
+        int n = design.n();
+        FitResult ml = WeightedFit.fit(design, y, w, FitOptions.mlDefaults().withoutConditionalVariances());
+        DreamFit.Result dream = DreamFit.fit(design, y, w, contrasts, FitOptions.remlDefaults().withoutConditionalVariances());
+        FeatureResult.Outcome outcome = FeatureResult.outcomeOf(ml, () -> VarianceFractions.compute(design, ml, w),
+                FeatureResult.NotRequested::new);
+        Row row = FeatureRows.row(new FeatureResult(assay, feature, n, outcome));
+        ArrayList<Test> tests = new ArrayList<>();
+        List<Row> coefficients = new ArrayList<>();
+        for (DreamFit.Test t : dream.tests()) {
+            tests.add(new Test(t.name(), t.contrast(), t.estimate(), t.stdError(), t.df(), t.t(), t.p()));
+            if (!t.contrast()) {
+                coefficients.add(RowFactory.create(t.name(), t.estimate(), t.stdError(), number(t.df()), number(t.t()), number(t.p())));
             }
-            out.add(new Weighted(f.feature(), row, dream.fit().sigma2(), dream.residualDf(), tests, usable));
-        });
-        return out.iterator();
+        }
+        if (outcome instanceof FeatureResult.Fitted) row = withFixedEffects(row, coefficients);
+        boolean usable = dream.fit().status().hasEstimates() && SqueezeVar.usable(dream.fit().sigma2(), dream.residualDf());
+        if (!dream.fit().status().hasEstimates() && outcome instanceof FeatureResult.Fitted) {
+            row = withMessage(row, "dream's weighted REML fit has no estimates: " + String.join("; ", dream.fit().messages()));
+        }
+        return new Weighted(feature, row, dream.fit().sigma2(), dream.residualDf(), tests, usable);
     }
 
     /** The skipped row of a feature that filterByExpr leaves out. */

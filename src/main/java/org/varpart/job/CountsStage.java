@@ -2,6 +2,7 @@ package org.varpart.job;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,6 +24,7 @@ import org.varpart.counts.Tmm;
 import org.varpart.counts.VoomTrend;
 import org.varpart.design.Design;
 import org.varpart.io.AssayReader;
+import org.varpart.io.HadoopConf;
 import org.varpart.lmm.FitOptions;
 import org.varpart.stats.SqueezeVar;
 import scala.Tuple2;
@@ -33,12 +35,16 @@ import scala.Tuple2;
  * column totals and filterByExpr, TMM in a transposed layout (one task per sample), the first
  * unweighted ML pass, voom's lowess trend on the driver from two numbers per feature, the
  * weighted fits and dream's tests ({@link CountsFits}), limma's prior from Spark aggregates, and
- * the moderation ({@link CountsTables}). Counts assays are fitted anew by every attempt (they are
- * not committed chunk by chunk).
+ * the moderation ({@link CountsTables}). The weighted fits are committed chunk by chunk
+ * ({@link CountsCommitter}); an attempt that resumes a run recomputes the passes before them.
  */
 final class CountsStage {
-    /** A counts assay ready to run: its source, its model (ML, no missing covariates) and the contrasts checked against it. */
-    record Prepared(AssayReader.Assay assay, AssayModel model, boolean filter, boolean tmm) {}
+    /**
+     * A counts assay ready to run: its source, its model (ML, no missing covariates) and the
+     * contrasts checked against it; for a log-scale assay with precision weights, the weights
+     * file's source too ({@code weights}, null for a counts assay).
+     */
+    record Prepared(AssayReader.Assay assay, AssayModel model, boolean filter, boolean tmm, AssayReader.Assay weights) {}
 
     private CountsStage() {}
 
@@ -46,24 +52,37 @@ final class CountsStage {
     static List<Prepared> prepare(SparkSession spark, Plan plan) {
         JobConfig cfg = plan.config();
         List<Prepared> out = new ArrayList<>();
-        if (cfg.counts().isEmpty()) return out;
+        if (cfg.counts().isEmpty() && cfg.weights().isEmpty()) return out;
         Map<String, Integer> rowOf = Plan.sampleRows(plan.sheet(), cfg.sampleIdColumn(), cfg.samples());
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         for (Map.Entry<String, String> a : cfg.counts().entrySet()) {
             String name = a.getKey(), path = a.getValue(), format = cfg.format(name);
             AssayReader.Assay assay = AssayReader.open(spark, name, path, format, cfg.parquetColumns());
-            AssayModel model = Plan.assayModel(name, path, plan.spec(), plan.sheet(), rowOf, assay.samples(),
-                    FitOptions.mlDefaults().withoutConditionalVariances(), true, cfg.dropUnmatchedSamples(), plan.warnings());
-            if (model.complete().dropped() > 0) {
-                throw new InputException("counts assay " + name + ": " + model.complete().dropped() + " sample(s) have a missing value in a"
-                        + " variable of the formula; the counts path needs every sample's covariates (leave those samples out of the sheet).");
-            }
-            for (Contrast c : contrasts) c.vector(model.complete().xNames());
+            AssayModel model = model(plan, rowOf, assay, "counts assay ", contrasts);
             if (format.equals("tsv") || format.equals("csv")) checkText(hadoop, path, format.equals("tsv") ? '\t' : ',');
-            out.add(new Prepared(assay, model, CountsConfig.filter(cfg, name), CountsConfig.tmm(cfg, name)));
+            out.add(new Prepared(assay, model, CountsConfig.filter(cfg, name), CountsConfig.tmm(cfg, name), null));
+        }
+        for (Map.Entry<String, String> a : cfg.weights().entrySet()) {
+            String name = a.getKey(), path = cfg.assays().get(name), format = cfg.format(name);
+            AssayReader.Assay assay = AssayReader.open(spark, name, path, format, cfg.parquetColumns());
+            AssayModel model = model(plan, rowOf, assay, "assay ", contrasts);
+            out.add(new Prepared(assay, model, false, false, CountsWeights.open(spark, hadoop, assay, format, a.getValue(), cfg.parquetColumns())));
         }
         return out;
+    }
+
+    /** The model of a counts or weighted assay: ML, every sample's covariates present, the contrasts checked against its coefficients. */
+    private static AssayModel model(Plan plan, Map<String, Integer> rowOf, AssayReader.Assay assay, String what, List<Contrast> contrasts) {
+        JobConfig cfg = plan.config();
+        AssayModel model = Plan.assayModel(assay.name(), assay.path(), plan.spec(), plan.sheet(), rowOf, assay.samples(),
+                FitOptions.mlDefaults().withoutConditionalVariances(), true, cfg.dropUnmatchedSamples(), plan.warnings());
+        if (model.complete().dropped() > 0) {
+            throw new InputException(what + assay.name() + ": " + model.complete().dropped() + " sample(s) have a missing value in a"
+                    + " variable of the formula; the weighted path needs every sample's covariates (leave those samples out of the sheet).");
+        }
+        for (Contrast c : contrasts) c.vector(model.complete().xNames());
+        return model;
     }
 
     /** Every value of a text counts file is a count; the first that is not stops the run with its line and column. */
@@ -95,14 +114,27 @@ final class CountsStage {
         }
     }
 
-    /** Runs every prepared counts assay; the rows of every table it adds to. */
-    static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions) {
+    /**
+     * Runs every prepared counts assay, committing the weighted fits chunk by chunk to the work
+     * directory's attempt ({@link CountsCommitter}); the rows of every table it adds to.
+     */
+    static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions, WorkDir work,
+                                  Broadcast<HadoopConf> conf, PrintStream log) {
         CountsTables.Parts parts = new CountsTables.Parts();
-        for (Prepared p : assays) runOne(spark, cfg, p, partitions, parts);
+        for (int i = 0; i < assays.size(); i++) {
+            Prepared p = assays.get(i);
+            CountsCommitter.Target target = new CountsCommitter.Target(work.run.toString(), work.root.toString(), conf, i, cfg.chunkFeatures());
+            if (p.weights() == null) {
+                runOne(spark, cfg, p, partitions, parts, target, log);
+            } else {
+                finish(spark, cfg, p.assay().name(), CountsWeights.fit(spark, cfg, p, partitions, target, log), partitions, parts);
+            }
+        }
         return parts;
     }
 
-    private static void runOne(SparkSession spark, JobConfig cfg, Prepared p, int partitions, CountsTables.Parts parts) {
+    private static void runOne(SparkSession spark, JobConfig cfg, Prepared p, int partitions, CountsTables.Parts parts,
+                               CountsCommitter.Target target, PrintStream log) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String name = p.assay().name(), path = p.assay().path();
         List<String> sampleIds = p.assay().samples();
@@ -121,7 +153,7 @@ final class CountsStage {
             all.unpersist();
             throw new InputException(badMessage(path, sampleIds, cols, bad.get(0)));
         }
-        double[] totals = all.values().treeAggregate(new double[n], CountsStage::add, CountsStage::sum);
+        double[] totals = columnTotals(all, n);
         Broadcast<double[]> xb = jsc.broadcast(base.x());
         int pp = base.p();
         boolean filter = p.filter();
@@ -135,7 +167,7 @@ final class CountsStage {
         parts.lowCounts(name, n, marked.filter(t -> !t._2()._2()).keys().collect());
         all.unpersist();
         // pass 2: TMM over the kept features
-        double[] keptTotals = kept.values().treeAggregate(new double[n], CountsStage::add, CountsStage::sum);
+        double[] keptTotals = columnTotals(kept, n);
         double[] factors = p.tmm() ? tmm(kept, keptTotals, n) : ones(n);
         double[] lib = LogCpm.effective(keptTotals, factors);
         // pass 3: the first, unweighted ML fits; pass 4: the trend on the driver
@@ -159,24 +191,37 @@ final class CountsStage {
         // pass 5: weighted fits (fractions, ML) and dream (REML, tests, residual df)
         Broadcast<VoomTrend> trendB = jsc.broadcast(trend);
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
-        JavaRDD<CountsFits.Weighted> weighted = first.mapPartitions(it -> CountsFits.weightedPass(it, name, design.value(),
-                libB.value(), trendB.value(), contrasts)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        JavaRDD<CountsFits.Weighted> weighted = CountsCommitter.run(first.mapToPair(f -> new Tuple2<>(f.feature(), f)),
+                f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts), target, partitions, name, log);
+        finish(spark, cfg, name, weighted, partitions, parts);
+        first.unpersist();
+    }
+
+    /** Passes 6 and 7 of an assay's weighted fits: limma's prior, then the rows of every table (the moderation among them). */
+    private static void finish(SparkSession spark, JobConfig cfg, String name, JavaRDD<CountsFits.Weighted> weighted, int partitions,
+                               CountsTables.Parts parts) {
         // pass 6: limma's prior from the usable (σ̂², rdf): an exact median, then summed moments
         SqueezeVar.Prior prior = null;
         if (CountsConfig.moderated(cfg)) {
             double[] s2 = weighted.filter(CountsFits.Weighted::usable).map(w -> Math.max(w.sigma2(), 0)).collect()
                     .stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double floor = SqueezeVar.floorFor(SqueezeVar.median(s2));
-            SqueezeVar.Moments m = weighted.filter(CountsFits.Weighted::usable).treeAggregate(new SqueezeVar.Moments(),
-                    (acc, w) -> {
-                        acc.add(w.sigma2(), w.residualDf(), floor);
-                        return acc;
-                    }, SqueezeVar.Moments::merge);
+            // the features spread by the hash of their ID and sorted, each partition's moments summed in that order
+            // and merged in partition order: the same bits whether the fits were made now or taken over from an interrupted run
+            List<SqueezeVar.Moments> perPartition = weighted.filter(CountsFits.Weighted::usable)
+                    .mapToPair(w -> new Tuple2<>(w.feature(), new double[] {w.sigma2(), w.residualDf()}))
+                    .repartitionAndSortWithinPartitions(new org.apache.spark.HashPartitioner(partitions))
+                    .mapPartitions(it -> {
+                        SqueezeVar.Moments acc = new SqueezeVar.Moments();
+                        it.forEachRemaining(t -> acc.add(t._2()[0], t._2()[1], floor));
+                        return List.of(acc).iterator();
+                    }).collect();
+            SqueezeVar.Moments m = new SqueezeVar.Moments();
+            for (SqueezeVar.Moments x : perPartition) m = m.merge(x);
             prior = s2.length > 1 ? m.prior() : new SqueezeVar.Prior(0, Double.NaN);
         }
-        parts.weighted(spark, name, weighted, prior, lib, factors);
+        parts.weighted(spark, name, weighted, prior);
         weighted.unpersist();
-        first.unpersist();
     }
 
     private static boolean allCounts(double[] c) {
@@ -236,13 +281,26 @@ final class CountsStage {
         return Tmm.normalise(f);
     }
 
+    /**
+     * Each sample's total over the features: one sum per partition, in the partition's order, and
+     * the partitions' sums added in partition order on the driver, so that the library sizes (and
+     * every weight) have the same bits on every attempt with the same partitions.
+     */
+    private static double[] columnTotals(JavaPairRDD<String, double[]> counts, int n) {
+        double[] out = new double[n];
+        for (double[] part : counts.values().mapPartitions(it -> {
+            double[] acc = new double[n];
+            it.forEachRemaining(c -> add(acc, c));
+            return List.of(acc).iterator();
+        }).collect()) {
+            add(out, part);
+        }
+        return out;
+    }
+
     private static double[] add(double[] acc, double[] c) {
         for (int i = 0; i < acc.length; i++) acc[i] += c[i];
         return acc;
-    }
-
-    private static double[] sum(double[] a, double[] b) {
-        return add(a, b);
     }
 
     private static double[] ones(int n) {

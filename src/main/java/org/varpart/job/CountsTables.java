@@ -52,7 +52,7 @@ final class CountsTables {
             }
         }
 
-        void weighted(SparkSession spark, String assay, JavaRDD<CountsFits.Weighted> w, SqueezeVar.Prior prior, double[] lib, double[] factors) {
+        void weighted(SparkSession spark, String assay, JavaRDD<CountsFits.Weighted> w, SqueezeVar.Prior prior) {
             Dataset<Row> f = spark.createDataFrame(w.map(CountsFits.Weighted::row), OutputSchemas.FEATURE).persist();
             featureCounts.merge(assay, f.count(), Long::sum);
             features.add(f);

@@ -55,6 +55,7 @@ final class Fingerprint {
             f.put("file of " + JobConfig.ASSAY + a.name(), describeFile(a.path(), hadoop));
             if (a.digest() != null) f.put("content of " + JobConfig.ASSAY + a.name(), a.digest());
         }
+        f.putAll(CountsConfig.fingerprint(cfg, hadoop));
         return f;
     }
 

@@ -247,6 +247,11 @@ public final class JobConfig implements Serializable {
         return values;
     }
 
+    /** Log-scale assays with precision weights ({@code weights.<name> = path}), in the order given. */
+    public Map<String, String> weights() {
+        return CountsConfig.weights(values);
+    }
+
     /** Counts assays ({@code counts.<name> = path}), in the order given. */
     public Map<String, String> counts() {
         return CountsConfig.counts(values);

@@ -43,6 +43,7 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
         in.add(cfg.samples());
         in.addAll(cfg.assays().values());
         in.addAll(cfg.counts().values());
+        in.addAll(cfg.weights().values());
         return in;
     }
 
@@ -96,6 +97,7 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
         List<String> notes = new ArrayList<>();
         Set<String> measured = new HashSet<>();
         for (Map.Entry<String, String> a : cfg.assays().entrySet()) {
+            if (cfg.weights().containsKey(a.getKey())) continue; // the weighted path (CountsStage)
             long t0 = System.nanoTime();
             AssayReader.Assay assay = AssayReader.open(spark, a.getKey(), a.getValue(), cfg.format(a.getKey()), pc);
             notes.add(String.format(Locale.ROOT, "assay %s (%s): %s%d samples, checked in %.1f s", a.getKey(), a.getValue(),

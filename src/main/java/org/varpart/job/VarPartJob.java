@@ -79,7 +79,7 @@ public final class VarPartJob {
         try {
             Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
             Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log);
-            CountsTables.Parts countsParts = CountsStage.run(spark, cfg, countsAssays, partitions(spark, cfg));
+            CountsTables.Parts countsParts = CountsStage.run(spark, cfg, countsAssays, partitions(spark, cfg), work, conf, log);
             Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts);
             featuresPerAssay.putAll(countsParts.featureCounts());
             countsParts.release();

@@ -217,7 +217,7 @@ public final class Charts {
         a.setAxisLinePaint(new Color(0x999999));
     }
 
-    private static JFreeChart chart(org.jfree.chart.plot.Plot plot, boolean legend) {
+    static JFreeChart chart(org.jfree.chart.plot.Plot plot, boolean legend) {
         if (plot instanceof XYPlot p) {
             p.setDomainGridlinesVisible(false);
             p.setRangeGridlinePaint(GRID);

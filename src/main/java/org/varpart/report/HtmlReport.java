@@ -159,6 +159,7 @@ public final class HtmlReport {
                     + Html.percent(run.fdr()) + ".</p>\n");
             figure("qq-" + a.name(), "QQ plot of p-values, assay " + a.name(), () -> Charts.qq(a.tests(), palette, run.fdr()), 760, 560);
         }
+        CountsCharts.section(this, a, run);
 
         sb.append("<h3>Fit statuses</h3>\n<table class=\"status\">\n<tr><th>status</th><th class=\"n\">features</th><th>examples</th><th>what it means, what to do</th></tr>\n");
         for (String s : STATUSES) {

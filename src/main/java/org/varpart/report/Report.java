@@ -43,7 +43,8 @@ public final class Report {
         try (InputStream in = fs.open(new Path(dir, "run.json"))) {
             run = RunInfo.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
-        List<ReportData.Assay> assays = ReportTables.read(spark, dir, run.assays().stream().map(RunInfo.AssayInput::name).toList());
+        List<ReportData.Assay> assays = ReportTables.read(spark, dir, run.assays().stream().map(RunInfo.AssayInput::name).toList(),
+                Double.parseDouble(run.config().getOrDefault("voom_span", "0.5")), run.fdr());
         String output = run.config().getOrDefault("output", dir.getName());
         HtmlReport.Page page = HtmlReport.build(new Path(output.isEmpty() ? dir.getName() : output).getName(), run, assays);
         page.problems().forEach(p -> log.println("varpart: warning: report: " + p));

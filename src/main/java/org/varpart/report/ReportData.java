@@ -52,11 +52,19 @@ public final class ReportData {
     /**
      * One assay: components ordered as plotted (by median fraction, largest first, residuals
      * last), the top features per component, the tests, the fit statuses, the collinearity of the
-     * formula's variables (empty when the output has no such table) and the top features'
-     * fractions with their intervals (empty when the run made none).
+     * formula's variables (empty when the output has no such table), the top features'
+     * fractions with their intervals (empty when the run made none) and, for a counts assay, voom's
+     * mean–variance points and the volcano plots ({@link CountsPlots}; null for other assays).
      */
     public record Assay(String name, List<Component> components, List<FeatureBar> top, List<TestSeries> tests,
-                        List<StatusRow> statuses, List<CollinearityHeatMap.Cell> collinearity, List<IntervalChart.Row> intervals) {
+                        List<StatusRow> statuses, List<CollinearityHeatMap.Cell> collinearity, List<IntervalChart.Row> intervals,
+                        CountsPlots.Data counts) {
+        /** An assay that is not a counts assay. */
+        public Assay(String name, List<Component> components, List<FeatureBar> top, List<TestSeries> tests, List<StatusRow> statuses,
+                     List<CollinearityHeatMap.Cell> collinearity, List<IntervalChart.Row> intervals) {
+            this(name, components, top, tests, statuses, collinearity, intervals, null);
+        }
+
         /** Without a collinearity table or intervals (an output written before they existed). */
         public Assay(String name, List<Component> components, List<FeatureBar> top, List<TestSeries> tests, List<StatusRow> statuses) {
             this(name, components, top, tests, statuses, List.of(), List.of());

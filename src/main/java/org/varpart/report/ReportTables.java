@@ -41,6 +41,11 @@ public final class ReportTables {
      * the tables hold beyond it come after, by name).
      */
     public static List<ReportData.Assay> read(SparkSession spark, Path dir, List<String> assayOrder) {
+        return read(spark, dir, assayOrder, org.varpart.counts.VoomTrend.DEFAULT_SPAN, 0.05);
+    }
+
+    /** As {@link #read(SparkSession, Path, List)}, with the run's voom span and FDR for the counts assays' plots. */
+    public static List<ReportData.Assay> read(SparkSession spark, Path dir, List<String> assayOrder, double span, double fdr) {
         Dataset<Row> fits = spark.read().parquet(new Path(dir, "fits").toString());
         Dataset<Row> fractions = spark.read().parquet(new Path(dir, "fractions").toString());
         // the summary's features: fitted ok or singular
@@ -48,14 +53,14 @@ public final class ReportTables {
                 scala.collection.JavaConverters.asScalaBuffer(List.of("assay", "feature")).toSeq(), "left_semi")
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            return read(spark, dir, assayOrder, fits, usable);
+            return read(spark, dir, assayOrder, fits, usable, span, fdr);
         } finally {
             usable.unpersist();
         }
     }
 
     private static List<ReportData.Assay> read(SparkSession spark, Path dir, List<String> assayOrder, Dataset<Row> fits,
-                                               Dataset<Row> usable) {
+                                               Dataset<Row> usable, double span, double fdr) {
         Map<String, Map<String, Row>> summary = byAssay(spark.read().parquet(new Path(dir, "summary").toString()).collectAsList(), 1);
         Map<String, Map<String, Row>> spread = byAssay(usable.groupBy("assay", "component").agg(
                 functions.stddev_samp("fraction").as("sd"), functions.min("fraction").as("min"), functions.max("fraction").as("max"))
@@ -89,7 +94,8 @@ public final class ReportTables {
             List<ReportData.FeatureBar> bars = new ArrayList<>(top.getOrDefault(a, List.of()));
             bars.sort(Comparator.comparingInt(b -> order.indexOf(b.chosenFor())));
             out.add(new ReportData.Assay(a, comps, bars, testSeries(tests.getOrDefault(a, List.of()), summary.getOrDefault(a, Map.of()), order),
-                    statuses.getOrDefault(a, List.of()), ReportExtras.collinearity(spark, dir, a), ReportExtras.intervals(usable, a, bars)));
+                    statuses.getOrDefault(a, List.of()), ReportExtras.collinearity(spark, dir, a), ReportExtras.intervals(usable, a, bars),
+                    CountsPlots.read(spark, dir, a, span, fdr)));
         }
         return out;
     }

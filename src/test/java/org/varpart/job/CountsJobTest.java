@@ -155,6 +155,50 @@ class CountsJobTest {
         System.out.println("counts job vs in-memory pipeline, largest relative difference per quantity: " + WORST);
         assertTrue(kept > 20, "features kept: " + kept);
         assertEquals(kept * 5, tests, "four coefficients and one contrast per kept feature");
+        reportShowsTheTrendAndAVolcanoPerTest(spark, out, ref, kept);
+    }
+
+    /**
+     * report.html of the same run: voom's plot with the trend the pipeline fitted (the report refits
+     * it from the mean_variance table), and a volcano per coefficient but the intercept and per
+     * contrast whose cells hold every test and mark exactly the features with moderated q below 5%.
+     */
+    static void reportShowsTheTrendAndAVolcanoPerTest(SparkSession spark, Path out, CountsPipeline.Result ref, int kept) throws IOException {
+        org.apache.hadoop.fs.Path o = new org.apache.hadoop.fs.Path(out.toString());
+        org.varpart.report.CountsPlots.MeanVariance mv = org.varpart.report.CountsPlots.meanVariance(spark, o, "rna", 0.5);
+        assertEquals(kept, mv.points(), "a point per kept feature");
+        assertEquals(kept, java.util.Arrays.stream(mv.count()).sum(), "every point in a cell");
+        double[] lx = ref.trend().lineX(), ly = ref.trend().lineY();
+        assertEquals(lx.length, mv.lineX().length, "the trend's points");
+        for (int i = 0; i < lx.length; i++) {
+            close(lx[i], mv.lineX()[i], 1e-9, "trend x " + i);
+            close(ly[i], mv.lineY()[i], 1e-7, "trend y " + i);
+        }
+        List<org.varpart.report.CountsPlots.Volcano> vs = org.varpart.report.CountsPlots.volcanoes(spark, o, "rna", 0.05);
+        List<Row> fe = spark.read().parquet(out.resolve("fixed_effects").toString()).collectAsList();
+        List<String> terms = new ArrayList<>();
+        String html = Files.readString(out.resolve("report.html"));
+        for (org.varpart.report.CountsPlots.Volcano v : vs) {
+            terms.add(v.term());
+            assertTrue(v.moderated(), v.term());
+            long n = fe.stream().filter(r -> r.getAs("term").equals(v.term()) && r.getAs("moderated_p") != null).count();
+            long sig = fe.stream().filter(r -> r.getAs("term").equals(v.term()) && r.getAs("moderated_q") != null
+                    && r.<Double>getAs("moderated_q") < 0.05).count();
+            assertEquals(n, v.tests(), v.term());
+            assertEquals(sig, v.nSignificant(), v.term());
+            long inCells = 0, sigCells = 0;
+            for (int i = 0; i < v.count().length; i++) {
+                inCells += v.count()[i];
+                if (v.significant()[i]) sigCells += v.count()[i];
+            }
+            assertEquals(n, inCells, v.term());
+            assertEquals(sig, sigCells, v.term());
+            assertTrue(html.contains("<img id=\"a-volcano-rna-" + v.term() + "\""), "the volcano of " + v.term());
+        }
+        assertEquals(List.of("age", "treatmentdrugB", "treatmentplacebo", "drugB_vs_placebo"), terms);
+        assertTrue(vs.stream().anyMatch(v -> v.nSignificant() > 0), "some test is significant");
+        assertTrue(html.contains("<img id=\"a-meanvar-rna\""), "voom's plot");
+        assertFalse(html.contains("could not be drawn"), "every plot was drawn");
     }
 
     @Test

@@ -91,4 +91,53 @@ class HtmlReportTest {
                 List.of(new ReportData.StatusRow("ok", 1, List.of()))))).html();
         assertFalse(plain.contains("How sure is each fraction?") || plain.contains("Can the model tell the variables apart?"));
     }
+
+    @Test
+    void aCountsAssayGetsVoomsPlotAndAVolcanoPerTest() throws IOException {
+        RunInfo run = RunInfo.parse(RUN_JSON.replace("\"fdr\": \"0.1\"", "\"fdr\": \"0.1\", \"voom_span\": \"0.4\""));
+        ReportData.Component residuals = ChartsTest.component(ReportData.RESIDUALS, 0.7, 0.1, 200, 2);
+        CountsPlots.MeanVariance mv = new CountsPlots.MeanVariance(new double[] {1, 2, 3}, new double[] {1.2, 1.0, 0.8}, new long[] {4, 5, 6},
+                new double[] {1, 3}, new double[] {1.1, 0.85}, 15, 14);
+        CountsPlots.Volcano sex = new CountsPlots.Volcano("sexM", false, new double[] {-0.5, 0.1, 1.2}, new double[] {0.4, 0.2, 5},
+                new boolean[] {false, false, true}, new long[] {7, 6, 2}, 15, 2, true);
+        CountsPlots.Volcano contrast = new CountsPlots.Volcano("B_vs_A", true, new double[] {0.3}, new double[] {0.5},
+                new boolean[] {false}, new long[] {15}, 15, 0, true);
+        ReportData.Assay counts = new ReportData.Assay("rnaseq", List.of(residuals), List.of(), List.of(),
+                List.of(new ReportData.StatusRow("ok", 15, List.of())), List.of(), List.of(),
+                new CountsPlots.Data(mv, List.of(sex, contrast)));
+        HtmlReport.Page page = HtmlReport.build("study", run, List.of(counts));
+        String html = page.html();
+        assertEquals(List.of(), page.problems());
+        assertTrue(html.contains("voom's mean–variance trend"), "voom's section");
+        assertTrue(html.contains("span 0.4"), "the run's span");
+        assertTrue(html.contains("15 features, 14 in the trend"), "how many points and how many in the trend");
+        assertTrue(html.contains("<img id=\"a-meanvar-rnaseq\""), "voom's plot");
+        assertTrue(html.contains("moderated p-value (dream + eBayes)") && html.contains("below the FDR 10%"), "what the volcanoes show");
+        assertTrue(html.contains("<img id=\"a-volcano-rnaseq-sexM\"") && html.contains("alt=\"Volcano plot of coefficient sexM, assay rnaseq\""));
+        assertTrue(html.contains("<img id=\"a-volcano-rnaseq-B_vs_A\"") && html.contains("alt=\"Volcano plot of contrast B_vs_A, assay rnaseq\""));
+        assertEquals(4, html.split("data:image/png;base64,", -1).length - 1, "violins, voom's plot and two volcanoes");
+        // a log-scale assay (no counts data) has neither
+        String plain = HtmlReport.build("study", run, List.of(new ReportData.Assay("rna", List.of(residuals), List.of(), List.of(),
+                List.of(new ReportData.StatusRow("ok", 1, List.of()))))).html();
+        assertFalse(plain.contains("voom's mean–variance trend") || plain.contains("Volcano plots"));
+    }
+
+    @Test
+    void theTrendLineIsThinnedToEvenlySpacedPointsKeepingBothEnds() {
+        double[] x = new double[1001], y = new double[1001];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+            y[i] = 2 * i;
+        }
+        double[][] t = CountsPlots.thin(x, y, 11);
+        assertEquals(11, t[0].length);
+        assertEquals(0, t[0][0]);
+        assertEquals(1000, t[0][10]);
+        assertEquals(500, t[0][5]);
+        assertEquals(1000, t[1][5]);
+        CountsPlots.Grid g = new CountsPlots.Grid(0, 10, 0, 5, 10, 5);
+        assertEquals(0, g.cell(0, 0));
+        assertEquals(9 * 5 + 4, g.cell(10, 5), "the upper edges fall in the last cells");
+        assertEquals(3.5, g.centreX(3), 1e-12);
+    }
 }
