@@ -36,6 +36,8 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
     private final String dir;
     private final Broadcast<HadoopConf> conf;
     private final int chunk;
+    /** Where the CPU time of parsing, fitting, testing and committing is added up, or null. */
+    private final StageTimes times;
 
     /**
      * @param assay the assay's index in the run, part of each chunk's name
@@ -45,6 +47,13 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
      */
     ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
                    String dir, Broadcast<HadoopConf> conf, int chunk) {
+        this(assay, model, parser, done, dir, conf, chunk, null);
+    }
+
+    /** As the other constructor, adding each chunk's CPU time by part to {@code times} (may be null). */
+    ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
+                   String dir, Broadcast<HadoopConf> conf, int chunk, StageTimes times) {
+        this.times = times;
         this.assay = assay;
         this.model = model;
         this.parser = parser;
@@ -97,15 +106,26 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
         List<String> ids = new ArrayList<>(part.size());
         for (Tuple2<String, Object> r : part) ids.add(r._1());
+        long start = times == null ? 0 : StageTimes.threadCpu();
+        long[] cpu = times == null ? null : new long[StageTimes.TASK_PARTS.length];
         try (FSDataOutputStream out = fs.create(tmp, true)) {
             ResultFile.Writer w = new ResultFile.Writer(out, m.assay(), ids);
-            for (Tuple2<String, Object> r : part) w.write(FeatureRows.row(FeatureFitter.fit(m, fitters, parser.parse(r._2()))));
+            for (Tuple2<String, Object> r : part) {
+                long p0 = cpu == null ? 0 : StageTimes.threadCpu();
+                org.varpart.io.FeatureRow f = parser.parse(r._2());
+                if (cpu != null) cpu[0] += StageTimes.threadCpu() - p0;
+                w.write(FeatureRows.row(FeatureFitter.fit(m, fitters, f, cpu)));
+            }
             w.finish();
         }
         if (!fs.rename(tmp, target)) {
             boolean committed = fs.exists(target); // another attempt of this task got there first, with the same results
             fs.delete(tmp, false);
             if (!committed) throw new IOException("could not rename " + tmp + " to " + target);
+        }
+        if (times != null) {
+            cpu[3] = StageTimes.threadCpu() - start - cpu[0] - cpu[1] - cpu[2];
+            for (int i = 0; i < cpu.length; i++) times.addTask(i, cpu[i]);
         }
     }
 }

@@ -37,15 +37,16 @@ final class OutputTables {
      * each status.
      */
     static Map<String, Long> write(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf, Map<String, Long> featuresPerAssay,
-                                   double fdr, CountsTables.Parts countsAssays) throws IOException {
+                                   double fdr, CountsTables.Parts countsAssays, StageTimes times) throws IOException {
         Path tmp = work.output();
         work.fs.delete(tmp, true); // what an interrupted run had begun to write
         Path features = new Path(tmp, "features.work");
         committedResults(spark, work, conf).write().mode(SaveMode.ErrorIfExists).parquet(features.toString());
         Dataset<Row> all = spark.read().parquet(features.toString());
         checkComplete(all, featuresPerAssay, work.root);
+        times.lap("collect");
         all = countsAssays.withFeatures(all);
-        writeTables(all, tmp, fdr, countsAssays);
+        writeTables(all, tmp, fdr, countsAssays, times);
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Row r : all.groupBy("status").count().orderBy("status").collectAsList()) counts.put(r.getString(0), r.getLong(1));
         work.fs.delete(features, true);
@@ -84,11 +85,11 @@ final class OutputTables {
     }
 
     static void writeTables(Dataset<Row> all, Path dir, double fdr) {
-        writeTables(all, dir, fdr, new CountsTables.Parts());
+        writeTables(all, dir, fdr, new CountsTables.Parts(), null);
     }
 
     /** The tables, with the rows and columns of the counts assays (see {@link CountsTables}). */
-    static void writeTables(Dataset<Row> all, Path dir, double fdr, CountsTables.Parts countsAssays) {
+    static void writeTables(Dataset<Row> all, Path dir, double fdr, CountsTables.Parts countsAssays, StageTimes times) {
         countsAssays.fits(all.select(cols(OutputSchemas.FITS))).write().parquet(new Path(dir, "fits").toString());
         explode(all, "fractions", "component", "variance", "fraction", "ci_lower", "ci_upper")
                 .write().parquet(new Path(dir, "fractions").toString());
@@ -100,6 +101,7 @@ final class OutputTables {
         Dataset<Row> comps = withQValues(explode(all, "component_tests", "component", "lrt_statistic", "df", "p_value"), "component")
                 .select(cols(OutputSchemas.COMPONENT_TESTS));
         comps.write().parquet(new Path(dir, "component_tests").toString());
+        if (times != null) times.lap("tables");
 
         SparkSession spark = all.sparkSession();
         Dataset<Row> usable = all.filter(functions.col("status").isin("ok", "singular"))
@@ -132,6 +134,7 @@ final class OutputTables {
                 .select(cols(OutputSchemas.SUMMARY))).orderBy("assay", "component").coalesce(1)
                 .write().parquet(new Path(dir, "summary").toString());
         countsAssays.meanVariance(spark).orderBy("assay", "feature").write().parquet(new Path(dir, "mean_variance").toString());
+        if (times != null) times.lap("summary");
     }
 
     /** One row per element of an array-of-struct column, with the struct's fields as columns. */

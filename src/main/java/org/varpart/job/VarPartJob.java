@@ -46,12 +46,13 @@ public final class VarPartJob {
      *
      * @param resumed features whose results an interrupted run had committed, taken over without refitting
      */
-    public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds, long resumed) {}
+    public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds, long resumed, StageTimes times) {}
 
     /** Runs the job; a problem with the whole run is an {@link InputException} raised before any fitting. */
     public static Outcome run(SparkSession spark, JobConfig cfg, PrintStream log) {
         long t0 = System.nanoTime();
         Instant started = Instant.now();
+        StageTimes times = StageTimes.start(spark.sparkContext());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path out = new Path(cfg.output());
         OutputGuard.check(hadoop, out, cfg.overwrite(), Plan.inputs(cfg));
@@ -60,20 +61,25 @@ public final class VarPartJob {
         plan.print(log);
         WorkDir work = openWorkDir(plan, hadoop, out, log);
         long resumed = work.doneCount();
+        times.lap("plan");
         try {
             Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
-            Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log);
+            Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log, times);
             CountsTables.Parts countsParts = CountsStage.run(spark, cfg, countsAssays, partitions(spark, cfg));
-            Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts);
+            times.lap("counts assays");
+            Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts, times);
             featuresPerAssay.putAll(countsParts.featureCounts());
             countsParts.release();
             CollinearityTable.write(spark, plan, work.output());
+            times.lap("tables");
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             org.varpart.report.Report.write(spark, work.output(), log);
+            times.lap("report");
             publish(work, out, cfg, hadoop);
+            times.lap("commit");
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
-            return new Outcome(out.toString(), total, counts, seconds, resumed);
+            return new Outcome(out.toString(), total, counts, seconds, resumed, times);
         } catch (IOException e) {
             throw new IllegalStateException("writing the results failed: " + e.getMessage() + "; the features fitted so far are kept in "
                     + work.root + ": rerun with --resume to continue from them", e);
@@ -119,7 +125,8 @@ public final class VarPartJob {
      * their ID and sorted by ID within each, so that a partition's features and their order do not
      * depend on the order in which records arrive. Returns the number of features of each assay.
      */
-    static Map<String, Long> fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log) {
+    static Map<String, Long> fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log,
+                                          StageTimes times) {
         Map<String, Long> featuresPerAssay = new LinkedHashMap<>();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = partitions(spark, plan.config());
@@ -138,6 +145,7 @@ public final class VarPartJob {
             featuresPerAssay.put(assay.name(), count);
             total += count;
         }
+        times.lap("shuffle");
         if (plan.assays().isEmpty()) return featuresPerAssay; // counts assays only
         LongAccumulator done = spark.sparkContext().longAccumulator("features fitted");
         JavaRDD<Long> all = null;
@@ -151,7 +159,7 @@ public final class VarPartJob {
                 todo = todo.filter(t -> !skip.value().contains(t._1()));
             }
             JavaRDD<Long> r = todo.mapPartitionsWithIndex(new ChunkCommitter(i, b, assay.parser(), done, work.run.toString(), conf,
-                    plan.config().chunkFeatures()), true);
+                    plan.config().chunkFeatures(), times), true);
             all = all == null ? r : all.union(r);
         }
         Progress progress = new Progress(done, total - work.doneCount(), plan.config().progressSeconds(), log);
@@ -163,6 +171,7 @@ public final class VarPartJob {
             cached.forEach(JavaPairRDD::unpersist);
         }
         log.println(progress.line(progress.total()));
+        times.lap("fit");
         return featuresPerAssay;
     }
 
