@@ -139,9 +139,15 @@ public final class VarPartJob {
             // shuffle sorts each partition by feature ID (spilling to disk if need be), which fixes
             // the chunks a task commits
             JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r))
-                    .repartitionAndSortWithinPartitions(byId).persist(StorageLevel.MEMORY_AND_DISK_SER());
+                    .repartitionAndSortWithinPartitions(byId);
+            long count = assay.featureCount();
+            if (count < 0) {
+                // not counted by the driver's check (Parquet): count now, keeping the shuffled
+                // records for the fitting; a text assay goes from the shuffle straight to the fits
+                rows = rows.persist(StorageLevel.MEMORY_AND_DISK_SER());
+                count = rows.count();
+            }
             cached.add(rows);
-            long count = rows.count();
             featuresPerAssay.put(assay.name(), count);
             total += count;
         }
@@ -168,7 +174,9 @@ public final class VarPartJob {
             all.foreach(n -> { });
         } finally {
             progress.finish();
-            cached.forEach(JavaPairRDD::unpersist);
+            cached.forEach(r -> {
+                if (r.getStorageLevel().useMemory() || r.getStorageLevel().useDisk()) r.unpersist();
+            });
         }
         log.println(progress.line(progress.total()));
         times.lap("fit");
