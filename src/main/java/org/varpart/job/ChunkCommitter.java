@@ -23,7 +23,8 @@ import scala.Tuple2;
  *
  * <p>A chunk's name says which assay, partition and chunk it is, and its content is fixed by the
  * input: partitions hold features by the hash of their ID, sorted by ID (the shuffle sorts them),
- * and are cut into chunks in that order. A retried task (an executor lost, a task killed)
+ * or are the splits of a text file in the file's order, and are cut into chunks in that order.
+ * A retried task (an executor lost, a task killed)
  * therefore cuts the same chunks, skips those an earlier attempt committed, and can never commit
  * a feature twice. A task holds one chunk of records at a time.
  */
@@ -38,6 +39,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
     private final int chunk;
     /** Where the CPU time of parsing, fitting, testing and committing is added up, or null. */
     private final StageTimes times;
+    private final boolean sorted;
 
     /**
      * @param assay the assay's index in the run, part of each chunk's name
@@ -53,6 +55,16 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
     /** As the other constructor, adding each chunk's CPU time by part to {@code times} (may be null). */
     ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
                    String dir, Broadcast<HadoopConf> conf, int chunk, StageTimes times) {
+        this(assay, model, parser, done, dir, conf, chunk, times, true);
+    }
+
+    /**
+     * @param sorted whether the records arrive sorted by ID (after the shuffle), which is then
+     *     checked; false for a split of a text file, whose order is the file's
+     */
+    ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
+                   String dir, Broadcast<HadoopConf> conf, int chunk, StageTimes times, boolean sorted) {
+        this.sorted = sorted;
         this.times = times;
         this.assay = assay;
         this.model = model;
@@ -64,7 +76,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
     }
 
     /**
-     * Commits the partition's features, which arrive sorted by ID; returns the number fitted by
+     * Commits the partition's features, which arrive in a fixed order; returns the number fitted by
      * this call (those found committed are not counted).
      */
     @Override
@@ -79,7 +91,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
             part.clear();
             while (part.size() < chunk && records.hasNext()) {
                 Tuple2<String, Object> r = records.next();
-                if (previous != null && previous.compareTo(r._1()) >= 0) {
+                if (sorted && previous != null && previous.compareTo(r._1()) >= 0) {
                     throw new IllegalStateException("features must arrive sorted by ID: '" + r._1() + "' after '" + previous + "'");
                 }
                 previous = r._1();

@@ -131,9 +131,12 @@ final class OutputTables {
                 functions.count("fraction").as("n_features"),
                 // summed in sorted order, so that the mean does not depend on partitions or task order
                 functions.expr("aggregate(array_sort(collect_list(fraction)), 0D, (acc, x) -> acc + x) / count(fraction)").as("mean"),
-                functions.expr("percentile(fraction, 0.5)").as("median"), functions.expr("percentile(fraction, 0.05)").as("q05"),
-                functions.expr("percentile(fraction, 0.25)").as("q25"), functions.expr("percentile(fraction, 0.75)").as("q75"),
-                functions.expr("percentile(fraction, 0.95)").as("q95"));
+                // the five quantiles from one aggregate (one buffer of the values, not five)
+                functions.expr("percentile(fraction, array(0.5, 0.05, 0.25, 0.75, 0.95))").as("quantiles"))
+                .select(functions.col("assay"), functions.col("component"), functions.col("n_features"), functions.col("mean"),
+                        functions.col("quantiles").getItem(0).as("median"), functions.col("quantiles").getItem(1).as("q05"),
+                        functions.col("quantiles").getItem(2).as("q25"), functions.col("quantiles").getItem(3).as("q75"),
+                        functions.col("quantiles").getItem(4).as("q95"));
         // per assay × component: features significant at the FDR, and λ from the median p-value
         // (the median of the χ²₁ quantiles is the quantile of the median p); one row per group
         Dataset<Row> testsByComponent = spark.read().parquet(new Path(dir, "term_tests").toString())

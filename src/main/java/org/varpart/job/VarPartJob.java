@@ -121,8 +121,9 @@ public final class VarPartJob {
 
     /**
      * Fits every feature not committed yet and commits the results chunk by chunk to the run's
-     * directory (see {@link ChunkCommitter}). Features are spread over partitions by the hash of
-     * their ID and sorted by ID within each, so that a partition's features and their order do not
+     * directory (see {@link ChunkCommitter}). A text assay in several splits is fitted split by
+     * split in the file's order; other records are spread over partitions by the hash of their ID
+     * and sorted by ID within each. Either way a partition's features and their order do not
      * depend on the order in which records arrive. Returns the number of features of each assay.
      */
     static Map<String, Long> fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log,
@@ -132,15 +133,19 @@ public final class VarPartJob {
         int partitions = partitions(spark, plan.config());
         HashPartitioner byId = new HashPartitioner(partitions);
         List<JavaPairRDD<String, Object>> cached = new ArrayList<>();
+        List<Boolean> unsorted = new ArrayList<>();
         long total = 0;
         for (AssayReader.Assay assay : plan.assays()) {
             AssayReader.Parser parser = assay.parser();
-            // spread the raw records first, so that parsing and fitting both run in parallel; the
-            // shuffle sorts each partition by feature ID (spilling to disk if need be), which fixes
-            // the chunks a task commits
-            JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r))
-                    .repartitionAndSortWithinPartitions(byId);
             long count = assay.featureCount();
+            JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r));
+            boolean split = parser.stableOrder() && count >= 0 && assay.records().getNumPartitions() >= jsc.defaultParallelism();
+            // a text file read in splits is fitted split by split, in the file's order, which
+            // fixes the chunks a task commits; other records are spread first, so that parsing
+            // and fitting both run in parallel, and the shuffle sorts each partition by feature
+            // ID (spilling to disk if need be), which fixes the chunks
+            if (!split) rows = rows.repartitionAndSortWithinPartitions(byId);
+            unsorted.add(split);
             if (count < 0) {
                 // not counted by the driver's check (Parquet): count now, keeping the shuffled
                 // records for the fitting; a text assay goes from the shuffle straight to the fits
@@ -165,7 +170,7 @@ public final class VarPartJob {
                 todo = todo.filter(t -> !skip.value().contains(t._1()));
             }
             JavaRDD<Long> r = todo.mapPartitionsWithIndex(new ChunkCommitter(i, b, assay.parser(), done, work.run.toString(), conf,
-                    plan.config().chunkFeatures(), times), true);
+                    plan.config().chunkFeatures(), times, !unsorted.get(i)), true);
             all = all == null ? r : all.union(r);
         }
         Progress progress = new Progress(done, total - work.doneCount(), plan.config().progressSeconds(), log);
