@@ -137,21 +137,21 @@ public final class VarPartJob {
         long total = 0;
         for (AssayReader.Assay assay : plan.assays()) {
             AssayReader.Parser parser = assay.parser();
-            long count = assay.featureCount();
             JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r));
-            boolean split = parser.stableOrder() && count >= 0 && assay.records().getNumPartitions() >= jsc.defaultParallelism();
-            // a text file read in splits is fitted split by split, in the file's order, which
-            // fixes the chunks a task commits; other records are spread first, so that parsing
-            // and fitting both run in parallel, and the shuffle sorts each partition by feature
-            // ID (spilling to disk if need be), which fixes the chunks
-            if (!split) rows = rows.repartitionAndSortWithinPartitions(byId);
-            unsorted.add(split);
-            if (count < 0) {
-                // not counted by the driver's check (Parquet): count now, keeping the shuffled
-                // records for the fitting; a text assay goes from the shuffle straight to the fits
-                rows = rows.persist(StorageLevel.MEMORY_AND_DISK_SER());
+            boolean split = parser.stableOrder() && assay.featureCount() >= 0 && assay.records().getNumPartitions() >= jsc.defaultParallelism();
+            long count;
+            if (split) {
+                // a text file read in splits is fitted split by split, in the file's order, which
+                // fixes the chunks a task commits; its features were counted by the driver's check
+                count = assay.featureCount();
+            } else {
+                // other records are spread first, so that parsing and fitting both run in
+                // parallel; the shuffle sorts each partition by feature ID (spilling to disk if
+                // need be), which fixes the chunks a task commits
+                rows = rows.repartitionAndSortWithinPartitions(byId).persist(StorageLevel.MEMORY_AND_DISK_SER());
                 count = rows.count();
             }
+            unsorted.add(split);
             cached.add(rows);
             featuresPerAssay.put(assay.name(), count);
             total += count;
