@@ -9,7 +9,8 @@ import org.varpart.bench.FittingBenchmark;
 /** {@code varpart bench}: the speed benchmark. */
 final class BenchCommand {
     static final String HELP = """
-            Usage: varpart bench [--features N] [--r-features N] [--no-large] [--seed S]
+            Usage: varpart bench [--features N | --features A,B] [--samples S] [--r-features N] [--r-tests N]
+                                 [--no-r] [--no-large] [--no-end-to-end] [--no-bootstrap] [--seed S]
                    varpart bench --counts [--counts-features N] [--counts-r-features N]
 
             Times varpart's per-feature fitting on one core on the reference design (400 samples:
@@ -17,21 +18,31 @@ final class BenchCommand {
             ~ age + sex + (1 | patient) + (1 | lab) + (1 | batch); ML), and, when Rscript with lme4
             is installed, lme4's lmer() and refit() on the very same data in the same run, with
             the ratio and the largest difference in the objective. Then repeats at 4,000 samples
-            (800 patients) to show how the cost per feature grows with n. Last, the whole job end
-            to end on an embedded Spark local[2]: 20,000 features x 400 samples read from gzip TSV,
-            fitted and written as Parquet, with the wall time including Spark's start-up and the
-            peak heap. Also the cost of confidence intervals (ci = true): replicates of the default
-            bootstrap per second per core on the 400-sample design, and the core-minutes that
-            20,000 features x 200 replicates take at that speed.
+            (800 patients) to show how the cost per feature grows with n. Then the cost of
+            confidence intervals (ci = true): replicates of the default bootstrap per second per
+            core on the 400-sample design, and the core-minutes that 20,000 features x 200
+            replicates take at that speed.
+
+            Last, the whole job end to end on an embedded Spark local[2], plain TSV in, Parquet
+            out, at two sizes (default 2,000 and 20,000 features), without and with the default
+            tests, after one warm-up run: each run's wall time (Spark start-up included) and CPU
+            time, the marginal cost per feature ((wall_large - wall_small) x 2 / difference in
+            features, and the same from CPU time), lme4's refit() and lmerTest's lmer + summary +
+            anova + ranova on the same input file when R has them, and where the time goes (plan,
+            shuffle, fit, collect, tables, summary, report, commit; inside the fitting tasks:
+            parse, fit, tests, commit), per run and per feature.
 
             Options:
-              --features N     features to fit (default 2000)
-              --r-features N   features to give lme4 at 400 samples (default 500; lmer() is timed
-                               on the first 100, refit() on all); a tenth of that at 4,000 samples
-              --no-r           do not run lme4
-              --no-large       skip the 4,000-sample run
-              --no-end-to-end  skip the end-to-end job
-              --end-to-end-features N  features of the end-to-end job (default 20000)
+              --features N     features for the one-core fitting benchmark (default 2000)
+              --features A,B   the end-to-end sizes (the fitting benchmark uses the smaller)
+              --samples S      samples of the end-to-end studies, a multiple of 5 (default 400)
+              --r-features N   features to give lme4 (default 500: refit() on all, lmer() on the
+                               first 100; a tenth of that at 4,000 samples)
+              --r-tests N      features to give lmerTest end to end (default 50)
+              --no-r           do not run R
+              --no-large       skip the 4,000-sample fitting benchmark
+              --no-end-to-end  skip the end-to-end runs
+              --end-to-end-features N  the larger end-to-end size (default 20000)
               --no-bootstrap   skip the bootstrap's cost
               --bootstrap-features N  features of the bootstrap's cost (default 100, 100 replicates each)
               --seed S         random seed of the simulated data (default 1)
@@ -46,8 +57,8 @@ final class BenchCommand {
     private BenchCommand() {}
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("features", "r-features", "seed", "end-to-end-features", "bootstrap-features",
-                "counts-features", "counts-r-features"),
+        Args a = Args.parse(argv, Set.of("features", "r-features", "r-tests", "seed", "end-to-end-features", "samples",
+                "bootstrap-features", "counts-features", "counts-r-features"),
                 Set.of("no-r", "no-large", "no-end-to-end", "no-bootstrap", "help", "counts"));
         if (a.has("help")) {
             out.print(HELP);
@@ -58,8 +69,19 @@ final class BenchCommand {
                     Integer.parseInt(a.values.getOrDefault("counts-r-features", "12")), out);
             return 0;
         }
-        int features = Integer.parseInt(a.values.getOrDefault("features", "2000"));
+        String featureArg = a.values.getOrDefault("features", "2000");
+        int[] sizes = {2000, Integer.parseInt(a.values.getOrDefault("end-to-end-features", "20000"))};
+        int features;
+        if (featureArg.contains(",")) {
+            sizes = java.util.Arrays.stream(featureArg.split(",")).map(String::strip).mapToInt(Integer::parseInt).sorted().toArray();
+            features = sizes[0];
+        } else {
+            features = Integer.parseInt(featureArg);
+        }
+        int samples = Integer.parseInt(a.values.getOrDefault("samples", "400"));
+        if (samples < 10 || samples % 5 != 0) throw new IllegalArgumentException("--samples must be a multiple of 5 (five per patient), at least 10");
         int rFeatures = a.has("no-r") ? 0 : Integer.parseInt(a.values.getOrDefault("r-features", "500"));
+        int rTests = a.has("no-r") ? 0 : Integer.parseInt(a.values.getOrDefault("r-tests", "50"));
         long seed = Long.parseLong(a.values.getOrDefault("seed", "1"));
         out.println("varpart bench: per-feature fitting on one core (" + Runtime.getRuntime().availableProcessors() + " cores here)");
         out.println("  linear algebra: " + org.varpart.lmm.BlasBackend.describe());
@@ -73,7 +95,7 @@ final class BenchCommand {
             out.print(BootstrapBenchmark.run(80, Integer.parseInt(a.values.getOrDefault("bootstrap-features", "100")), 100, seed, out).describe());
         }
         if (!a.has("no-end-to-end")) {
-            EndToEndBenchmark.run(Integer.parseInt(a.values.getOrDefault("end-to-end-features", "20000")), out);
+            EndToEndBenchmark.run(new EndToEndBenchmark.Options(sizes, samples / 5, 2, rFeatures, rTests, seed), out);
         }
         return 0;
     }

@@ -65,6 +65,15 @@ public final class AssayReader {
 
         /** The record's feature ID, without parsing its values. */
         String id(Object record);
+
+        /**
+         * Whether each partition of the records holds the same records in the same order every
+         * time it is computed (splits of a text file read line by line), so that a task can cut
+         * its chunks without sorting them first.
+         */
+        default boolean stableOrder() {
+            return false;
+        }
     }
 
     /** Lines of delimited text, checked on the driver before any Spark job. */
@@ -77,6 +86,11 @@ public final class AssayReader {
         @Override
         public String id(Object record) {
             return DelimitedMatrix.id((String) record, delim);
+        }
+
+        @Override
+        public boolean stableOrder() {
+            return true;
         }
     }
 
@@ -148,7 +162,9 @@ public final class AssayReader {
     private static Assay delimited(SparkSession spark, String name, String path, char delim) {
         DelimitedMatrix.Checked checked = DelimitedMatrix.check(spark.sparkContext().hadoopConfiguration(), path, delim);
         final String head = checked.header();
-        JavaRDD<Object> lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path)
+        // at least four splits per core where the file can be split (not when compressed)
+        int splits = Math.max(2, 4 * spark.sparkContext().defaultParallelism());
+        JavaRDD<Object> lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path, splits)
                 .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
                 .map(line -> (Object) line);
         return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features(),

@@ -23,7 +23,8 @@ import scala.Tuple2;
  *
  * <p>A chunk's name says which assay, partition and chunk it is, and its content is fixed by the
  * input: partitions hold features by the hash of their ID, sorted by ID (the shuffle sorts them),
- * and are cut into chunks in that order. A retried task (an executor lost, a task killed)
+ * or are the splits of a text file in the file's order, and are cut into chunks in that order.
+ * A retried task (an executor lost, a task killed)
  * therefore cuts the same chunks, skips those an earlier attempt committed, and can never commit
  * a feature twice. A task holds one chunk of records at a time.
  */
@@ -36,6 +37,9 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
     private final String dir;
     private final Broadcast<HadoopConf> conf;
     private final int chunk;
+    /** Where the CPU time of parsing, fitting, testing and committing is added up, or null. */
+    private final StageTimes times;
+    private final boolean sorted;
 
     /**
      * @param assay the assay's index in the run, part of each chunk's name
@@ -45,6 +49,23 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
      */
     ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
                    String dir, Broadcast<HadoopConf> conf, int chunk) {
+        this(assay, model, parser, done, dir, conf, chunk, null);
+    }
+
+    /** As the other constructor, adding each chunk's CPU time by part to {@code times} (may be null). */
+    ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
+                   String dir, Broadcast<HadoopConf> conf, int chunk, StageTimes times) {
+        this(assay, model, parser, done, dir, conf, chunk, times, true);
+    }
+
+    /**
+     * @param sorted whether the records arrive sorted by ID (after the shuffle), which is then
+     *     checked; false for a split of a text file, whose order is the file's
+     */
+    ChunkCommitter(int assay, Broadcast<AssayModel> model, AssayReader.Parser parser, org.apache.spark.util.LongAccumulator done,
+                   String dir, Broadcast<HadoopConf> conf, int chunk, StageTimes times, boolean sorted) {
+        this.sorted = sorted;
+        this.times = times;
         this.assay = assay;
         this.model = model;
         this.parser = parser;
@@ -55,7 +76,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
     }
 
     /**
-     * Commits the partition's features, which arrive sorted by ID; returns the number fitted by
+     * Commits the partition's features, which arrive in a fixed order; returns the number fitted by
      * this call (those found committed are not counted).
      */
     @Override
@@ -70,7 +91,7 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
             part.clear();
             while (part.size() < chunk && records.hasNext()) {
                 Tuple2<String, Object> r = records.next();
-                if (previous != null && previous.compareTo(r._1()) >= 0) {
+                if (sorted && previous != null && previous.compareTo(r._1()) >= 0) {
                     throw new IllegalStateException("features must arrive sorted by ID: '" + r._1() + "' after '" + previous + "'");
                 }
                 previous = r._1();
@@ -97,15 +118,26 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
         List<String> ids = new ArrayList<>(part.size());
         for (Tuple2<String, Object> r : part) ids.add(r._1());
+        long start = times == null ? 0 : StageTimes.threadCpu();
+        long[] cpu = times == null ? null : new long[StageTimes.TASK_PARTS.length];
         try (FSDataOutputStream out = fs.create(tmp, true)) {
             ResultFile.Writer w = new ResultFile.Writer(out, m.assay(), ids);
-            for (Tuple2<String, Object> r : part) w.write(FeatureRows.row(FeatureFitter.fit(m, fitters, parser.parse(r._2()))));
+            for (Tuple2<String, Object> r : part) {
+                long p0 = cpu == null ? 0 : StageTimes.threadCpu();
+                org.varpart.io.FeatureRow f = parser.parse(r._2());
+                if (cpu != null) cpu[0] += StageTimes.threadCpu() - p0;
+                w.write(FeatureRows.row(FeatureFitter.fit(m, fitters, f, cpu)));
+            }
             w.finish();
         }
         if (!fs.rename(tmp, target)) {
             boolean committed = fs.exists(target); // another attempt of this task got there first, with the same results
             fs.delete(tmp, false);
             if (!committed) throw new IOException("could not rename " + tmp + " to " + target);
+        }
+        if (times != null) {
+            cpu[3] = StageTimes.threadCpu() - start - cpu[0] - cpu[1] - cpu[2];
+            for (int i = 0; i < cpu.length; i++) times.addTask(i, cpu[i]);
         }
     }
 }

@@ -119,6 +119,14 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
 
     /** The result of one feature. */
     static FeatureResult fit(AssayModel m, Patterns patterns, FeatureRow f) {
+        return fit(m, patterns, f, null);
+    }
+
+    /**
+     * The result of one feature; when {@code cpu} is not null, the thread's CPU time spent fitting
+     * and testing is added to {@code cpu[1]} and {@code cpu[2]} (the {@link StageTimes} parts).
+     */
+    static FeatureResult fit(AssayModel m, Patterns patterns, FeatureRow f, long[] cpu) {
         if (f.problem() != null) return new FeatureResult(m.assay(), f.id(), 0, new FeatureResult.Failed("cannot read the feature: " + f.problem()));
         int n = m.columns().length;
         double[] y = new double[n];
@@ -138,12 +146,23 @@ public final class FeatureFitter implements FlatMapFunction<Iterator<FeatureRow>
         Design d = p.fitter().design();
         double[] ys = new double[d.n()];
         for (int i = 0; i < ys.length; i++) ys[i] = y[d.row(i)];
+        long t0 = cpu == null ? 0 : StageTimes.threadCpu();
         ResponseStatistics response = ResponseStatistics.of(d, ys);
         FitResult r = p.fitter().fit(f.id(), response);
-        FeatureResult.Outcome outcome = FeatureResult.outcomeOf(r, () -> VarianceFractions.compute(d, r),
-                () -> p.tester() == null ? new FeatureResult.NotRequested() : tests(p.tester(), r, response));
+        long[] testing = new long[1];
+        FeatureResult.Outcome outcome = FeatureResult.outcomeOf(r, () -> VarianceFractions.compute(d, r), () -> {
+            if (p.tester() == null) return new FeatureResult.NotRequested();
+            long s = cpu == null ? 0 : StageTimes.threadCpu();
+            FeatureResult.Tests t = tests(p.tester(), r, response);
+            if (cpu != null) testing[0] = StageTimes.threadCpu() - s;
+            return t;
+        });
         if (m.intervals().enabled() && outcome instanceof FeatureResult.Fitted fitted) {
             outcome = fitted.withIntervals(FeatureIntervals.of(p.fitter(), r, ys, m.intervals(), m.assay(), f.id()));
+        }
+        if (cpu != null) {
+            cpu[1] += StageTimes.threadCpu() - t0 - testing[0];
+            cpu[2] += testing[0];
         }
         return new FeatureResult(m.assay(), f.id(), r.nObs(), outcome);
     }

@@ -5,22 +5,25 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.varpart.io.HadoopConf;
 import org.varpart.io.OutputSchemas;
 import org.varpart.io.ResultFile;
 import org.varpart.stats.GenomicInflation;
+import scala.Tuple2;
 
 /**
  * The output tables of a run, written with Spark from the committed per-feature results into the
@@ -34,61 +37,79 @@ final class OutputTables {
     /**
      * Writes every table of the run into {@code work.output()} from the results committed in the
      * work directory, after checking that every feature has exactly one; returns the count of
-     * each status.
+     * each status. The committed results are read once into Spark's cache and every table is
+     * made from there: nothing is written to be read back.
      */
     static Map<String, Long> write(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf, Map<String, Long> featuresPerAssay,
-                                   double fdr, CountsTables.Parts countsAssays) throws IOException {
+                                   double fdr, CountsTables.Parts countsAssays, StageTimes times) throws IOException {
         Path tmp = work.output();
         work.fs.delete(tmp, true); // what an interrupted run had begun to write
-        Path features = new Path(tmp, "features.work");
-        committedResults(spark, work, conf).write().mode(SaveMode.ErrorIfExists).parquet(features.toString());
-        Dataset<Row> all = spark.read().parquet(features.toString());
-        checkComplete(all, featuresPerAssay, work.root);
-        all = countsAssays.withFeatures(all);
-        writeTables(all, tmp, fdr, countsAssays);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Row r : all.groupBy("status").count().orderBy("status").collectAsList()) counts.put(r.getString(0), r.getLong(1));
-        work.fs.delete(features, true);
-        return counts;
+        Dataset<Row> fitted = committedResults(spark, work, conf, featuresPerAssay).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            if (times != null) times.lap("collect");
+            Dataset<Row> all = countsAssays.withFeatures(fitted);
+            writeTables(all, tmp, fdr, countsAssays, times);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (Row r : all.groupBy("status").count().orderBy("status").collectAsList()) counts.put(r.getString(0), r.getLong(1));
+            return counts;
+        } finally {
+            fitted.unpersist();
+        }
     }
 
-    /** Every committed result, of this attempt and of the interrupted ones it continues. */
-    static Dataset<Row> committedResults(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf) throws IOException {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    /**
+     * Every committed result, of this attempt and of the interrupted ones it continues, each
+     * feature once. The chunks' headers (their feature IDs) are read on the driver first: every
+     * feature of every assay must have a result (anything else is a fault, never written as
+     * output), and a feature found in two chunks (a killed driver's task that committed after the
+     * resumed run had listed the chunks; the same result both times) is read from the first only.
+     */
+    static Dataset<Row> committedResults(SparkSession spark, WorkDir work, Broadcast<HadoopConf> conf, Map<String, Long> expected)
+            throws IOException {
         List<String> paths = new ArrayList<>();
-        for (Path p : work.resultFiles()) paths.add(p.toString());
-        JavaRDD<Row> rows = jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), 4 * jsc.defaultParallelism()))).flatMap(p -> {
-            Path path = new Path(p);
-            try (InputStream in = path.getFileSystem(conf.value().get()).open(path)) {
-                return ResultFile.rows(in).iterator();
+        List<Set<String>> skips = new ArrayList<>();
+        Map<String, Set<String>> seen = new HashMap<>();
+        Map<String, Long> results = new HashMap<>();
+        for (Path p : work.resultFiles()) {
+            ResultFile.Index index;
+            try (org.apache.hadoop.fs.FSDataInputStream in = work.fs.open(p)) {
+                index = ResultFile.index(in, work.fs.getFileStatus(p).getLen());
             }
-        });
-        // a feature fitted twice (a killed driver's task that committed after the resumed run had
-        // listed the chunks) has the same result both times: keep one
-        return spark.createDataFrame(rows, OutputSchemas.FEATURE).dropDuplicates("assay", "feature");
-    }
-
-    /** Every feature of every assay has exactly one result; anything else is a fault, never written as output. */
-    static void checkComplete(Dataset<Row> all, Map<String, Long> expected, Path work) {
-        Map<String, long[]> found = new HashMap<>();
-        for (Row r : all.groupBy("assay").agg(functions.count(functions.lit(1)), functions.countDistinct("feature")).collectAsList()) {
-            found.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)});
+            if (index == null) throw new IllegalStateException("the committed chunk " + p + " is not whole; nothing was written. Please report this.");
+            Set<String> ids = seen.computeIfAbsent(index.assay(), k -> new HashSet<>());
+            results.merge(index.assay(), (long) index.ids().size(), Long::sum);
+            Set<String> skip = new HashSet<>();
+            for (String id : index.ids()) if (!ids.add(id)) skip.add(id);
+            paths.add(p.toString());
+            skips.add(skip);
         }
         for (Map.Entry<String, Long> e : expected.entrySet()) {
-            long[] f = found.getOrDefault(e.getKey(), new long[2]);
-            if (f[0] != e.getValue() || f[1] != e.getValue()) {
-                throw new IllegalStateException("assay " + e.getKey() + " has " + e.getValue() + " features but " + f[0] + " results for "
-                        + f[1] + " of them in " + work + "; nothing was written. Please report this.");
+            int found = seen.getOrDefault(e.getKey(), Set.of()).size();
+            if (found != e.getValue()) {
+                throw new IllegalStateException("assay " + e.getKey() + " has " + e.getValue() + " features but " + results.getOrDefault(e.getKey(), 0L)
+                        + " results for " + found + " of them in " + work.root + "; nothing was written. Please report this.");
             }
         }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Tuple2<String, Set<String>>> chunks = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) chunks.add(new Tuple2<>(paths.get(i), skips.get(i)));
+        JavaRDD<Row> rows = jsc.parallelize(chunks, Math.max(1, Math.min(chunks.size(), 4 * jsc.defaultParallelism()))).flatMap(c -> {
+            Path path = new Path(c._1());
+            try (InputStream in = path.getFileSystem(conf.value().get()).open(path)) {
+                List<Row> all = ResultFile.rows(in);
+                if (!c._2().isEmpty()) all.removeIf(r -> c._2().contains(r.getString(1)));
+                return all.iterator();
+            }
+        });
+        return spark.createDataFrame(rows, OutputSchemas.FEATURE);
     }
 
     static void writeTables(Dataset<Row> all, Path dir, double fdr) {
-        writeTables(all, dir, fdr, new CountsTables.Parts());
+        writeTables(all, dir, fdr, new CountsTables.Parts(), null);
     }
 
     /** The tables, with the rows and columns of the counts assays (see {@link CountsTables}). */
-    static void writeTables(Dataset<Row> all, Path dir, double fdr, CountsTables.Parts countsAssays) {
+    static void writeTables(Dataset<Row> all, Path dir, double fdr, CountsTables.Parts countsAssays, StageTimes times) {
         countsAssays.fits(all.select(cols(OutputSchemas.FITS))).write().parquet(new Path(dir, "fits").toString());
         explode(all, "fractions", "component", "variance", "fraction", "ci_lower", "ci_upper")
                 .write().parquet(new Path(dir, "fractions").toString());
@@ -100,6 +121,7 @@ final class OutputTables {
         Dataset<Row> comps = withQValues(explode(all, "component_tests", "component", "lrt_statistic", "df", "p_value"), "component")
                 .select(cols(OutputSchemas.COMPONENT_TESTS));
         comps.write().parquet(new Path(dir, "component_tests").toString());
+        if (times != null) times.lap("tables");
 
         SparkSession spark = all.sparkSession();
         Dataset<Row> usable = all.filter(functions.col("status").isin("ok", "singular"))
@@ -109,9 +131,12 @@ final class OutputTables {
                 functions.count("fraction").as("n_features"),
                 // summed in sorted order, so that the mean does not depend on partitions or task order
                 functions.expr("aggregate(array_sort(collect_list(fraction)), 0D, (acc, x) -> acc + x) / count(fraction)").as("mean"),
-                functions.expr("percentile(fraction, 0.5)").as("median"), functions.expr("percentile(fraction, 0.05)").as("q05"),
-                functions.expr("percentile(fraction, 0.25)").as("q25"), functions.expr("percentile(fraction, 0.75)").as("q75"),
-                functions.expr("percentile(fraction, 0.95)").as("q95"));
+                // the five quantiles from one aggregate (one buffer of the values, not five)
+                functions.expr("percentile(fraction, array(0.5, 0.05, 0.25, 0.75, 0.95))").as("quantiles"))
+                .select(functions.col("assay"), functions.col("component"), functions.col("n_features"), functions.col("mean"),
+                        functions.col("quantiles").getItem(0).as("median"), functions.col("quantiles").getItem(1).as("q05"),
+                        functions.col("quantiles").getItem(2).as("q25"), functions.col("quantiles").getItem(3).as("q75"),
+                        functions.col("quantiles").getItem(4).as("q95"));
         // per assay × component: features significant at the FDR, and λ from the median p-value
         // (the median of the χ²₁ quantiles is the quantile of the median p); one row per group
         Dataset<Row> testsByComponent = spark.read().parquet(new Path(dir, "term_tests").toString())
@@ -132,6 +157,7 @@ final class OutputTables {
                 .select(cols(OutputSchemas.SUMMARY))).orderBy("assay", "component").coalesce(1)
                 .write().parquet(new Path(dir, "summary").toString());
         countsAssays.meanVariance(spark).orderBy("assay", "feature").write().parquet(new Path(dir, "mean_variance").toString());
+        if (times != null) times.lap("summary");
     }
 
     /** One row per element of an array-of-struct column, with the struct's fields as columns. */

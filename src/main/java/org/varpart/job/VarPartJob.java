@@ -45,7 +45,7 @@ public final class VarPartJob {
      *
      * @param resumed features whose results an interrupted run had committed, taken over without refitting
      */
-    public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds, long resumed) {}
+    public record Outcome(String output, long features, Map<String, Long> statusCounts, double seconds, long resumed, StageTimes times) {}
 
     /**
      * Something a caller adds to a run's output directory after the tables and {@code run.json}
@@ -68,6 +68,7 @@ public final class VarPartJob {
     public static Outcome run(SparkSession spark, JobConfig cfg, PrintStream log, OutputStep extra) {
         long t0 = System.nanoTime();
         Instant started = Instant.now();
+        StageTimes times = StageTimes.start(spark.sparkContext());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path out = new Path(cfg.output());
         OutputGuard.check(hadoop, out, cfg.overwrite(), Plan.inputs(cfg));
@@ -76,20 +77,25 @@ public final class VarPartJob {
         plan.print(log);
         WorkDir work = openWorkDir(plan, hadoop, out, log);
         long resumed = work.doneCount();
+        times.lap("plan");
         try {
             Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
-            Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log);
+            Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log, times);
             CountsTables.Parts countsParts = CountsStage.run(spark, cfg, countsAssays, partitions(spark, cfg), work, conf, log);
-            Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts);
+            times.lap("counts assays");
+            Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts, times);
             featuresPerAssay.putAll(countsParts.featureCounts());
             countsParts.release();
             CollinearityTable.write(spark, plan, work.output());
+            times.lap("tables");
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             extra.write(spark, work.output(), log);
+            times.lap("report");
             work.publish(out, cfg.overwrite(), hadoop, Plan.inputs(cfg));
+            times.lap("commit");
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
-            return new Outcome(out.toString(), total, counts, seconds, resumed);
+            return new Outcome(out.toString(), total, counts, seconds, resumed, times);
         } catch (IOException e) {
             throw new IllegalStateException("writing the results failed: " + e.getMessage() + "; the features fitted so far are kept in "
                     + work.root + ": rerun with --resume to continue from them", e);
@@ -118,29 +124,42 @@ public final class VarPartJob {
 
     /**
      * Fits every feature not committed yet and commits the results chunk by chunk to the run's
-     * directory (see {@link ChunkCommitter}). Features are spread over partitions by the hash of
-     * their ID and sorted by ID within each, so that a partition's features and their order do not
+     * directory (see {@link ChunkCommitter}). A text assay in several splits is fitted split by
+     * split in the file's order; other records are spread over partitions by the hash of their ID
+     * and sorted by ID within each. Either way a partition's features and their order do not
      * depend on the order in which records arrive. Returns the number of features of each assay.
      */
-    static Map<String, Long> fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log) {
+    static Map<String, Long> fitAndCommit(SparkSession spark, Plan plan, WorkDir work, Broadcast<HadoopConf> conf, PrintStream log,
+                                          StageTimes times) {
         Map<String, Long> featuresPerAssay = new LinkedHashMap<>();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = partitions(spark, plan.config());
         HashPartitioner byId = new HashPartitioner(partitions);
         List<JavaPairRDD<String, Object>> cached = new ArrayList<>();
+        List<Boolean> unsorted = new ArrayList<>();
         long total = 0;
         for (AssayReader.Assay assay : plan.assays()) {
             AssayReader.Parser parser = assay.parser();
-            // spread the raw records first, so that parsing and fitting both run in parallel; the
-            // shuffle sorts each partition by feature ID (spilling to disk if need be), which fixes
-            // the chunks a task commits
-            JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r))
-                    .repartitionAndSortWithinPartitions(byId).persist(StorageLevel.MEMORY_AND_DISK_SER());
+            JavaPairRDD<String, Object> rows = assay.records().mapToPair(r -> new Tuple2<>(parser.id(r), r));
+            boolean split = parser.stableOrder() && assay.featureCount() >= 0 && assay.records().getNumPartitions() >= jsc.defaultParallelism();
+            long count;
+            if (split) {
+                // a text file read in splits is fitted split by split, in the file's order, which
+                // fixes the chunks a task commits; its features were counted by the driver's check
+                count = assay.featureCount();
+            } else {
+                // other records are spread first, so that parsing and fitting both run in
+                // parallel; the shuffle sorts each partition by feature ID (spilling to disk if
+                // need be), which fixes the chunks a task commits
+                rows = rows.repartitionAndSortWithinPartitions(byId).persist(StorageLevel.MEMORY_AND_DISK_SER());
+                count = rows.count();
+            }
+            unsorted.add(split);
             cached.add(rows);
-            long count = rows.count();
             featuresPerAssay.put(assay.name(), count);
             total += count;
         }
+        times.lap("shuffle");
         if (plan.assays().isEmpty()) return featuresPerAssay; // counts assays only
         LongAccumulator done = spark.sparkContext().longAccumulator("features fitted");
         JavaRDD<Long> all = null;
@@ -154,7 +173,7 @@ public final class VarPartJob {
                 todo = todo.filter(t -> !skip.value().contains(t._1()));
             }
             JavaRDD<Long> r = todo.mapPartitionsWithIndex(new ChunkCommitter(i, b, assay.parser(), done, work.run.toString(), conf,
-                    plan.config().chunkFeatures()), true);
+                    plan.config().chunkFeatures(), times, !unsorted.get(i)), true);
             all = all == null ? r : all.union(r);
         }
         Progress progress = new Progress(done, total - work.doneCount(), plan.config().progressSeconds(), log);
@@ -163,9 +182,12 @@ public final class VarPartJob {
             all.foreach(n -> { });
         } finally {
             progress.finish();
-            cached.forEach(JavaPairRDD::unpersist);
+            cached.forEach(r -> {
+                if (r.getStorageLevel().useMemory() || r.getStorageLevel().useDisk()) r.unpersist();
+            });
         }
         log.println(progress.line(progress.total()));
+        times.lap("fit");
         return featuresPerAssay;
     }
 
