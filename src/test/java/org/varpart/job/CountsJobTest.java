@@ -90,7 +90,8 @@ class CountsJobTest {
     void theJobEqualsTheInMemoryPipeline() throws IOException {
         SparkSession spark = SparkTestSession.get();
         Path out = dir.resolve("out");
-        VarPartJob.run(spark, JobConfig.of(config(counts, out), "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        VarPartJob.run(spark, JobConfig.of(config(counts, out), "test"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                org.varpart.report.Report::write);
 
         int ns = countLines.get(0).split("\t").length - 1;
         String[] ids = new String[countLines.size() - 1];
