@@ -23,7 +23,8 @@ import org.varpart.simulate.StudySimulator;
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
 
-    public static void run(int features, PrintStream out) throws Exception {
+    /** Prints the figures on {@code out}; the job's progress and notes go to {@code log}. */
+    public static void run(int features, PrintStream out, PrintStream log) throws Exception {
         Path dir = Files.createTempDirectory("varpart-e2e");
         try {
             StudySimulator.Spec spec = new StudySimulator.Spec(80, 5, 4, 4, features, new String[] {"assay"}, 0.0, 1);
@@ -41,7 +42,7 @@ public final class EndToEndBenchmark {
             c.put("partitions", "16");
             VarPartJob.Outcome o;
             try {
-                o = VarPartJob.run(spark, JobConfig.of(c, "bench"), out);
+                o = VarPartJob.run(spark, JobConfig.of(c, "bench"), log);
             } finally {
                 spark.stop();
             }

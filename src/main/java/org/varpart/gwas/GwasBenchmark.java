@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
 public final class GwasBenchmark {
     private GwasBenchmark() {}
 
-    public static void run(int samples, int snps, PrintStream out) throws Exception {
+    /** Prints the figures on {@code out}; the job's progress and notes go to {@code log}. */
+    public static void run(int samples, int snps, PrintStream out, PrintStream log) throws Exception {
         Path dir = Files.createTempDirectory("varpart-gwas-bench");
         try {
             GwasSimulator.write(new GwasSimulator.Spec(samples, snps, 10, 5, 0.05, 1), dir);
@@ -31,7 +32,7 @@ public final class GwasBenchmark {
             GwasJob.Outcome o;
             try {
                 o = GwasJob.run(spark, GwasConfig.of(Map.of("genotypes", dir.resolve("cohort").toString(), "samples", dir.resolve("samples.tsv").toString(),
-                        "phenotypes", "trait", "formula", "~ age + sex", "output", dir.resolve("out").toString()), "bench"), out);
+                        "phenotypes", "trait", "formula", "~ age + sex", "output", dir.resolve("out").toString()), "bench"), log);
             } finally {
                 spark.stop();
             }
