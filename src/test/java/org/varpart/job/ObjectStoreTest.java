@@ -48,7 +48,7 @@ import org.varpart.simulate.StudySimulator;
  */
 class ObjectStoreTest {
     static final String ACCESS = "AKIAVARPARTTEST1", SECRET = "s3-secret-varpart-2222", BUCKET = "study";
-    static final int FEATURES = 150;
+    static final int FEATURES = 80;
 
     /** Keeps every log event's message and its exception's text, for searching. */
     static final class Captured extends AbstractAppender {
@@ -79,7 +79,7 @@ class ObjectStoreTest {
             Path study = dir.resolve("study");
             StudySimulator.write(new StudySimulator.Spec(12, 4, 3, 2, FEATURES, new String[] {"rna", "protein"}, 0.0, 8), study);
             Path local = dir.resolve("local-out");
-            StudyRuns.outcome(spark, StudyRuns.config(study, local, 12, "rna=rna.tsv.gz", "protein=protein.tsv"));
+            StudyRuns.outcome(spark, StudyRuns.config(study, local, 8, "rna=rna.tsv.gz", "protein=protein.tsv"));
 
             Map<String, String> s3a = new LinkedHashMap<>(server.s3aSettings());
             Configuration conf = new Configuration(h);
@@ -99,7 +99,7 @@ class ObjectStoreTest {
                 w.println("assay.protein = " + root + "in/protein.parquet");
                 w.println("formula = " + StudySimulator.FORMULA);
                 w.println("output = " + root + "out");
-                w.println("partitions = 12");
+                w.println("partitions = 8");
                 w.println("progress_seconds = 0");
                 w.println("spark.hadoop.fs.s3a.secret.key = " + SECRET);
             }

@@ -78,11 +78,15 @@ class YarnClusterTest {
             yarn = new MiniYARNCluster("varpart-yarn", 1, 1, 1);
             yarn.init(yconf);
             yarn.start();
-            // the cluster's client configuration, where spark-submit's YARN client finds it
+            // the cluster's client configuration, where spark-submit's YARN client finds it: the
+            // ResourceManager's addresses only (the mini clusters' own settings name test classes,
+            // such as a static rack mapping, that a cluster's Spark does not have)
             Path confDir = Files.createDirectories(dir.resolve("hadoop-conf"));
-            Configuration client = new Configuration(yarn.getConfig());
-            client.set("fs.defaultFS", dfs.getFileSystem().getUri().toString());
+            Configuration client = new Configuration(false);
             waitForRm(client, yarn);
+            for (String k : List.of(YarnConfiguration.RM_HOSTNAME, YarnConfiguration.RM_WEBAPP_ADDRESS)) {
+                if (yarn.getConfig().get(k) != null) client.set(k, yarn.getConfig().get(k));
+            }
             try (OutputStream o = Files.newOutputStream(confDir.resolve("yarn-site.xml"))) {
                 client.writeXml(o);
             }
