@@ -19,7 +19,8 @@
 # Everything before "--" goes to spark-submit, everything after it to `varpart run` (without
 # "--", everything goes to varpart). spark-submit is found from SPARK_HOME, else on the PATH.
 # The jar keeps Spark "provided": the cluster's Spark runs it, and the master is the one given
-# to spark-submit (varpart sets one only when nothing else does).
+# to spark-submit (varpart sets one only when nothing else does). The jar is target/varpart-*.jar
+# (built with mvn package if missing), or the one VARPART_JAR names.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -72,7 +73,7 @@ else
   exit 2
 fi
 
-jar="$(ls "$root"/target/varpart-*.jar 2>/dev/null | head -n 1 || true)"
+jar="${VARPART_JAR:-$(ls "$root"/target/varpart-*.jar 2>/dev/null | head -n 1 || true)}"
 if [ -z "$jar" ]; then
   echo "spark-submit.sh: building the jar (mvn package, tests skipped)..." >&2
   (cd "$root" && mvn -q -B -DskipTests package) >&2

@@ -85,14 +85,16 @@ final class BenchCommand {
         long seed = Long.parseLong(a.values.getOrDefault("seed", "1"));
         out.println("varpart bench: per-feature fitting on one core (" + Runtime.getRuntime().availableProcessors() + " cores here)");
         out.println("  linear algebra: " + org.varpart.lmm.BlasBackend.describe());
-        out.print(FittingBenchmark.run(80, features, rFeatures, seed, out).describe());
+        // progress and notes go to the log; stdout gets the figures only
+        PrintStream log = LogLines.to(org.slf4j.LoggerFactory.getLogger(FittingBenchmark.class));
+        out.print(FittingBenchmark.run(80, features, rFeatures, seed, log).describe());
         if (!a.has("no-large")) {
-            FittingBenchmark.Figures large = FittingBenchmark.run(800, Math.max(50, features / 4), rFeatures / 10, seed, out);
+            FittingBenchmark.Figures large = FittingBenchmark.run(800, Math.max(50, features / 4), rFeatures / 10, seed, log);
             out.print(large.describe());
         }
         if (!a.has("no-bootstrap")) {
             out.println("  confidence intervals (ci = true), per replicate:");
-            out.print(BootstrapBenchmark.run(80, Integer.parseInt(a.values.getOrDefault("bootstrap-features", "100")), 100, seed, out).describe());
+            out.print(BootstrapBenchmark.run(80, Integer.parseInt(a.values.getOrDefault("bootstrap-features", "100")), 100, seed, log).describe());
         }
         if (!a.has("no-end-to-end")) {
             EndToEndBenchmark.run(new EndToEndBenchmark.Options(sizes, samples / 5, 2, rFeatures, rTests, seed), out);

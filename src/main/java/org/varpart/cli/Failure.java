@@ -80,6 +80,14 @@ final class Failure {
             }
         }
         for (Throwable t : chain) {
+            if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("URI contains login details")) {
+                // S3A (hadoop-aws 3.3) refuses s3a://KEY:SECRET@bucket/... outright
+                return new Explained("a path carries credentials in its URI (s3a://KEY:SECRET@bucket/...), which Hadoop's S3A connector"
+                        + " refuses: write the path without them and give the keys as spark.hadoop.fs.s3a.access.key and"
+                        + " spark.hadoop.fs.s3a.secret.key (or use the cluster's own credentials). Nothing was written.", INPUT);
+            }
+        }
+        for (Throwable t : chain) {
             String m = String.valueOf(t.getMessage());
             String cls = t.getClass().getName();
             if (m.contains("No space left on device") || m.contains("Disk quota exceeded") || cls.endsWith("DiskErrorException")

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.varpart.gwas.GwasConfig;
 import org.varpart.gwas.GwasJob;
@@ -15,6 +14,9 @@ import org.varpart.job.Redaction;
 
 /** {@code varpart gwas}: genome-wide association with a GRM; and {@code simulate --design gwas}, a cohort to try it on. */
 final class GwasCommand {
+    /** The GWAS job's progress, notes and warnings (INFO and WARN). */
+    private static final org.slf4j.Logger JOB_LOG = org.slf4j.LoggerFactory.getLogger(GwasJob.class);
+
     static final String DEFAULT_CONFIG = "conf/gwas-example.conf";
     static final String HELP = """
             Usage: varpart gwas [CONFIG] [--key=value ...]
@@ -51,7 +53,7 @@ final class GwasCommand {
         if (argv.length > 0 && argv[0].equals("--bench")) {
             Args a = Args.parse(java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of("samples", "snps"), Set.of("no-gemma"));
             org.varpart.gwas.GwasBenchmark.run(Integer.parseInt(a.values.getOrDefault("samples", "1200")),
-                    Integer.parseInt(a.values.getOrDefault("snps", "20000")), !a.has("no-gemma"), out);
+                    Integer.parseInt(a.values.getOrDefault("snps", "20000")), !a.has("no-gemma"), out, LogLines.to(JOB_LOG));
             return 0;
         }
         String config = null;
@@ -76,18 +78,18 @@ final class GwasCommand {
             }
         }
         if (config == null && java.nio.file.Files.exists(Path.of(DEFAULT_CONFIG)) && !overrides.containsKey("genotypes")) config = DEFAULT_CONFIG;
-        boolean own = SparkSession.getDefaultSession().isEmpty();
+        boolean own = RunCommand.existing().isEmpty();
         // the config is read with a plain Hadoop configuration: no Spark work before it is checked
         GwasConfig cfg = GwasConfig.load(config, overrides, new org.apache.hadoop.conf.Configuration());
-        SparkConf conf = new SparkConf().setAppName("varpart gwas");
-        if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(cfg.get("master"));
-        cfg.sparkSettings().forEach(conf::set);
         // each task one BLAS thread: the cores are shared out by Spark's tasks
-        if (!conf.contains("spark.executorEnv.OPENBLAS_NUM_THREADS")) conf.set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(cfg.sparkSettings());
+        settings.putIfAbsent("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        // as run: an existing session is used and left running; only one varpart starts on local is quietened
+        SparkSession spark = own ? Sessions.start("varpart gwas", cfg.get("master"), settings)
+                : Sessions.adopt(RunCommand.existing().get(), cfg.sparkSettings());
         try {
-            GwasJob.Outcome o = GwasJob.run(spark, cfg, out);
+            // progress, notes and warnings go to the log; stdout gets the result only
+            GwasJob.Outcome o = GwasJob.run(spark, cfg, LogLines.to(JOB_LOG));
             out.printf(Locale.ROOT, "varpart: %d SNPs x %d samples in %.1f s%n", o.snps(), o.samples(), o.seconds());
             o.lambdas().forEach((k, v) -> out.printf(Locale.ROOT, "varpart: lambda_GC %s = %s%n", k, v == null ? "NA" : String.format(Locale.ROOT, "%.3f", v)));
             out.println("varpart: results in " + Redaction.text(o.output()) + " (associations, heritability, summary, run.json; open report.html in a browser)");

@@ -42,6 +42,10 @@ public final class Main {
             if (code != 0) throw new IllegalStateException(failure(args, code));
             return;
         }
+        // In cluster deploy mode (YARN's ApplicationMaster runs main in a thread of its own) a
+        // System.exit, even with 0, ends the application before it reports its final status, and
+        // YARN records it as FAILED: a success returns; a failure still exits with its code.
+        if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) return;
         System.exit(code);
     }
 

@@ -31,10 +31,15 @@ final class Sessions {
      * and Spark's own messages quietened to warnings; elsewhere the cluster's logging settings rule.
      */
     static SparkSession start(JobConfig cfg) {
+        return start("varpart", cfg.master(), cfg.sparkSettings());
+    }
+
+    /** {@link #start(JobConfig)} for any command: its application name, master and {@code spark.*} settings. */
+    static SparkSession start(String appName, String master, Map<String, String> sparkSettings) {
         SparkConf conf = new SparkConf();
-        conf.setAppName("varpart");
-        if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(cfg.master());
-        cfg.sparkSettings().forEach(conf::set);
+        conf.setAppName(appName);
+        if (!conf.contains("spark.master") && System.getenv("MASTER") == null) conf.setMaster(master);
+        sparkSettings.forEach(conf::set);
         boolean local = conf.get("spark.master", "").startsWith("local");
         if (local) conf.setIfMissing("spark.ui.showConsoleProgress", "true");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
@@ -62,9 +67,14 @@ final class Sessions {
 
     /** Applies the run's {@code spark.*} keys to a session that exists; returns it. */
     static SparkSession adopt(SparkSession spark, JobConfig cfg) {
-        withHadoopKeys(spark.sparkContext().hadoopConfiguration(), cfg.sparkSettings());
+        return adopt(spark, cfg.sparkSettings());
+    }
+
+    /** {@link #adopt(SparkSession, JobConfig)} for any command's {@code spark.*} settings. */
+    static SparkSession adopt(SparkSession spark, Map<String, String> sparkSettings) {
+        withHadoopKeys(spark.sparkContext().hadoopConfiguration(), sparkSettings);
         List<String> ignored = new ArrayList<>();
-        for (Map.Entry<String, String> e : cfg.sparkSettings().entrySet()) {
+        for (Map.Entry<String, String> e : sparkSettings.entrySet()) {
             String k = e.getKey(), v = e.getValue();
             if (k.startsWith(HADOOP)) continue;
             if (spark.conf().isModifiable(k)) {
@@ -73,7 +83,7 @@ final class Sessions {
                 ignored.add(k);
             }
         }
-        long hadoopKeys = cfg.sparkSettings().keySet().stream().filter(k -> k.startsWith(HADOOP)).count();
+        long hadoopKeys = sparkSettings.keySet().stream().filter(k -> k.startsWith(HADOOP)).count();
         if (hadoopKeys > 0) LOG.info("varpart: {} spark.hadoop.* setting(s) applied to the running session's Hadoop configuration", hadoopKeys);
         if (!ignored.isEmpty()) {
             LOG.warn("varpart: warning: the Spark session was running already, so these settings cannot apply to it and are ignored: {}"

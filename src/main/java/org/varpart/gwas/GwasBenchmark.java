@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
 public final class GwasBenchmark {
     private GwasBenchmark() {}
 
-    public static void run(int samples, int snps, boolean gemmaToo, PrintStream out) throws Exception {
+    /** Prints the figures on {@code out}; the job's progress and notes go to {@code log}. */
+    public static void run(int samples, int snps, boolean gemmaToo, PrintStream out, PrintStream log) throws Exception {
         out.printf(Locale.ROOT, "varpart gwas bench: %,d samples x %,d SNPs (simulated), covariates ~ age + sex, %d cores here%n", samples, snps,
                 Runtime.getRuntime().availableProcessors());
         double[] est = estimate(samples, snps, 2);
@@ -44,7 +45,7 @@ public final class GwasBenchmark {
             GwasJob.Outcome o;
             try {
                 o = GwasJob.run(spark, GwasConfig.of(Map.of("genotypes", dir.resolve("cohort").toString(), "samples", dir.resolve("samples.tsv").toString(),
-                        "phenotypes", "trait", "formula", "~ age + sex", "output", dir.resolve("out").toString()), "bench"), out);
+                        "phenotypes", "trait", "formula", "~ age + sex", "output", dir.resolve("out").toString()), "bench"), log);
             } finally {
                 spark.stop();
             }

@@ -47,13 +47,24 @@ public final class ConfigFile {
         return out;
     }
 
-    /** Parses the file at {@code location}; '#' starts a comment; values may not span lines. */
+    /**
+     * Parses the file at {@code location}; '#' starts a comment; values may not span lines. A
+     * path without a scheme that names a file on the driver's local disk is that local file,
+     * whatever the default file system (else it is looked for there): on a YARN gateway, or in
+     * cluster mode where a config file shipped with {@code --files} lies in the driver's
+     * container directory, {@code fs.defaultFS} is HDFS, and a bare name or absolute path would
+     * otherwise be looked for on HDFS.
+     */
     public static Map<String, String> read(String location, Configuration hadoop) {
         String shown = Redaction.text(location);
         Map<String, String> out = new LinkedHashMap<>();
         Path p;
         try {
             p = new Path(location);
+            if (p.toUri().getScheme() == null) {
+                java.nio.file.Path local = java.nio.file.Path.of(location).toAbsolutePath();
+                if (java.nio.file.Files.isRegularFile(local)) p = new Path(local.toUri());
+            }
         } catch (IllegalArgumentException e) {
             throw new InputException("The config file location '" + shown + "' is not a valid path or URI: " + Redaction.text(e.getMessage()));
         }

@@ -113,6 +113,38 @@ class ClusterRunTest {
     }
 
     @Test
+    void gwasLogsItsProgressAndPrintsOnlyItsResult(@TempDir Path dir) throws Exception {
+        SparkTestSession.get(); // an existing session: gwas uses it and leaves it running
+        Path cohort = dir.resolve("cohort");
+        org.varpart.gwas.GwasSimulator.write(new org.varpart.gwas.GwasSimulator.Spec(120, 400, 2, 2, 0.05, 3), cohort);
+        Captured log = new Captured();
+        log.start();
+        Logger root = (Logger) LogManager.getRootLogger();
+        root.addAppender(log);
+        org.apache.logging.log4j.Level level = LogManager.getLogger("org.varpart").getLevel();
+        Configurator.setLevel("org.varpart", org.apache.logging.log4j.Level.INFO);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = Main.run(new String[] {"gwas", "--genotypes=" + cohort.resolve("cohort"), "--samples=" + cohort.resolve("samples.tsv"),
+                "--phenotypes=trait", "--formula=~ age + sex", "--output=" + dir.resolve("out")},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            root.removeAppender(log);
+            Configurator.setLevel("org.varpart", level);
+        }
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, stdout + err);
+        assertTrue(SparkTestSession.get().sparkContext().isStopped() == false, "the existing session is left running");
+        // stdout: the result lines only; the progress (the GRM, each phenotype's fit) went to the log at INFO
+        for (String line : stdout.strip().split("\n")) {
+            assertTrue(line.matches("varpart: (\\d+ SNPs x \\d+ samples in .*|lambda_GC .*|results in .*)"), "a result line: " + line);
+        }
+        assertTrue(log.text().contains("INFO org.varpart.gwas.GwasJob varpart: GRM of 120 samples"), log.text());
+        assertTrue(log.text().contains("INFO org.varpart.gwas.GwasJob varpart: phenotype trait: n = 120"), log.text());
+    }
+
+    @Test
     void aMissingConfigAtAUriKeepsItsSlashes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"run", "bucket://b/study/varpart.conf", "--spark.hadoop.fs.bucket.impl=" + IMPL},
