@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +72,9 @@ public final class BootstrapCoverage {
         }
     }
 
+    /** One feature's counts per component: features, covered (percentile), covered (logit basic), unbounded (null: true fraction below 0.05). */
+    private record Hits(String[] components, int[][] hits) {}
+
     private static List<Coverage> measure(Path dir, int replicates, boolean percentile) throws IOException {
         DataTable samples = TableReader.read(dir.resolve("samples.tsv"));
         Map<String, Map<String, Double>> truth = new HashMap<>();
@@ -81,35 +85,50 @@ public final class BootstrapCoverage {
         }
         ModelSpec spec = ModelSpec.parse("y " + StudySimulator.FORMULA);
         FitOptions options = FitOptions.mlDefaults().withoutConditionalVariances();
-        BlockFitter fitter = null, reml = null;
-        Map<String, int[]> counts = new TreeMap<>(); // component: features, covered (percentile), covered (logit basic), unbounded
+        List<String> rows = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(dir.resolve("rna.tsv.gz"))), StandardCharsets.UTF_8))) {
             r.readLine();
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String[] f = line.split("\t");
-                double[] y = new double[f.length - 1];
-                for (int i = 1; i < f.length; i++) y[i - 1] = Double.parseDouble(f[i]);
-                if (fitter == null) {
-                    fitter = new BlockFitter(DesignBuilder.build(spec, samples, "y", y), options);
-                    reml = new BlockFitter(fitter.design(), options.withReml(true));
-                }
-                FitResult fit = fitter.fit(f[0], y);
-                if (!fit.status().hasEstimates()) continue;
-                long seed = FractionBootstrap.seed(1, f[0]);
-                List<FractionBootstrap.Interval> q = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, fitter, reml, fit, y,
-                        replicates, seed).intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC);
-                List<FractionBootstrap.Interval> p = !percentile ? q : FractionBootstrap.run(FractionBootstrap.Method.PERCENTILE, fitter,
-                        reml, fit, y, replicates, seed).intervals(0.95, FractionBootstrap.Method.PERCENTILE);
-                for (int j = 0; j < p.size(); j++) {
-                    double t = truth.get(f[0]).get(p.get(j).component());
-                    if (t < 0.05) continue;
-                    int[] c = counts.computeIfAbsent(p.get(j).component(), k -> new int[4]);
-                    c[0]++;
-                    if (q.get(j).upper() >= 1) c[3]++;
-                    if (p.get(j).lower() <= t && t <= p.get(j).upper()) c[1]++;
-                    if (q.get(j).lower() <= t && t <= q.get(j).upper()) c[2]++;
-                }
+            for (String line = r.readLine(); line != null; line = r.readLine()) rows.add(line);
+        }
+        // each feature's replicates are seeded by its ID, so features are measured independently:
+        // on all cores, each thread with fitters of its own (a fitter keeps workspaces)
+        ThreadLocal<BlockFitter[]> fitters = new ThreadLocal<>();
+        List<Hits> perFeature = rows.parallelStream().map(line -> {
+            String[] f = line.split("\t");
+            double[] y = new double[f.length - 1];
+            for (int i = 1; i < f.length; i++) y[i - 1] = Double.parseDouble(f[i]);
+            BlockFitter[] own = fitters.get();
+            if (own == null) {
+                BlockFitter ml = new BlockFitter(DesignBuilder.build(spec, samples, "y", y), options);
+                own = new BlockFitter[] {ml, new BlockFitter(ml.design(), options.withReml(true))};
+                fitters.set(own);
+            }
+            BlockFitter fitter = own[0], reml = own[1];
+            FitResult fit = fitter.fit(f[0], y);
+            if (!fit.status().hasEstimates()) return new Hits(new String[0], new int[0][]);
+            long seed = FractionBootstrap.seed(1, f[0]);
+            List<FractionBootstrap.Interval> q = FractionBootstrap.run(FractionBootstrap.Method.LOGIT_BASIC, fitter, reml, fit, y,
+                    replicates, seed).intervals(0.95, FractionBootstrap.Method.LOGIT_BASIC);
+            List<FractionBootstrap.Interval> p = !percentile ? q : FractionBootstrap.run(FractionBootstrap.Method.PERCENTILE, fitter,
+                    reml, fit, y, replicates, seed).intervals(0.95, FractionBootstrap.Method.PERCENTILE);
+            String[] names = new String[p.size()];
+            int[][] out = new int[p.size()][];
+            for (int j = 0; j < p.size(); j++) {
+                names[j] = p.get(j).component();
+                double t = truth.get(f[0]).get(names[j]);
+                if (t < 0.05) continue;
+                out[j] = new int[] {1, p.get(j).lower() <= t && t <= p.get(j).upper() ? 1 : 0,
+                    q.get(j).lower() <= t && t <= q.get(j).upper() ? 1 : 0, q.get(j).upper() >= 1 ? 1 : 0};
+            }
+            return new Hits(names, out);
+        }).toList();
+        Map<String, int[]> counts = new TreeMap<>(); // component: features, covered (percentile), covered (logit basic), unbounded
+        for (Hits h : perFeature) {
+            for (int j = 0; j < h.hits().length; j++) {
+                if (h.hits()[j] == null) continue;
+                int[] c = counts.computeIfAbsent(h.components()[j], k -> new int[4]);
+                for (int k = 0; k < 4; k++) c[k] += h.hits()[j][k];
             }
         }
         return counts.entrySet().stream().map(e -> new Coverage(e.getKey(), e.getValue()[0],
