@@ -1,7 +1,5 @@
 package org.varpart.job;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +23,7 @@ import org.varpart.counts.VoomTrend;
 import org.varpart.design.Design;
 import org.varpart.io.AssayReader;
 import org.varpart.io.HadoopConf;
+import org.varpart.io.TextCells;
 import org.varpart.lmm.FitOptions;
 import org.varpart.stats.SqueezeVar;
 import scala.Tuple2;
@@ -87,31 +86,16 @@ final class CountsStage {
 
     /** Every value of a text counts file is a count; the first that is not stops the run with its line and column. */
     static void checkText(Configuration hadoop, String path, char delim) {
-        try (BufferedReader r = AssayReader.openText(hadoop, path, "counts assay", delim)) {
-            String header = r.readLine();
-            if (header == null) return;
-            String[] samples = header.split(String.valueOf(delim), -1);
-            String line;
-            long no = 1;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) continue;
-                String[] f = line.split(String.valueOf(delim), -1);
-                for (int j = 1; j < f.length && j < samples.length; j++) {
-                    String s = f[j].strip();
-                    double v;
-                    try {
-                        v = s.isEmpty() || s.equals("NA") ? Double.NaN : Double.parseDouble(s);
-                    } catch (NumberFormatException e) {
-                        throw new InputException(path + ", line " + no + ", column " + (j + 1) + " (sample " + samples[j] + ", feature " + f[0]
-                                + "): the value '" + s + "' is not a number; a counts assay holds raw read counts, non-negative integers");
-                    }
-                    CountChecks.checkValue(path, no, j + 1, samples[j], f[0], v);
-                }
+        TextCells.walk(hadoop, path, "counts assay", delim, (no, feature, fields, headerFields) -> { }, (no, column, sample, feature, s) -> {
+            double v;
+            try {
+                v = s.isEmpty() || s.equals("NA") ? Double.NaN : Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new InputException(path + ", line " + no + ", column " + column + " (sample " + sample + ", feature " + feature
+                        + "): the value '" + s + "' is not a number; a counts assay holds raw read counts, non-negative integers");
             }
-        } catch (IOException e) {
-            throw new InputException("Cannot read the counts assay " + path + ": " + e.getMessage(), e);
-        }
+            CountChecks.checkValue(path, no, column, sample, feature, v);
+        });
     }
 
     /**

@@ -20,6 +20,7 @@ import org.varpart.counts.Contrast;
 import org.varpart.design.Design;
 import org.varpart.InputException;
 import org.varpart.io.AssayReader;
+import org.varpart.io.TextCells;
 import org.varpart.io.DelimitedMatrix;
 import org.varpart.io.FeatureRow;
 import scala.Tuple2;
@@ -81,39 +82,25 @@ final class CountsWeights {
     /** Every weight of a text file is a finite number above 0; returns each feature's line. */
     static Map<String, Long> checkValues(Configuration hadoop, String path, char delim) {
         Map<String, Long> lineOf = new LinkedHashMap<>();
-        try (BufferedReader r = AssayReader.openText(hadoop, path, "weights file", delim)) {
-            String head = r.readLine();
-            if (head == null) throw new InputException(path + ", line 1: the weights file is empty; it needs a header of sample IDs.");
-            String[] samples = head.split(String.valueOf(delim), -1);
-            String line;
-            long no = 1;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) continue;
-                String[] f = line.split(String.valueOf(delim), -1);
-                if (f.length != samples.length) {
-                    throw new InputException(path + ", line " + no + ": " + (f.length - 1) + " weights, but the header has " + (samples.length - 1)
-                            + " samples.");
-                }
-                String id = f[0].strip();
-                for (int j = 1; j < f.length; j++) {
-                    String s = f[j].strip();
-                    double v;
-                    try {
-                        v = Double.parseDouble(s);
-                    } catch (NumberFormatException e) {
-                        v = Double.NaN;
-                    }
-                    if (!(v > 0) || !Double.isFinite(v)) {
-                        throw new InputException(path + ", line " + no + ", column " + (j + 1) + " (sample " + samples[j].strip() + ", feature "
-                                + id + "): the weight '" + s + "' is not a finite number above 0; precision weights are positive.");
-                    }
-                }
-                lineOf.put(id, no);
+        boolean read = TextCells.walk(hadoop, path, "weights file", delim, (no, id, fields, headerFields) -> {
+            if (fields != headerFields) {
+                throw new InputException(path + ", line " + no + ": " + (fields - 1) + " weights, but the header has " + (headerFields - 1)
+                        + " samples.");
             }
-        } catch (IOException e) {
-            throw new InputException("Cannot read the weights file " + path + ": " + e.getMessage(), e);
-        }
+            lineOf.put(id, no);
+        }, (no, column, sample, id, s) -> {
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+            if (!(v > 0) || !Double.isFinite(v)) {
+                throw new InputException(path + ", line " + no + ", column " + column + " (sample " + sample + ", feature "
+                        + id + "): the weight '" + s + "' is not a finite number above 0; precision weights are positive.");
+            }
+        });
+        if (!read) throw new InputException(path + ", line 1: the weights file is empty; it needs a header of sample IDs.");
         return lineOf;
     }
 
