@@ -5,12 +5,11 @@ import java.util.List;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.varpart.design.Design;
-import org.varpart.lmm.Convergence;
-import org.varpart.lmm.CriterionGradient;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.LmmModel;
+import org.varpart.lmm.ResponseStatistics;
+import org.varpart.lmm.ThetaProbe;
 
 /**
  * Satterthwaite's degrees of freedom for fixed-effect contrasts, as lmerTest computes them
@@ -20,18 +19,14 @@ import org.varpart.lmm.LmmModel;
  * optimum (pseudo-inverse over eigenvalues above 1e-8), and Var(β̂)(φ) = σ²(R_XᵀR_X)⁻¹(θ):
  * for a contrast L, v = LᵀVar(β̂)L, g = ∂v/∂φ and df = 2v²/(gᵀAg). For a multi-row L (a
  * term's F test) lmerTest's rule is used: t tests along the eigenvectors of L Var(β̂) Lᵀ, then
- * E = Σ νₘ/(νₘ − 2) and df = 2E/(E − q). H is central differences of the analytic gradient of D
- * (second differences of D where there is none), the Jacobian of Var(β̂) central differences,
- * each refined by one Richardson extrapolation.
+ * E = Σ νₘ/(νₘ − 2) and df = 2E/(E − q). The σ parts of H and of the Jacobian are analytic and
+ * the θ parts central differences of the analytic gradient ({@link SatterthwaiteDerivatives}).
  *
- * <p>It works on the fit's own {@link LmmModel} (the structure of the design, built once),
- * replacing its response by y − Xβ̂; the model is left at θ̂.
+ * <p>It works on a {@link ThetaProbe} of the fit's design (the structure built once), replacing
+ * its response by y − Xβ̂.
  */
 public final class Satterthwaite {
-    private final LmmModel model;
-    private final double[] phi;
-    private final boolean reml;
-    private final int n, p;
+    private final int p;
     private final double[][] a;          // 2 H⁻¹ (pseudo-inverse)
     private final double[][][] jacobian; // ∂Var(β̂)/∂φᵢ, p × p each
     private final double[] beta;
@@ -45,7 +40,7 @@ public final class Satterthwaite {
 
     /** The derivatives for a fit of the design's own response, on a model built for it. */
     public Satterthwaite(Design design, FitResult fit, boolean reml) {
-        this(new LmmModel(design), fit, design.y(), reml);
+        this(new ThetaProbe(new LmmModel(design)), fit, design.y(), reml);
     }
 
     /**
@@ -54,25 +49,34 @@ public final class Satterthwaite {
      * @param y the response that was fitted
      */
     public Satterthwaite(LmmModel model, FitResult fit, double[] y, boolean reml) {
+        this(new ThetaProbe(model), fit, y, reml);
+    }
+
+    /**
+     * @param probe a probe of the fit's design, built once per design (its response is replaced)
+     * @param fit a fit with estimates on that design
+     * @param y the response that was fitted
+     */
+    public Satterthwaite(ThetaProbe probe, FitResult fit, double[] y, boolean reml) {
+        LmmModel model = probe.model();
         Design design = model.design();
-        this.model = model;
-        // r² is the square of L's last diagonal entry, which loses about log10(yᵀy / r²) digits to
-        // cancellation, enough to roughen second differences of D. The response less the fitted
-        // fixed part has the same r² at every θ (β absorbs the shift) and a far smaller yᵀy.
-        model.setResponse(lessFixedPart(design, y, fit.beta()));
-        this.reml = reml;
-        this.n = design.n();
         this.p = design.p();
-        int nt = fit.theta().length;
-        phi = new double[nt + 1];
-        System.arraycopy(fit.theta(), 0, phi, 0, nt);
-        phi[nt] = Math.sqrt(fit.sigma2());
+        // r² is the square of the factor's last diagonal entry, which loses about log10(yᵀy / r²)
+        // digits to cancellation. The response less the fitted fixed part has the same r² at
+        // every θ (β absorbs the shift) and a far smaller yᵀy.
+        ResponseStatistics centred = ResponseStatistics.of(design, lessFixedPart(design, y, fit.beta()));
         this.beta = fit.beta().clone();
         this.vcov = new double[p][p];
         for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) vcov[i][j] = fit.vcov()[j * p + i];
-        this.a = twiceInverseHessian();
-        this.jacobian = vcovJacobian();
-        model.setTheta(fit.theta());
+        probe.setResponse(centred);
+        int nu = reml ? design.n() - p : design.n();
+        SatterthwaiteDerivatives.Derivatives d = SatterthwaiteDerivatives.fromGradient(probe, fit, reml, nu, p);
+        if (d == null) {
+            model.setResponse(centred);
+            d = SatterthwaiteDerivatives.bySecondDifferences(model, fit, reml);
+        }
+        this.a = d.twiceInverseHessian();
+        this.jacobian = d.jacobian();
     }
 
     private static double[] lessFixedPart(Design d, double[] response, double[] beta) {
@@ -81,125 +85,6 @@ public final class Satterthwaite {
             for (int i = 0; i < y.length; i++) y[i] -= d.x(i, j) * beta[j];
         }
         return y;
-    }
-
-    /** D(φ) of lmerTest's {@code devfun_vp}. */
-    private double deviance(double[] x) {
-        int nt = x.length - 1;
-        double[] th = java.util.Arrays.copyOf(x, nt);
-        model.setTheta(th);
-        return model.unprofiledObjective(reml, x[nt] * x[nt]);
-    }
-
-    private double step(int i) {
-        return 1e-3 * Math.max(Math.abs(phi[i]), 0.1);
-    }
-
-    private double[][] hessian(double scale) {
-        int m = phi.length;
-        double[][] h = new double[m][m];
-        double f0 = deviance(phi);
-        double[] fp = new double[m], fm = new double[m];
-        for (int i = 0; i < m; i++) {
-            double hi = step(i) * scale;
-            fp[i] = deviance(Convergence.shift(phi, i, hi, -1, 0));
-            fm[i] = deviance(Convergence.shift(phi, i, -hi, -1, 0));
-            h[i][i] = (fp[i] - 2 * f0 + fm[i]) / (hi * hi);
-        }
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < i; j++) {
-                double hi = step(i) * scale, hj = step(j) * scale;
-                double fpp = deviance(Convergence.shift(phi, i, hi, j, hj));
-                double fmm = deviance(Convergence.shift(phi, i, -hi, j, -hj));
-                double fpm = deviance(Convergence.shift(phi, i, hi, j, -hj));
-                double fmp = deviance(Convergence.shift(phi, i, -hi, j, hj));
-                h[i][j] = h[j][i] = (fpp - fpm - fmp + fmm) / (4 * hi * hj);
-            }
-        }
-        return h;
-    }
-
-    /**
-     * ∂D/∂φ: the analytic gradient in θ ({@link CriterionGradient#unprofiled}) and
-     * ∂D/∂σ = 2ν/σ − 2r²/σ³; null where the factorisation fails.
-     */
-    private double[] gradient(double[] x) {
-        int nt = x.length - 1;
-        double s = x[nt], nu = reml ? n - p : n;
-        double[] g = new double[x.length];
-        if (!CriterionGradient.unprofiled(model, java.util.Arrays.copyOf(x, nt), reml, s * s, g)) return null;
-        g[nt] = 2 * nu / s - 2 * model.pwrss() / (s * s * s);
-        return g;
-    }
-
-    /**
-     * H by central differences of the analytic gradient (first differences of an exact
-     * function: their rounding error is ε/h rather than the ε/h² of second differences of D, so
-     * H no longer follows the last bits of the BLAS); null where a gradient is not available.
-     */
-    private double[][] hessianOfGradient(double scale) {
-        int m = phi.length;
-        double[][] h = new double[m][m];
-        for (int j = 0; j < m; j++) {
-            double hj = step(j) * scale;
-            double[] gp = gradient(Convergence.shift(phi, j, hj, -1, 0)), gm = gradient(Convergence.shift(phi, j, -hj, -1, 0));
-            if (gp == null || gm == null) return null;
-            for (int i = 0; i < m; i++) h[i][j] = (gp[i] - gm[i]) / (2 * hj);
-        }
-        for (int i = 0; i < m; i++) for (int j = 0; j < i; j++) h[i][j] = h[j][i] = (h[i][j] + h[j][i]) / 2;
-        return h;
-    }
-
-    /** 2H⁻¹ with H by Richardson-extrapolated central differences (of the gradient where it is available). */
-    private double[][] twiceInverseHessian() {
-        double[][] h1 = hessianOfGradient(1), h2 = h1 == null ? null : hessianOfGradient(0.5);
-        if (h2 == null) {
-            h1 = hessian(1);
-            h2 = hessian(0.5);
-        }
-        int m = phi.length;
-        double[][] h = new double[m][m];
-        for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) h[i][j] = (4 * h2[i][j] - h1[i][j]) / 3;
-        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(h));
-        RealMatrix inv = new Array2DRowRealMatrix(m, m);
-        for (int k = 0; k < m; k++) {
-            double ev = eig.getRealEigenvalue(k);
-            if (ev > 1e-8) {
-                RealMatrix v = eig.getV().getColumnMatrix(k);
-                inv = inv.add(v.multiply(v.transpose()).scalarMultiply(2 / ev));
-            }
-        }
-        return inv.getData();
-    }
-
-    private double[][] vcovAt(double[] x) {
-        int nt = x.length - 1;
-        model.setTheta(java.util.Arrays.copyOf(x, nt));
-        double s2 = x[nt] * x[nt];
-        double[] u = model.unscaledVcov();
-        double[][] v = new double[p][p];
-        for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) v[i][j] = s2 * u[j * p + i];
-        return v;
-    }
-
-    private double[][][] vcovJacobian() {
-        int m = phi.length;
-        double[][][] jac = new double[m][][];
-        for (int i = 0; i < m; i++) {
-            double h = step(i);
-            double[][] d1 = centralDifference(i, h), d2 = centralDifference(i, h / 2);
-            double[][] d = new double[p][p];
-            for (int r = 0; r < p; r++) for (int c = 0; c < p; c++) d[r][c] = (4 * d2[r][c] - d1[r][c]) / 3;
-            jac[i] = d;
-        }
-        return jac;
-    }
-
-    private double[][] centralDifference(int i, double h) {
-        double[][] plus = vcovAt(Convergence.shift(phi, i, h, -1, 0)), minus = vcovAt(Convergence.shift(phi, i, -h, -1, 0));
-        double[][] d = new double[p][p];
-        for (int r = 0; r < p; r++) for (int c = 0; c < p; c++) d[r][c] = (plus[r][c] - minus[r][c]) / (2 * h);
-        return d;
     }
 
     private static double quadratic(double[] l, double[][] m) {
@@ -211,7 +96,7 @@ public final class Satterthwaite {
     /** Satterthwaite df of the contrast lᵀβ. */
     public double df(double[] l) {
         double v = quadratic(l, vcov);
-        double[] g = new double[phi.length];
+        double[] g = new double[jacobian.length];
         for (int i = 0; i < g.length; i++) g[i] = quadratic(l, jacobian[i]);
         double denom = quadratic(g, a);
         return 2 * v * v / denom;

@@ -6,6 +6,7 @@ import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.ResponseStatistics;
+import org.varpart.lmm.ThetaProbe;
 
 /**
  * All the tests of one fit: Satterthwaite t tests per coefficient, F tests per term and
@@ -22,23 +23,25 @@ public record Significance(List<Satterthwaite.TTest> coefficients, List<Satterth
 
     /**
      * The tests of the fits of one {@link BlockFitter}: the reduced models of the component tests
-     * are built once, with the fitter; Satterthwaite's derivatives reuse the fitter's model.
+     * are built once, with the fitter; Satterthwaite's derivatives probe the fitter's model, with the sums of its Schur complement built once.
      * Not thread-safe, as the fitter.
      */
     public static final class Tester {
         private final BlockFitter fitter;
         private final RandomTermTests components;
+        private final ThetaProbe probe;
 
         /** @param fitter a fitter whose design can be fitted ({@link BlockFitter#designProblem()} null) */
         public Tester(BlockFitter fitter) {
             if (fitter.designProblem() != null) throw new IllegalArgumentException("the design cannot be fitted: " + fitter.designProblem());
             this.fitter = fitter;
             this.components = new RandomTermTests(fitter);
+            this.probe = new ThetaProbe(fitter.model());
         }
 
         /** The tests of the fit r (with estimates) of {@code response} by this tester's fitter. */
         public Significance test(FitResult r, ResponseStatistics response) {
-            Satterthwaite s = new Satterthwaite(fitter.model(), r, response.y(), fitter.options().reml());
+            Satterthwaite s = new Satterthwaite(probe, r, response.y(), fitter.options().reml());
             return new Significance(s.coefficientTests(r.fixedNames()), s.termTests(fitter.design()),
                     components.compute(r, response));
         }
