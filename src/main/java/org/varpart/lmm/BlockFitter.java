@@ -50,7 +50,7 @@ public final class BlockFitter {
      * so that the caller can hand the same statistics to the tests.
      */
     public FitResult fit(String name, ResponseStatistics response) {
-        return fit(name, response, null);
+        return fitFrom(name, response, null);
     }
 
     /**
@@ -63,10 +63,22 @@ public final class BlockFitter {
         if (designProblem == null && theta.length != model.lowerBounds().length) {
             throw new IllegalArgumentException("the start has " + theta.length + " entries, θ has " + model.lowerBounds().length);
         }
-        return fit(name, ResponseStatistics.of(design, y), theta.clone());
+        return fitFrom(name, ResponseStatistics.of(design, y), theta.clone());
     }
 
-    private FitResult fit(String name, ResponseStatistics response, double[] theta) {
+    /**
+     * {@link #fit(String, double[], double[])} for a response given by its statistics on this
+     * design, so that the caller can share them (the reduced models of the component tests start
+     * from the full fit's θ̂ and reuse its statistics).
+     */
+    public FitResult fit(String name, ResponseStatistics response, double[] theta) {
+        if (designProblem == null && theta.length != model.lowerBounds().length) {
+            throw new IllegalArgumentException("the start has " + theta.length + " entries, θ has " + model.lowerBounds().length);
+        }
+        return fitFrom(name, response, theta.clone());
+    }
+
+    private FitResult fitFrom(String name, ResponseStatistics response, double[] theta) {
         double[] y = response.y();
         String crit = options.criterion();
         if (designProblem != null) return FitResult.without(designProblem.status(), designProblem.message(), crit, design.n());

@@ -30,7 +30,9 @@ import org.varpart.lmm.ResponseStatistics;
  * p-value.
  *
  * <p>The reduced models depend on the design only: an instance builds them once (their
- * structure and cross-products), and {@link #compute} refits them for each response.
+ * structure and cross-products), and {@link #compute} refits them for each response, from the
+ * response's statistics on the full design and started at the full fit's θ̂ with the removed
+ * parameters taken out ({@link ReducedStart}).
  */
 public final class RandomTermTests {
     /**
@@ -41,7 +43,7 @@ public final class RandomTermTests {
 
     /** One reduced model: a mixed model on the remaining terms, or the model without random effects. */
     private record Reduced(String name, String component, int removed, List<ReTerm> terms, BlockFitter fitter,
-                           FixedOnly fixedOnly) {}
+                           FixedOnly fixedOnly, ReducedStart start) {}
 
     private final List<ReTerm> terms;
     private final boolean reml;
@@ -76,10 +78,11 @@ public final class RandomTermTests {
                     removed = c; // one variance and c − 1 covariances
                 }
                 if (kept.isEmpty()) {
-                    reduced.add(new Reduced(name, component, removed, List.of(), null, new FixedOnly(full.model())));
+                    reduced.add(new Reduced(name, component, removed, List.of(), null, new FixedOnly(full.model()), null));
                 } else {
                     Design rd = d.withTerms(kept);
-                    reduced.add(new Reduced(name, component, removed, rd.terms(), new BlockFitter(rd, reducedOptions), null));
+                    reduced.add(new Reduced(name, component, removed, rd.terms(), new BlockFitter(rd, reducedOptions), null,
+                            new ReducedStart(terms, rd.terms())));
                 }
             }
         }
@@ -96,7 +99,7 @@ public final class RandomTermTests {
         for (Reduced r : reduced) {
             double objective = r.fixedOnly() != null
                     ? r.fixedOnly().objective(response, reml)
-                    : r.fitter().fit(r.name(), response.restrict(terms, r.terms())).objective();
+                    : r.fitter().fit(r.name(), response.restrict(terms, r.terms()), r.start().from(full.theta())).objective();
             double lrt = objective - full.objective();
             if (lrt <= 1e-11 * Math.abs(full.objective())) lrt = 0; // rounding, not evidence: 0 on every machine
             out.add(new Test(r.name(), r.component(), lrt, r.removed(), boundaryPValue(lrt, r.removed())));
