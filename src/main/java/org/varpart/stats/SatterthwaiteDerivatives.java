@@ -24,8 +24,8 @@ import org.varpart.lmm.ThetaProbe;
  * and ∇²f, ∇r² and ∂U/∂θⱼ come from one central difference of the analytic gradient of f, of r²
  * and of U in each θⱼ: 2·#θ factorisations ({@link ThetaProbe}). Differences of an exact gradient
  * have rounding error ε/h rather than the ε/h² of second differences, so one step of
- * {@link #STEP} relative to θ keeps both the rounding and the h² truncation near 1e-9 relative,
- * without the Richardson extrapolation second differences need.
+ * {@link #STEP} relative to θ keeps both the rounding and the h² truncation near 1e-8 relative in
+ * the df (measured against the extrapolated differences below), without Richardson extrapolation.
  *
  * <p>Where a factorisation fails at one of the points, the derivatives are taken as before the
  * gradient existed: second differences of D and central differences of Var(β̂) over all of φ,
@@ -160,14 +160,14 @@ final class SatterthwaiteDerivatives {
     static double[][] twiceInverse(double[][] h) {
         int m = h.length;
         EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(h));
-        RealMatrix inv = new Array2DRowRealMatrix(m, m);
+        RealMatrix vs = eig.getV();
+        double[][] inv = new double[m][m];
         for (int k = 0; k < m; k++) {
             double ev = eig.getRealEigenvalue(k);
-            if (ev > 1e-8) {
-                RealMatrix v = eig.getV().getColumnMatrix(k);
-                inv = inv.add(v.multiply(v.transpose()).scalarMultiply(2 / ev));
-            }
+            if (!(ev > 1e-8)) continue;
+            double[] v = vs.getColumn(k);
+            for (int r = 0; r < m; r++) for (int c = 0; c < m; c++) inv[r][c] += v[r] * v[c] * (2 / ev);
         }
-        return inv.getData();
+        return inv;
     }
 }
