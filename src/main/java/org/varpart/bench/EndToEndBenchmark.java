@@ -47,11 +47,16 @@ public final class EndToEndBenchmark {
      * @param cores the {@code local[N]} of the embedded Spark
      * @param rRefit features lme4's {@code refit()} is timed on (0: no R)
      * @param rTests features lmerTest is timed on (0: no lmerTest)
+     * @param withTests whether to run the sizes with the default tests too, not only without them
      */
-    public record Options(int[] features, int patients, int cores, int rRefit, int rTests, long seed) {}
+    public record Options(int[] features, int patients, int cores, int rRefit, int rTests, long seed, boolean withTests) {
+        public Options(int[] features, int patients, int cores, int rRefit, int rTests, long seed) {
+            this(features, patients, cores, rRefit, rTests, seed, true);
+        }
+    }
 
     /** One run's figures. */
-    record Run(int features, boolean tests, double wallS, double cpuS, double peakMiB, Map<String, Long> statuses,
+    record Run(int features, boolean tests, double wallS, double cpuS, double peakMiB, double liveMiB, Map<String, Long> statuses,
                Map<String, long[]> steps, long[] taskCpu) {}
 
     private EndToEndBenchmark() {}
@@ -74,25 +79,25 @@ public final class EndToEndBenchmark {
                 studies.put(f, study(dir.resolve("f" + f), o.patients(), f, o.seed()));
             }
             // warm-up (not reported): the JIT compiles parsing, fitting, tests and writing
-            once(studies.get(sizes[0]), dir.resolve("warmup"), o.cores(), true);
+            once(studies.get(sizes[0]), dir.resolve("warmup"), o.cores(), o.withTests());
             List<Run> runs = new ArrayList<>();
-            for (boolean tests : new boolean[] {false, true}) {
+            boolean[] modes = o.withTests() ? new boolean[] {false, true} : new boolean[] {false};
+            for (boolean tests : modes) {
                 for (int f : sizes) {
                     Run r = once(studies.get(f), dir.resolve("out-" + f + "-" + tests), o.cores(), tests);
                     runs.add(r);
-                    out.println(String.format(Locale.ROOT, "  %6d features, tests=%-5s: %6.1f s wall including Spark start-up, %6.1f s CPU; peak heap %.0f MiB; statuses %s",
-                            f, tests, r.wallS(), r.cpuS(), r.peakMiB(), r.statuses()));
+                    out.println(String.format(Locale.ROOT, "  %6d features, tests=%-5s: %6.1f s wall including Spark start-up, %6.1f s CPU; peak heap %.0f MiB (%.0f MiB live after a GC); statuses %s",
+                            f, tests, r.wallS(), r.cpuS(), r.peakMiB(), r.liveMiB(), r.statuses()));
                 }
             }
             double[] reference = o.rRefit() > 0 ? rFigures(studies.get(sizes[0]), o, out) : null;
-            for (boolean tests : new boolean[] {false, true}) {
+            for (boolean tests : modes) {
                 Run small = find(runs, sizes[0], tests), large = find(runs, sizes[sizes.length - 1], tests);
                 marginal(small, large, o.cores(), tests, reference, out);
             }
-            Run smallFits = find(runs, sizes[0], false), largeFits = find(runs, sizes[sizes.length - 1], false);
-            Run smallTests = find(runs, sizes[0], true), largeTests = find(runs, sizes[sizes.length - 1], true);
-            breakdown("tests=false", smallFits, largeFits, out);
-            breakdown("tests=true", smallTests, largeTests, out);
+            for (boolean tests : modes) {
+                breakdown("tests=" + tests, find(runs, sizes[0], tests), find(runs, sizes[sizes.length - 1], tests), out);
+            }
         } finally {
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
@@ -119,6 +124,7 @@ public final class EndToEndBenchmark {
     /** One run of the job on a fresh Spark session. */
     private static Run once(Path study, Path output, int cores, boolean tests) {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+        HeapAfterGc live = new HeapAfterGc();
         long cpu0 = StageTimes.processCpu();
         long t0 = System.nanoTime();
         SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("varpart-bench")
@@ -136,13 +142,78 @@ public final class EndToEndBenchmark {
             o = VarPartJob.run(spark, JobConfig.of(c, "bench"), new PrintStream(OutputStream.nullOutputStream()), Report::write);
         } finally {
             spark.stop();
+            live.close();
         }
         double wall = (System.nanoTime() - t0) / 1e9, cpu = (StageTimes.processCpu() - cpu0) / 1e9;
         long peak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
         }
-        return new Run((int) o.features(), tests, wall, cpu, peak / 1048576.0, o.statusCounts(), o.times().driverSteps(), o.times().taskCpu());
+        return new Run((int) o.features(), tests, wall, cpu, peak / 1048576.0, live.maxBytes() / 1048576.0, o.statusCounts(),
+                o.times().driverSteps(), o.times().taskCpu());
+    }
+
+    /**
+     * The memory bound: one run of {@code features} features × {@code patients} × 5 samples
+     * (fits only), in whatever heap this JVM was given (e.g. {@code -Xmx1g}), printing the heap's
+     * limit, the peak of its use and the largest heap left in use after a collection (what the
+     * run really holds; the peak also counts garbage not yet collected).
+     */
+    public static void memory(int features, int patients, long seed, PrintStream out) throws Exception {
+        Path dir = Files.createTempDirectory("varpart-memory");
+        try {
+            out.println(String.format(Locale.ROOT, "varpart bench, memory: %,d features x %d samples, local[2], tests=false, in a heap of at most %.0f MiB",
+                    features, patients * 5, Runtime.getRuntime().maxMemory() / 1048576.0));
+            Path study = study(dir.resolve("study"), patients, features, seed);
+            Run r = once(study, dir.resolve("out"), 2, false);
+            out.println(String.format(Locale.ROOT, "  %,d features: %.1f s wall, %.1f s CPU; peak heap %.0f MiB, at most %.0f MiB live after a GC; statuses %s",
+                    r.features(), r.wallS(), r.cpuS(), r.peakMiB(), r.liveMiB(), r.statuses()));
+        } finally {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * The largest heap in use just after a garbage collection while it is open: the sum of the
+     * heap pools' usage after each collection, from the collectors' notifications.
+     */
+    static final class HeapAfterGc implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
+        private final List<Runnable> removals = new ArrayList<>();
+
+        HeapAfterGc() {
+            java.util.Set<String> heap = new java.util.HashSet<>();
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) heap.add(p.getName());
+            for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (!(gc instanceof javax.management.NotificationEmitter e)) continue;
+                javax.management.NotificationListener l = (n, h) -> {
+                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData());
+                    long used = 0;
+                    for (var u : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) if (heap.contains(u.getKey())) used += u.getValue().getUsed();
+                    max.accumulateAndGet(used, Math::max);
+                };
+                e.addNotificationListener(l, null, null);
+                removals.add(() -> {
+                    try {
+                        e.removeNotificationListener(l);
+                    } catch (javax.management.ListenerNotFoundException ignored) {
+                        // already gone
+                    }
+                });
+            }
+        }
+
+        long maxBytes() {
+            return max.get();
+        }
+
+        @Override
+        public void close() {
+            removals.forEach(Runnable::run);
+        }
     }
 
     private static void marginal(Run small, Run large, int cores, boolean tests, double[] reference, PrintStream out) {

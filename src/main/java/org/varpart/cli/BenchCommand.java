@@ -10,8 +10,9 @@ import org.varpart.bench.FittingBenchmark;
 final class BenchCommand {
     static final String HELP = """
             Usage: varpart bench [--features N | --features A,B] [--samples S] [--r-features N] [--r-tests N]
-                                 [--no-r] [--no-large] [--no-end-to-end] [--no-bootstrap] [--seed S]
+                                 [--no-r] [--no-large] [--no-end-to-end] [--no-bootstrap] [--fits-only] [--seed S]
                    varpart bench --counts [--counts-features N] [--counts-r-features N]
+                   varpart bench --memory N [--samples S] [--seed S]
 
             Times varpart's per-feature fitting on one core on the reference design (400 samples:
             80 patients x 5, 4 labs, 16 batches nested in labs, age and sex; formula
@@ -42,6 +43,7 @@ final class BenchCommand {
               --no-r           do not run R
               --no-large       skip the 4,000-sample fitting benchmark
               --no-end-to-end  skip the end-to-end runs
+              --fits-only      end to end without the default tests only (tests = false)
               --end-to-end-features N  the larger end-to-end size (default 20000)
               --no-bootstrap   skip the bootstrap's cost
               --bootstrap-features N  features of the bootstrap's cost (default 100, 100 replicates each)
@@ -52,14 +54,18 @@ final class BenchCommand {
                                lmerTest, limma) on a subset, scaled per feature
               --counts-features N    features of the counts study (default 20000)
               --counts-r-features N  features given to the R pipeline (default 12; 0: no R)
+              --memory N       instead: the memory bound, one run of N features (fits only) on
+                               local[2] in this JVM's heap, printing the heap's limit, its peak
+                               use and the most it held after a garbage collection; set the
+                               heap with VARPART_JAVA_OPTS=-Xmx1g
             """;
 
     private BenchCommand() {}
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = Args.parse(argv, Set.of("features", "r-features", "r-tests", "seed", "end-to-end-features", "samples",
-                "bootstrap-features", "counts-features", "counts-r-features"),
-                Set.of("no-r", "no-large", "no-end-to-end", "no-bootstrap", "help", "counts"));
+                "bootstrap-features", "counts-features", "counts-r-features", "memory"),
+                Set.of("no-r", "no-large", "no-end-to-end", "fits-only", "no-bootstrap", "help", "counts"));
         if (a.has("help")) {
             out.print(HELP);
             return 0;
@@ -67,6 +73,12 @@ final class BenchCommand {
         if (a.has("counts")) {
             org.varpart.bench.CountsBenchmark.run(Integer.parseInt(a.values.getOrDefault("counts-features", "20000")),
                     Integer.parseInt(a.values.getOrDefault("counts-r-features", "12")), out);
+            return 0;
+        }
+        if (a.has("memory")) {
+            int samples = Integer.parseInt(a.values.getOrDefault("samples", "400"));
+            if (samples < 10 || samples % 5 != 0) throw new IllegalArgumentException("--samples must be a multiple of 5 (five per patient), at least 10");
+            EndToEndBenchmark.memory(Integer.parseInt(a.values.get("memory")), samples / 5, Long.parseLong(a.values.getOrDefault("seed", "1")), out);
             return 0;
         }
         String featureArg = a.values.getOrDefault("features", "2000");
@@ -97,7 +109,8 @@ final class BenchCommand {
             out.print(BootstrapBenchmark.run(80, Integer.parseInt(a.values.getOrDefault("bootstrap-features", "100")), 100, seed, log).describe());
         }
         if (!a.has("no-end-to-end")) {
-            EndToEndBenchmark.run(new EndToEndBenchmark.Options(sizes, samples / 5, 2, rFeatures, rTests, seed), out);
+            EndToEndBenchmark.run(new EndToEndBenchmark.Options(sizes, samples / 5, 2, rFeatures,
+                    a.has("fits-only") ? 0 : rTests, seed, !a.has("fits-only")), out);
         }
         return 0;
     }

@@ -118,6 +118,8 @@ public final class StudySimulator {
                 for (int l = 0; l < eL.length; l++) eL[l] = Math.sqrt(vL) * rnd.nextGaussian();
                 for (int b = 0; b < nb; b++) eB[b] = Math.sqrt(vB) * rnd.nextGaussian();
                 StringBuilder line = new StringBuilder(id);
+                // one formatter per line: String.format would look up the locale's symbols for every value
+                java.util.Formatter values = new java.util.Formatter(line, Locale.ROOT);
                 double[] fixedAge = new double[n], fixedSex = new double[n];
                 int m = 0;
                 for (int i = 0; i < n; i++) {
@@ -129,7 +131,7 @@ public final class StudySimulator {
                             + Math.sqrt(vE) * rnd.nextGaussian();
                     line.append('\t');
                     if (rnd.nextDouble() < s.missing()) line.append("NA");
-                    else line.append(String.format(Locale.ROOT, "%.5f", y));
+                    else values.format("%.5f", y);
                 }
                 w.write(line.append('\n').toString());
                 double va = var(fixedAge, m), vs = var(fixedSex, m);
