@@ -34,6 +34,8 @@ final class SchurGradient {
     private final double[] qy;
     /** The diagonal of P. */
     private final double[] pd;
+    /** 1/L_cc. */
+    private final double[] rd;
 
     SchurGradient(SchurObjective so) {
         this.so = so;
@@ -43,6 +45,7 @@ final class SchurGradient {
         q = new double[(m - 1) * (m - 1)];
         qy = new double[m];
         pd = new double[m];
+        rd = new double[m];
     }
 
     /** The gradient at the θ whose factor {@code so} holds, into {@code out}; false if it holds none. */
@@ -61,13 +64,14 @@ final class SchurGradient {
             v[i] = -acc / l[col + i];
         }
         // L_κ⁻¹ column by column: forward substitution in axpy form on the columns of L
+        for (int c = 0; c < kappa; c++) rd[c] = 1 / l[c * m + c];
         for (int j = 0; j < kappa; j++) {
             int xj = j * kappa;
             inv[xj + j] = 1;
             for (int i = j + 1; i < kappa; i++) inv[xj + i] = 0;
             for (int c = j; c < kappa; c++) {
                 int lc = c * m;
-                double xc = inv[xj + c] / l[lc + c];
+                double xc = inv[xj + c] * rd[c];
                 inv[xj + c] = xc;
                 if (xc == 0) continue;
                 for (int i = c + 1; i < kappa; i++) inv[xj + i] -= l[lc + i] * xc;
