@@ -118,17 +118,24 @@ public final class MixedModel {
         double[] y = model.y();
         double[] fitted = new double[n];
         double[] resid = new double[n];
-        for (int i = 0; i < n; i++) {
-            double f = 0;
-            for (int j = 0; j < p; j++) f += d.x(i, j) * beta[j];
-            for (int t = 0; t < model.terms(); t++) {
-                ReTerm term = d.terms().get(t);
-                int c = term.columns(), base = term.code(i) * c;
-                for (int a = 0; a < c; a++) f += term.z(i, a) * b[t][base + a];
-            }
-            fitted[i] = f;
-            resid[i] = y[i] - f;
+        // column by column; each observation's sum keeps its order (X's columns, then the terms)
+        double[] x = d.x();
+        for (int j = 0; j < p; j++) {
+            double bj = beta[j];
+            for (int i = 0; i < n; i++) fitted[i] += x[j * n + i] * bj;
         }
+        for (int t = 0; t < model.terms(); t++) {
+            ReTerm term = d.terms().get(t);
+            int c = term.columns();
+            double[] bt = b[t];
+            for (int i = 0; i < n; i++) {
+                int base = term.code(i) * c;
+                double f = fitted[i];
+                for (int a = 0; a < c; a++) f += term.z(i, a) * bt[base + a];
+                fitted[i] = f;
+            }
+        }
+        for (int i = 0; i < n; i++) resid[i] = y[i] - fitted[i];
         return new FitResult(status, List.copyOf(messages), options.criterion(), n, objective, loglik, aic, bic,
                 evaluations, converged, singular, theta.clone(), d.xNames(), beta, vcov, sigma2,
                 List.copyOf(vcs), List.copyOf(res), fitted, resid);

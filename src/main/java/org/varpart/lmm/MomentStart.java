@@ -17,10 +17,19 @@ import org.varpart.design.ReTerm;
 final class MomentStart {
     private final Design design;
     private final List<CovarianceTerm> cov;
+    /** Per scalar term, Σ z² per level (the level sizes for an intercept); null for the others. */
+    private final double[][] count;
 
     MomentStart(Design d) {
         this.design = d;
         cov = CovarianceTerm.of(d.terms());
+        count = new double[d.terms().size()][];
+        for (int t = 0; t < count.length; t++) {
+            ReTerm term = d.terms().get(t);
+            if (term.columns() != 1) continue;
+            count[t] = new double[term.levels()];
+            for (int i = 0; i < d.n(); i++) count[t][term.code(i)] += term.z(i, 0) * term.z(i, 0);
+        }
     }
 
     /**
@@ -33,18 +42,13 @@ final class MomentStart {
         double[] theta = CovarianceTerm.start(cov);
         if (!projected) return theta;
         int n = design.n();
-        double[] r = residuals.y();
         double rss = residuals.yty();
         for (int t = 0; t < design.terms().size(); t++) {
             ReTerm term = design.terms().get(t);
             if (term.columns() != 1) continue;
             int g = term.levels();
-            double[] sum = new double[g], cnt = new double[g];
-            for (int i = 0; i < n; i++) {
-                double z = term.z(i, 0);
-                sum[term.code(i)] += z * r[i];
-                cnt[term.code(i)] += z * z;
-            }
+            // Σ z r per level is the term's Zᵀr, already summed with the residuals' statistics
+            double[] sum = residuals.zty()[t], cnt = count[t];
             double between = 0;
             for (int l = 0; l < g; l++) if (cnt[l] > 0) between += sum[l] * sum[l] / cnt[l];
             if (n <= g || g < 2) continue;

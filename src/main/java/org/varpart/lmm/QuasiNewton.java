@@ -110,7 +110,7 @@ final class QuasiNewton {
                         break;
                     }
                 }
-                step *= step > 0.1 ? 0.5 : 0.2;
+                step = shorter(step, fx, fn, dec);
                 if (step < 1e-12) break;
             }
             double moved = 0;
@@ -141,6 +141,19 @@ final class QuasiNewton {
             if (analytic == null && df < 1e-14 * (1 + Math.abs(fx))) break;
         }
         return fx;
+    }
+
+    /**
+     * The next trial step after {@code step} was rejected: the minimum of the parabola through f
+     * at 0 (value fx, slope dec/step) and at {@code step} (value fn), kept within a tenth and a
+     * half of {@code step}; where f was not finite, a fifth of it.
+     */
+    static double shorter(double step, double fx, double fn, double dec) {
+        if (!Double.isFinite(fn) || !(dec < 0)) return step * 0.2;
+        double curvature = fn - fx - dec; // c·step² of the parabola fx + (dec/step)·α + c·α²
+        if (!(curvature > 0)) return step * 0.5;
+        double best = -dec * step / (2 * curvature);
+        return Math.max(0.1 * step, Math.min(0.5 * step, best));
     }
 
     /**

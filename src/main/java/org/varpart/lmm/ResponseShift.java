@@ -46,12 +46,14 @@ final class ResponseShift {
 
     /** y − Xb₀. */
     private double[] shifted(double[] y, double[] b0) {
-        double[] out = y.clone();
-        for (int i = 0; i < out.length; i++) {
-            double f = 0;
-            for (int j = 0; j < b0.length; j++) f += design.x(i, j) * b0[j];
-            out[i] -= f;
+        int n = y.length;
+        double[] xb = new double[n], x = design.x();
+        for (int j = 0; j < b0.length; j++) {
+            double bj = b0[j];
+            for (int i = 0; i < n; i++) xb[i] += x[j * n + i] * bj;
         }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) out[i] = y[i] - xb[i];
         return out;
     }
 
@@ -61,11 +63,13 @@ final class ResponseShift {
         double[] beta = r.beta().clone();
         for (int j = 0; j < beta.length; j++) beta[j] += b0[j];
         double[] fitted = r.fitted().clone();
-        for (int i = 0; i < fitted.length; i++) {
-            double f = 0;
-            for (int j = 0; j < b0.length; j++) f += design.x(i, j) * b0[j];
-            fitted[i] += f;
+        int n = fitted.length;
+        double[] xb = new double[n], x = design.x();
+        for (int j = 0; j < b0.length; j++) {
+            double bj = b0[j];
+            for (int i = 0; i < n; i++) xb[i] += x[j * n + i] * bj;
         }
+        for (int i = 0; i < n; i++) fitted[i] += xb[i];
         return new FitResult(r.status(), r.messages(), r.criterion(), r.nObs(), r.objective(), r.logLikelihood(), r.aic(),
                 r.bic(), r.evaluations(), r.converged(), r.singular(), r.theta(), r.fixedNames(), beta, r.vcov(), r.sigma2(),
                 List.copyOf(r.varComps()), List.copyOf(r.randomEffects()), fitted, r.residuals());

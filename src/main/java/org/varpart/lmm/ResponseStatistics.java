@@ -25,17 +25,30 @@ public record ResponseStatistics(double[] y, double[][] zty, double[] xty, doubl
         double[][] zty = new double[terms.size()][];
         for (int t = 0; t < zty.length; t++) zty[t] = new double[terms.get(t).q()];
         double[] xty = new double[p];
-        double yty = 0;
-        for (int obs = 0; obs < n; obs++) {
-            double yv = y[obs];
-            for (int t = 0; t < zty.length; t++) {
-                ReTerm term = terms.get(t);
-                int c = term.columns(), base = term.code(obs) * c;
-                for (int v = 0; v < c; v++) zty[t][base + v] += yv * term.z(obs, v);
+        // term by term and column by column: each sum still runs over the observations in order
+        for (int t = 0; t < zty.length; t++) {
+            ReTerm term = terms.get(t);
+            int c = term.columns();
+            double[] zt = zty[t];
+            if (c == 1) {
+                for (int obs = 0; obs < n; obs++) zt[term.code(obs)] += y[obs] * term.z(obs, 0);
+                continue;
             }
-            for (int s = 0; s < p; s++) xty[s] += yv * d.x(obs, s);
-            yty += yv * yv;
+            for (int obs = 0; obs < n; obs++) {
+                double yv = y[obs];
+                int base = term.code(obs) * c;
+                for (int v = 0; v < c; v++) zt[base + v] += yv * term.z(obs, v);
+            }
         }
+        double[] x = d.x();
+        for (int s = 0; s < p; s++) {
+            double acc = 0;
+            int col = s * n;
+            for (int obs = 0; obs < n; obs++) acc += y[obs] * x[col + obs];
+            xty[s] = acc;
+        }
+        double yty = 0;
+        for (int obs = 0; obs < n; obs++) yty += y[obs] * y[obs];
         return new ResponseStatistics(y, zty, xty, yty);
     }
 

@@ -62,6 +62,8 @@ final class SchurObjective {
     final boolean allScalar;
     /** Whether {@link #s} holds the factor at {@link #theta}. */
     boolean factored;
+    /** The gradient's workspace, made on first use. */
+    private SchurGradient gradient;
 
     /** Reads the y-independent sums from the full model's cross-products (no pass over the observations). */
     private SchurObjective(LmmModel md) {
@@ -200,7 +202,8 @@ final class SchurObjective {
     boolean gradient(double[] th, boolean reml, double[] out) {
         if (!allScalar) return false;
         if (!factored || !Arrays.equals(th, theta)) objective(th, reml);
-        return factored && SchurGradient.of(this, reml, out);
+        if (gradient == null) gradient = new SchurGradient(this);
+        return factored && gradient.at(reml, out);
     }
 
     /** The REML criterion or ML deviance at θ; +∞ where S is not positive definite. */

@@ -113,13 +113,21 @@ final class ThetaOptimizer {
         boolean at(double[] x, double[] out);
     }
 
-    /** Counts evaluations (of f and of its gradient) and remembers the best point seen. */
+    /**
+     * Counts evaluations (of f and of its gradient) and remembers the best point seen. A point
+     * asked for again straight away (the end of one phase is the start of the next) is answered
+     * from memory, not evaluated or counted again.
+     */
     static final class Counter {
         final ToDoubleFunction<double[]> f;
         final Gradient gradient;
         int count;
         double[] best;
         double bestValue = Double.POSITIVE_INFINITY;
+        private double[] lastX;
+        private double lastValue;
+        private double[] lastGradientX;
+        private double[] lastGradient;
 
         Counter(ToDoubleFunction<double[]> f) {
             this(f, null);
@@ -132,16 +140,23 @@ final class ThetaOptimizer {
 
         /** The gradient at x (one evaluation), or null where there is none. */
         double[] gradient(double[] x) {
+            if (lastGradientX != null && Arrays.equals(x, lastGradientX)) return lastGradient == null ? null : lastGradient.clone();
             count++;
             double[] g = new double[x.length];
-            return gradient.at(x, g) ? g : null;
+            boolean ok = gradient.at(x, g);
+            lastGradientX = x.clone();
+            lastGradient = ok ? g.clone() : null;
+            return ok ? g : null;
         }
 
         double apply(double[] x) {
             // the best point is asked for again at the end of every phase: no need to evaluate it
             if (best != null && Arrays.equals(x, best)) return bestValue;
+            if (lastX != null && Arrays.equals(x, lastX)) return lastValue;
             count++;
             double v = f.applyAsDouble(x);
+            lastX = x.clone();
+            lastValue = v;
             if (v < bestValue) {
                 bestValue = v;
                 best = x.clone();
