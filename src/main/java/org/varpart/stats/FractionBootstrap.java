@@ -9,6 +9,7 @@ import org.varpart.design.Design;
 import org.varpart.design.ReTerm;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitResult;
+import org.varpart.lmm.Refit;
 
 /**
  * Intervals for the variance fractions of one feature by a parametric bootstrap
@@ -159,14 +160,20 @@ public final class FractionBootstrap {
      */
     public static Result run(Method method, BlockFitter fitter, BlockFitter remlFitter, FitResult fit, double[] y,
                              int replicates, long seed) {
+        return run(method, fitter, remlFitter, fit, y, replicates, seed, true);
+    }
+
+    /** As above; {@code lean} as in {@link #run(BlockFitter, FitResult, int, long, boolean)}. */
+    public static Result run(Method method, BlockFitter fitter, BlockFitter remlFitter, FitResult fit, double[] y,
+                             int replicates, long seed, boolean lean) {
         if (method == Method.LOGIT_BASIC && !fitter.options().reml()) {
             if (!remlFitter.options().reml() || remlFitter.design() != fitter.design()) {
                 throw new IllegalArgumentException("the REML fitter must fit the same design by REML");
             }
             FitResult reml = remlFitter.fit("REML", y, fit.theta());
-            if (reml.status().hasEstimates()) return run(remlFitter, reml, replicates, seed);
+            if (reml.status().hasEstimates()) return run(remlFitter, reml, replicates, seed, lean);
         }
-        return run(fitter, fit, replicates, seed);
+        return run(fitter, fit, replicates, seed, lean);
     }
 
     /**
@@ -181,30 +188,50 @@ public final class FractionBootstrap {
         return run(fitter, fit, replicates, seed, true);
     }
 
-    /** As {@link #run(BlockFitter, FitResult, int, long)}; refits from θ̂ if {@code fromTheta}, else from every fit's start. */
-    public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean fromTheta) {
+    /**
+     * As {@link #run(BlockFitter, FitResult, int, long)}. Per feature, what depends only on the
+     * design and the fit is formed once (T(θ̂), the design's centred cross-products); per
+     * replicate, e = y* − Xβ̂ is drawn and, if {@code lean}, refitted from θ̂ for θ̂, β̂ and σ̂² only
+     * ({@link BlockFitter#refit}, fractions by {@link ReplicateFractions}); otherwise y* gets the
+     * full fit from θ̂ ({@link BlockFitter#fit}, fractions by {@link VarianceFractions}), the same
+     * numbers to the optimiser's tolerance, kept to measure what the lean refit saves.
+     */
+    public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean lean) {
         if (!fit.status().hasEstimates()) throw new IllegalArgumentException("fit has no estimates: " + fit.status());
         if (replicates < 1) throw new IllegalArgumentException("replicates must be at least 1, got " + replicates);
         Design d = fitter.design();
         List<VarianceFractions.Component> own = VarianceFractions.compute(d, fit);
         int k = own.size();
-        double[] mean = fixedPart(d, fit.beta());
+        ReplicateFractions fractionsOf = new ReplicateFractions(d);
+        if (fractionsOf.size() != k) throw new IllegalStateException("components: " + fractionsOf.size() + " != " + k);
+        double[] xb = lean ? null : fixedPart(d, fit.beta()), zero = new double[d.n()];
         double[][] factors = relativeFactors(d, fit.theta());
+        double sigma = Math.sqrt(fit.sigma2());
         Normal normal = new Normal(new SplittableRandom(seed));
-        double[][] draws = new double[replicates][];
+        double[][] draws = new double[replicates][k];
         int usable = 0;
         long evaluations = 0;
         for (int r = 0; r < replicates; r++) {
-            double[] y = simulate(d, mean, factors, Math.sqrt(fit.sigma2()), normal);
-            FitResult rf = fromTheta ? fitter.fit("replicate " + (r + 1), y, fit.theta()) : fitter.fit("replicate " + (r + 1), y);
-            evaluations += rf.evaluations();
-            draws[r] = new double[k];
-            if (!rf.status().hasEstimates()) {
-                Arrays.fill(draws[r], Double.NaN);
-                continue;
+            double[] y = simulate(d, zero, factors, sigma, normal);
+            if (lean) {
+                Refit.Estimates e = fitter.refit(y, fit.theta(), fit.beta());
+                evaluations += e.evaluations();
+                if (!e.status().hasEstimates()) {
+                    Arrays.fill(draws[r], Double.NaN);
+                    continue;
+                }
+                fractionsOf.of(e.theta(), e.beta(), e.sigma2(), draws[r]);
+            } else {
+                for (int i = 0; i < y.length; i++) y[i] += xb[i];
+                FitResult rf = fitter.fit("replicate " + (r + 1), y, fit.theta());
+                evaluations += rf.evaluations();
+                if (!rf.status().hasEstimates()) {
+                    Arrays.fill(draws[r], Double.NaN);
+                    continue;
+                }
+                List<VarianceFractions.Component> c = VarianceFractions.compute(d, rf);
+                for (int j = 0; j < k; j++) draws[r][j] = c.get(j).fraction();
             }
-            List<VarianceFractions.Component> c = VarianceFractions.compute(d, rf);
-            for (int j = 0; j < k; j++) draws[r][j] = c.get(j).fraction();
             usable++;
         }
         List<String> names = own.stream().map(VarianceFractions.Component::name).toList();

@@ -124,6 +124,50 @@ class FractionBootstrapTest {
         assertEquals(FractionBootstrap.seed(42, "g1"), FractionBootstrap.seed(42L, new String("g1".toCharArray())));
     }
 
+    /**
+     * The lean refit of a replicate ({@link BlockFitter#refit}: e = y* − Xβ̂ refitted for θ̂, β̂ and
+     * σ̂², fractions by {@link ReplicateFractions}) gives what the full fit of y* gives
+     * ({@link BlockFitter#fit} from θ̂, {@link VarianceFractions#compute}): the same status and
+     * every fraction within 1e-6 (both stop at a scaled gradient of 1e-7; they differ only in how
+     * y* is shifted before the fit, so in the rounding of the criterion). By REML and ML, on a
+     * design with a Schur objective (scalar terms: β̂, σ̂² read off its factor) and on one without
+     * (a random slope first: the full model's factor).
+     */
+    @Test
+    void leanRefitAgreesWithTheFullFit() {
+        DataTable s = study(30, 4, 7);
+        for (String formula : List.of(FORMULA, "y ~ age + (1 + age | patient) + (1 | batch)")) {
+            Design d = DesignBuilder.build(ModelSpec.parse(formula), s, "y", new double[s.rows()]);
+            for (FitOptions o : List.of(ML, ML.withReml(true))) {
+                BlockFitter fitter = new BlockFitter(d, o);
+                ReplicateFractions lean = new ReplicateFractions(d);
+                int singular = 0;
+                for (int f = 0; f < 4; f++) {
+                    double[] y = feature(d, new SplittableRandom(100 + f));
+                    FitResult fit = fitter.fit("f", y);
+                    double[] xb = FractionBootstrap.fixedPart(d, fit.beta());
+                    double[][] factors = FractionBootstrap.relativeFactors(d, fit.theta());
+                    FractionBootstrap.Normal z = new FractionBootstrap.Normal(new SplittableRandom(f));
+                    for (int r = 0; r < 25; r++) {
+                        double[] e = FractionBootstrap.simulate(d, new double[d.n()], factors, Math.sqrt(fit.sigma2()), z);
+                        double[] ys = e.clone();
+                        for (int i = 0; i < ys.length; i++) ys[i] += xb[i];
+                        FitResult full = fitter.fit("full", ys, fit.theta());
+                        var refit = fitter.refit(e, fit.theta(), fit.beta());
+                        String where = formula + " " + o.criterion() + " feature " + f + " replicate " + r;
+                        assertEquals(full.status(), refit.status(), where);
+                        if (full.status() == org.varpart.lmm.FitStatus.SINGULAR) singular++;
+                        double[] got = new double[lean.size()];
+                        lean.of(refit.theta(), refit.beta(), refit.sigma2(), got);
+                        List<VarianceFractions.Component> want = VarianceFractions.compute(d, full);
+                        for (int j = 0; j < got.length; j++) assertEquals(want.get(j).fraction(), got[j], 1e-6, where + " " + want.get(j).name());
+                    }
+                }
+                System.out.println(formula + " " + o.criterion() + ": 100 replicates agree, " + singular + " singular");
+            }
+        }
+    }
+
     /** Each interval holds the fit's own fraction's neighbourhood and is ordered; R's type-7 quantiles. */
     @Test
     void percentileIntervalsAsR() {
