@@ -69,6 +69,10 @@ public final class FractionBootstrap {
          * then 0). {@link #run(Method, BlockFitter, BlockFitter, FitResult, double[], int, long)}
          * draws its replicates from the REML fit, with REML refits: the ML variance from q levels
          * is biased low by about (q − 1)/q, and with few levels that bias is no longer a pivot.
+         * A fixed term's fraction is read by the percentile interval [q_lo, q_hi] of the same
+         * replicates: it is a function of β̂, whose error β̂ − β is symmetric, so the
+         * percentile interval (which respects any monotone transformation) fits it, where the
+         * reflection about the estimate, which is biased up by Var β̂, lands too high.
          */
         LOGIT_BASIC
     }
@@ -85,7 +89,12 @@ public final class FractionBootstrap {
      * @param evaluations the objective evaluations of all refits together
      */
     public record Result(List<String> components, double[] fractions, int replicates, int usable, double[][] draws,
-                         long evaluations) {
+                         long evaluations, boolean[] fixedTerms) {
+
+        /** A bootstrap without fixed-term components. */
+        public Result(List<String> components, double[] fractions, int replicates, int usable, double[][] draws, long evaluations) {
+            this(components, fractions, replicates, usable, draws, evaluations, new boolean[components.size()]);
+        }
 
         /** The intervals at the given level, one per component (NaN bounds with fewer than two usable replicates). */
         public List<Interval> intervals(double level, Method method) {
@@ -100,10 +109,12 @@ public final class FractionBootstrap {
                 if (usable >= 2) {
                     lo = quantile(x, (1 - level) / 2);
                     hi = quantile(x, (1 + level) / 2);
-                    if (method == Method.LOGIT_BASIC && fractions[j] == 0) {
+                    // LOGIT_BASIC reads a fixed term's fraction by the percentile interval (see Method)
+                    boolean reflected = method == Method.LOGIT_BASIC && !fixedTerms[j];
+                    if (reflected && fractions[j] == 0) {
                         lo = 0;
                         hi = 1;
-                    } else if (method == Method.LOGIT_BASIC) {
+                    } else if (reflected) {
                         double e = fractions[j];
                         double rLo = reflect(e, hi), rHi = reflect(e, lo);
                         lo = Double.isNaN(rLo) ? lo : rLo;
@@ -236,7 +247,10 @@ public final class FractionBootstrap {
         }
         List<String> names = own.stream().map(VarianceFractions.Component::name).toList();
         double[] fractions = own.stream().mapToDouble(VarianceFractions.Component::fraction).toArray();
-        return new Result(names, fractions, replicates, usable, draws, evaluations);
+        boolean[] fixed = new boolean[k]; // VarianceFractions' order: random columns, fixed terms, residuals
+        long nFixed = d.fixedTerms().stream().filter(t -> !t.equals("(Intercept)")).count();
+        for (int j = (int) (k - 1 - nFixed); j < k - 1; j++) fixed[j] = true;
+        return new Result(names, fractions, replicates, usable, draws, evaluations, fixed);
     }
 
     /** Xβ, per observation. */

@@ -207,6 +207,34 @@ class FractionBootstrapTest {
     }
 
     /**
+     * The default reading of a fixed term is the percentile interval of the same replicates; the
+     * random components and the residuals keep the logit-basic reflection. 20 replicates
+     * x = (1, …, 20)/100 of an estimate of 0.055, level 0.90.
+     */
+    @Test
+    void fixedTermsReadByPercentile() {
+        double[] x = new double[20];
+        double[][] draws = new double[20][];
+        for (int i = 0; i < 20; i++) x[i] = (i + 1) / 100.0;
+        for (int i = 0; i < 20; i++) draws[i] = new double[] {x[i], x[19 - i], 1 - 2 * x[i]};
+        List<String> names = List.of("patient", "age", "Residuals");
+        double[] est = {0.055, 0.055, 0.6};
+        var iv = new FractionBootstrap.Result(names, est, 20, 20, draws, 0, new boolean[] {false, true, false})
+                .intervals(0.90, FractionBootstrap.Method.LOGIT_BASIC);
+        assertEquals(FractionBootstrap.quantile(x, 0.05), iv.get(1).lower(), 1e-15, "a fixed term: percentile");
+        assertEquals(FractionBootstrap.quantile(x, 0.95), iv.get(1).upper(), 1e-15);
+        assertEquals(FractionBootstrap.reflect(0.055, FractionBootstrap.quantile(x, 0.95)), iv.get(0).lower(), 1e-15, "random: logit basic");
+        assertEquals(FractionBootstrap.reflect(0.055, FractionBootstrap.quantile(x, 0.05)), iv.get(0).upper(), 1e-15);
+        // which components are fixed terms comes from the design: age here, in VarianceFractions' order
+        Design d = design(study(20, 4, 7));
+        BlockFitter fitter = new BlockFitter(d, ML);
+        FitResult fit = fitter.fit("g", feature(d, new SplittableRandom(3)));
+        FractionBootstrap.Result r = FractionBootstrap.run(fitter, fit, 5, 1);
+        assertEquals(List.of("patient", "batch", "age", "Residuals"), r.components());
+        assertArrayEquals(new boolean[] {false, false, true, false}, r.fixedTerms());
+    }
+
+    /**
      * The simulation draws from the estimates: over many replicates of one fit, the mean
      * squared level effect and residual match σ̂²·TTᵀ and σ̂² (checked on the fixed-part-free
      * response y* − Xβ̂ by the moments of a balanced one-way layout).
