@@ -58,7 +58,7 @@ class FractionBootstrapTest {
 
     /** One feature drawn from the truth on the design's observations. */
     static double[] feature(Design d, SplittableRandom rnd) {
-        FractionBootstrap.Normal z = new FractionBootstrap.Normal(rnd);
+        ReplicateDraws.Normal z = new ReplicateDraws.Normal(rnd);
         int pLevels = 0, bLevels = 0;
         for (var t : d.terms()) {
             if (t.group().equals("patient")) pLevels = t.levels();
@@ -145,11 +145,11 @@ class FractionBootstrapTest {
                 for (int f = 0; f < 4; f++) {
                     double[] y = feature(d, new SplittableRandom(100 + f));
                     FitResult fit = fitter.fit("f", y);
-                    double[] xb = FractionBootstrap.fixedPart(d, fit.beta());
-                    double[][] factors = FractionBootstrap.relativeFactors(d, fit.theta());
-                    FractionBootstrap.Normal z = new FractionBootstrap.Normal(new SplittableRandom(f));
+                    double[] xb = ReplicateDraws.fixedPart(d, fit.beta());
+                    double[][] factors = ReplicateDraws.relativeFactors(d, fit.theta());
+                    ReplicateDraws.Normal z = new ReplicateDraws.Normal(new SplittableRandom(f));
                     for (int r = 0; r < 25; r++) {
-                        double[] e = FractionBootstrap.simulate(d, new double[d.n()], factors, Math.sqrt(fit.sigma2()), z);
+                        double[] e = ReplicateDraws.simulate(d, new double[d.n()], factors, Math.sqrt(fit.sigma2()), z);
                         double[] ys = e.clone();
                         for (int i = 0; i < ys.length; i++) ys[i] += xb[i];
                         FitResult full = fitter.fit("full", ys, fit.theta());
@@ -246,12 +246,12 @@ class FractionBootstrapTest {
         Design d = DesignBuilder.build(spec, s, "y", new double[s.rows()]);
         double sigma = 0.8, theta = 1.5; // patient variance (σθ)² = 1.44, residual 0.64
         double[] mean = new double[d.n()];
-        double[][] factors = FractionBootstrap.relativeFactors(d, new double[] {theta});
-        FractionBootstrap.Normal normal = new FractionBootstrap.Normal(new SplittableRandom(5));
+        double[][] factors = ReplicateDraws.relativeFactors(d, new double[] {theta});
+        ReplicateDraws.Normal normal = new ReplicateDraws.Normal(new SplittableRandom(5));
         int reps = 4000;
         double within = 0, between = 0;
         for (int r = 0; r < reps; r++) {
-            double[] y = FractionBootstrap.simulate(d, mean, factors, sigma, normal);
+            double[] y = ReplicateDraws.simulate(d, mean, factors, sigma, normal);
             for (int p = 0; p < 40; p++) {
                 double m = 0;
                 for (int j = 0; j < 4; j++) m += y[4 * p + j] / 4;
