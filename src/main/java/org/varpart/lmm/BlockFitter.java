@@ -127,6 +127,18 @@ public final class BlockFitter {
     }
 
     /**
+     * Refits a parametric bootstrap replicate y* = Xβ₀ + e, given as e, from {@code theta}:
+     * θ̂, β̂ and σ̂² only ({@link Refit}), by the same criterion and optimiser as {@link #fit}.
+     */
+    public Refit.Estimates refit(double[] e, double[] theta, double[] beta0) {
+        if (designProblem != null) throw new IllegalStateException("the design cannot be fitted: " + designProblem.message());
+        if (e.length != design.n() || theta.length != model.lowerBounds().length || beta0.length != design.p()) {
+            throw new IllegalArgumentException("the replicate, start or β₀ is not of this design");
+        }
+        return Refit.of(this, schur, e, theta, beta0);
+    }
+
+    /**
      * The model of the shared design, left at the last fit's θ̂ and response; the tests of a fit
      * ({@code stats}) reuse its structure.
      */

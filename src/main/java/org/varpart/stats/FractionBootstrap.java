@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.varpart.design.Design;
-import org.varpart.design.ReTerm;
 import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitResult;
+import org.varpart.lmm.Refit;
 
 /**
  * Intervals for the variance fractions of one feature by a parametric bootstrap
@@ -68,6 +68,10 @@ public final class FractionBootstrap {
          * then 0). {@link #run(Method, BlockFitter, BlockFitter, FitResult, double[], int, long)}
          * draws its replicates from the REML fit, with REML refits: the ML variance from q levels
          * is biased low by about (q − 1)/q, and with few levels that bias is no longer a pivot.
+         * A fixed term's fraction is read by the percentile interval [q_lo, q_hi] of the same
+         * replicates: it is a function of β̂, whose error β̂ − β is symmetric, so the
+         * percentile interval (which respects any monotone transformation) fits it, where the
+         * reflection about the estimate, which is biased up by Var β̂, lands too high.
          */
         LOGIT_BASIC
     }
@@ -84,7 +88,12 @@ public final class FractionBootstrap {
      * @param evaluations the objective evaluations of all refits together
      */
     public record Result(List<String> components, double[] fractions, int replicates, int usable, double[][] draws,
-                         long evaluations) {
+                         long evaluations, boolean[] fixedTerms) {
+
+        /** A bootstrap without fixed-term components. */
+        public Result(List<String> components, double[] fractions, int replicates, int usable, double[][] draws, long evaluations) {
+            this(components, fractions, replicates, usable, draws, evaluations, new boolean[components.size()]);
+        }
 
         /** The intervals at the given level, one per component (NaN bounds with fewer than two usable replicates). */
         public List<Interval> intervals(double level, Method method) {
@@ -99,10 +108,12 @@ public final class FractionBootstrap {
                 if (usable >= 2) {
                     lo = quantile(x, (1 - level) / 2);
                     hi = quantile(x, (1 + level) / 2);
-                    if (method == Method.LOGIT_BASIC && fractions[j] == 0) {
+                    // LOGIT_BASIC reads a fixed term's fraction by the percentile interval (see Method)
+                    boolean reflected = method == Method.LOGIT_BASIC && !fixedTerms[j];
+                    if (reflected && fractions[j] == 0) {
                         lo = 0;
                         hi = 1;
-                    } else if (method == Method.LOGIT_BASIC) {
+                    } else if (reflected) {
                         double e = fractions[j];
                         double rLo = reflect(e, hi), rHi = reflect(e, lo);
                         lo = Double.isNaN(rLo) ? lo : rLo;
@@ -159,14 +170,20 @@ public final class FractionBootstrap {
      */
     public static Result run(Method method, BlockFitter fitter, BlockFitter remlFitter, FitResult fit, double[] y,
                              int replicates, long seed) {
+        return run(method, fitter, remlFitter, fit, y, replicates, seed, true);
+    }
+
+    /** As above; {@code lean} as in {@link #run(BlockFitter, FitResult, int, long, boolean)}. */
+    public static Result run(Method method, BlockFitter fitter, BlockFitter remlFitter, FitResult fit, double[] y,
+                             int replicates, long seed, boolean lean) {
         if (method == Method.LOGIT_BASIC && !fitter.options().reml()) {
             if (!remlFitter.options().reml() || remlFitter.design() != fitter.design()) {
                 throw new IllegalArgumentException("the REML fitter must fit the same design by REML");
             }
             FitResult reml = remlFitter.fit("REML", y, fit.theta());
-            if (reml.status().hasEstimates()) return run(remlFitter, reml, replicates, seed);
+            if (reml.status().hasEstimates()) return run(remlFitter, reml, replicates, seed, lean);
         }
-        return run(fitter, fit, replicates, seed);
+        return run(fitter, fit, replicates, seed, lean);
     }
 
     /**
@@ -181,92 +198,58 @@ public final class FractionBootstrap {
         return run(fitter, fit, replicates, seed, true);
     }
 
-    /** As {@link #run(BlockFitter, FitResult, int, long)}; refits from θ̂ if {@code fromTheta}, else from every fit's start. */
-    public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean fromTheta) {
+    /**
+     * As {@link #run(BlockFitter, FitResult, int, long)}. Per feature, what depends only on the
+     * design and the fit is formed once (T(θ̂), the design's centred cross-products); per
+     * replicate, e = y* − Xβ̂ is drawn and, if {@code lean}, refitted from θ̂ for θ̂, β̂ and σ̂² only
+     * ({@link BlockFitter#refit}, fractions by {@link ReplicateFractions}); otherwise y* gets the
+     * full fit from θ̂ ({@link BlockFitter#fit}, fractions by {@link VarianceFractions}), the same
+     * numbers to the optimiser's tolerance, kept to measure what the lean refit saves.
+     */
+    public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean lean) {
         if (!fit.status().hasEstimates()) throw new IllegalArgumentException("fit has no estimates: " + fit.status());
         if (replicates < 1) throw new IllegalArgumentException("replicates must be at least 1, got " + replicates);
         Design d = fitter.design();
         List<VarianceFractions.Component> own = VarianceFractions.compute(d, fit);
         int k = own.size();
-        double[] mean = fixedPart(d, fit.beta());
-        double[][] factors = relativeFactors(d, fit.theta());
-        Normal normal = new Normal(new SplittableRandom(seed));
-        double[][] draws = new double[replicates][];
+        ReplicateFractions fractionsOf = new ReplicateFractions(d);
+        if (fractionsOf.size() != k) throw new IllegalStateException("components: " + fractionsOf.size() + " != " + k);
+        double[] xb = lean ? null : ReplicateDraws.fixedPart(d, fit.beta()), zero = new double[d.n()];
+        double[][] factors = ReplicateDraws.relativeFactors(d, fit.theta());
+        double sigma = Math.sqrt(fit.sigma2());
+        ReplicateDraws.Normal normal = new ReplicateDraws.Normal(new SplittableRandom(seed));
+        double[][] draws = new double[replicates][k];
         int usable = 0;
         long evaluations = 0;
         for (int r = 0; r < replicates; r++) {
-            double[] y = simulate(d, mean, factors, Math.sqrt(fit.sigma2()), normal);
-            FitResult rf = fromTheta ? fitter.fit("replicate " + (r + 1), y, fit.theta()) : fitter.fit("replicate " + (r + 1), y);
-            evaluations += rf.evaluations();
-            draws[r] = new double[k];
-            if (!rf.status().hasEstimates()) {
-                Arrays.fill(draws[r], Double.NaN);
-                continue;
+            double[] y = ReplicateDraws.simulate(d, zero, factors, sigma, normal);
+            if (lean) {
+                Refit.Estimates e = fitter.refit(y, fit.theta(), fit.beta());
+                evaluations += e.evaluations();
+                if (!e.status().hasEstimates()) {
+                    Arrays.fill(draws[r], Double.NaN);
+                    continue;
+                }
+                fractionsOf.of(e.theta(), e.beta(), e.sigma2(), draws[r]);
+            } else {
+                for (int i = 0; i < y.length; i++) y[i] += xb[i];
+                FitResult rf = fitter.fit("replicate " + (r + 1), y, fit.theta());
+                evaluations += rf.evaluations();
+                if (!rf.status().hasEstimates()) {
+                    Arrays.fill(draws[r], Double.NaN);
+                    continue;
+                }
+                List<VarianceFractions.Component> c = VarianceFractions.compute(d, rf);
+                for (int j = 0; j < k; j++) draws[r][j] = c.get(j).fraction();
             }
-            List<VarianceFractions.Component> c = VarianceFractions.compute(d, rf);
-            for (int j = 0; j < k; j++) draws[r][j] = c.get(j).fraction();
             usable++;
         }
         List<String> names = own.stream().map(VarianceFractions.Component::name).toList();
         double[] fractions = own.stream().mapToDouble(VarianceFractions.Component::fraction).toArray();
-        return new Result(names, fractions, replicates, usable, draws, evaluations);
-    }
-
-    /** Xβ, per observation. */
-    static double[] fixedPart(Design d, double[] beta) {
-        double[] f = new double[d.n()];
-        for (int j = 0; j < d.p(); j++) {
-            for (int i = 0; i < d.n(); i++) f[i] += d.x(i, j) * beta[j];
-        }
-        return f;
-    }
-
-    /**
-     * Each term's relative factor T (c × c lower triangular, column-major) from θ, which lists
-     * term by term the lower triangle of T column by column, as lme4 lays it out.
-     */
-    static double[][] relativeFactors(Design d, double[] theta) {
-        List<ReTerm> terms = d.terms();
-        double[][] out = new double[terms.size()][];
-        int pos = 0;
-        for (int t = 0; t < terms.size(); t++) {
-            int c = terms.get(t).columns();
-            double[] tm = new double[c * c];
-            for (int col = 0; col < c; col++) {
-                for (int row = col; row < c; row++) tm[col * c + row] = theta[pos++];
-            }
-            out[t] = tm;
-        }
-        if (pos != theta.length) throw new IllegalArgumentException("θ has " + theta.length + " entries, the design " + pos);
-        return out;
-    }
-
-    /** One simulated response: the fixed part, σ̂·Tⱼz per level of each term, σ̂·z' per observation. */
-    static double[] simulate(Design d, double[] mean, double[][] factors, double sigma, Normal normal) {
-        int n = d.n();
-        double[] y = mean.clone();
-        List<ReTerm> terms = d.terms();
-        for (int t = 0; t < terms.size(); t++) {
-            ReTerm term = terms.get(t);
-            int c = term.columns();
-            double[] tm = factors[t];
-            double[] b = new double[term.levels() * c];
-            double[] z = new double[c];
-            for (int l = 0; l < term.levels(); l++) {
-                for (int a = 0; a < c; a++) z[a] = normal.next();
-                for (int row = 0; row < c; row++) {
-                    double s = 0;
-                    for (int col = 0; col <= row; col++) s += tm[col * c + row] * z[col];
-                    b[l * c + row] = sigma * s;
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                int base = term.code(i) * c;
-                for (int a = 0; a < c; a++) y[i] += term.z(i, a) * b[base + a];
-            }
-        }
-        for (int i = 0; i < n; i++) y[i] += sigma * normal.next();
-        return y;
+        boolean[] fixed = new boolean[k]; // VarianceFractions' order: random columns, fixed terms, residuals
+        long nFixed = d.fixedTerms().stream().filter(t -> !t.equals("(Intercept)")).count();
+        for (int j = (int) (k - 1 - nFixed); j < k - 1; j++) fixed[j] = true;
+        return new Result(names, fractions, replicates, usable, draws, evaluations, fixed);
     }
 
     /** R's default sample quantile (type 7) of sorted values: linear between order statistics. */
@@ -277,27 +260,4 @@ public final class FractionBootstrap {
         return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    /** Standard normal draws by the Box–Muller transform, both values of each pair used. */
-    static final class Normal {
-        private final SplittableRandom random;
-        private double spare;
-        private boolean hasSpare;
-
-        Normal(SplittableRandom random) {
-            this.random = random;
-        }
-
-        double next() {
-            if (hasSpare) {
-                hasSpare = false;
-                return spare;
-            }
-            double u1 = 1.0 - random.nextDouble(); // in (0, 1]: log is finite
-            double u2 = random.nextDouble();
-            double r = StrictMath.sqrt(-2 * StrictMath.log(u1));
-            spare = r * StrictMath.sin(2 * Math.PI * u2);
-            hasSpare = true;
-            return r * StrictMath.cos(2 * Math.PI * u2);
-        }
-    }
 }

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
  * studies, whose {@code truth.tsv} holds each feature's true fractions (drawn per feature):
  * 95% intervals from 100 replicates, over the features whose true fraction is at least 0.05.
  *
- * <p>With enough levels per grouping factor every variance component and the residuals are held
- * to the issue's band, [0.92, 0.97], over 1,000 features; the fixed terms' fractions cover about
- * 0.92 and are held to what was measured. With four labs (the example study's shape) the band is
- * reached for lab only because most of its intervals end at 1; that, and the coverage of every
- * component, is asserted to stay where it was measured (within about three Monte-Carlo standard
- * errors), so that a change of the bootstrap is noticed (docs/intervals.md, "What four levels
- * cost").
+ * <p>With enough levels per grouping factor every component (variance components, fixed terms
+ * read by the percentile interval, residuals) is held to the issue's band, [0.92, 0.97], over
+ * 1,000 features. With four labs (the example study's shape) the band is reached for lab only
+ * because most of its intervals end at 1, and the fixed terms cover a little above the band
+ * (0.975, 0.974 over about 80 features each); that, and the coverage of every component, is
+ * asserted to stay where it was measured (within about three Monte-Carlo standard errors), so
+ * that a change of the bootstrap is noticed (docs/intervals.md, "What four levels cost").
  */
 class BootstrapCoverageTest {
 
@@ -40,15 +40,11 @@ class BootstrapCoverageTest {
     }
 
     /**
-     * 60 patients × 4 samples, 16 labs × 2 batches nested in them, 1,000 features: every variance
-     * component (patient 60 levels, lab 16, batch 32) and the residuals inside [0.92, 0.97]
-     * (measured 0.933, 0.934, 0.927, 0.926 over 840, 424, 633, 1,000 features).
-     *
-     * <p>The fixed terms' fractions (age per sample, sex per patient) cover about 0.92, at the
-     * band's lower edge: here age 0.934 (166 features) and sex 0.917 (180), below the band; over
-     * the five simulated studies of docs/intervals.md together, age 0.923 (465) and sex 0.922
-     * (436). That is a stated limitation, not part of the band: their coverage is asserted to
-     * stay within 3 standard errors of what was measured, so that a change is noticed.
+     * 60 patients × 4 samples, 16 labs × 2 batches nested in them, 1,000 features: every
+     * component inside [0.92, 0.97] (measured patient 0.933, lab 0.934, batch 0.927, age 0.952,
+     * sex 0.944, residuals 0.926 over 840, 424, 633, 166, 180, 1,000 features). The fixed terms
+     * (age per sample, sex per patient) covered 0.934 and 0.917 when they were read, as the
+     * variance components are, by the logit-basic reflection.
      */
     @Test
     void everyComponentWithEnoughLevelsIsCalibrated() throws IOException {
@@ -57,23 +53,19 @@ class BootstrapCoverageTest {
         System.out.println(s);
         assertEquals(6, cs.size(), s);
         Map<String, BootstrapCoverage.Coverage> c = byComponent(cs);
-        for (String component : List.of("patient", "lab", "batch", "Residuals")) {
+        for (String component : List.of("patient", "lab", "batch", "age", "sex", "Residuals")) {
             BootstrapCoverage.Coverage x = c.get(component);
-            assertTrue(x.features() >= 400, component + ": too few features to measure: " + s);
+            assertTrue(x.features() >= 150, component + ": too few features to measure: " + s);
             assertTrue(x.logitBasic() >= 0.92 && x.logitBasic() <= 0.97, component + " outside [0.92, 0.97]: " + s);
-        }
-        for (Map.Entry<String, Double> m : Map.of("age", 0.934, "sex", 0.917).entrySet()) {
-            BootstrapCoverage.Coverage x = c.get(m.getKey());
-            assertEquals(m.getValue(), x.logitBasic(), 3 * Math.sqrt(0.95 * 0.05 / x.features()),
-                    m.getKey() + " moved from its measured coverage: " + s);
         }
     }
 
     /**
      * 40 patients × 5 samples, 4 labs × 2 batches (the example study's shape), 500 features:
-     * lab's coverage (0.928) is reached by intervals unbounded above in most features (83%), the
-     * other components lie in or near the band (sex 0.908 over 76 features). The windows are the measured values
-     * ± 3 standard errors (√(0.95·0.05/m) for m features).
+     * lab's coverage (0.928) is reached by intervals unbounded above in most features (83%); the
+     * variance components and residuals lie in the band, the fixed terms a little above it (age
+     * 0.975 over 81 features, sex 0.974 over 76: conservative; within 1.1 standard errors of
+     * 0.95). The windows are the measured values ± 3 standard errors (√(0.95·0.05/m) for m features).
      */
     @Test
     void fourLevelsAreCoveredOnlyByGivingUpTheUpperBound() throws IOException {
@@ -98,9 +90,10 @@ class BootstrapCoverageTest {
     static final double[] UNBOUNDED_LAB = {0.76, 0.91};
     /**
      * Measured coverage per component (four labs, seed 11, features counted): patient 0.946
-     * (409), lab 0.928 (221), batch 0.941 (320, 0.49 of them ending at 1), age 0.938 (81), sex
-     * 0.908 (76), residuals 0.934 (500).
+     * (409), lab 0.928 (221), batch 0.941 (320, 0.49 of them ending at 1), age 0.975 (81), sex
+     * 0.974 (76), residuals 0.934 (500). Read by the logit-basic reflection the fixed terms
+     * covered 0.938 and 0.908.
      */
-    static final Map<String, Double> MEASURED_FOUR_LABS = Map.of("patient", 0.946, "lab", 0.928, "batch", 0.941, "age", 0.938,
-            "sex", 0.908, "Residuals", 0.934);
+    static final Map<String, Double> MEASURED_FOUR_LABS = Map.of("patient", 0.946, "lab", 0.928, "batch", 0.941, "age", 0.975,
+            "sex", 0.974, "Residuals", 0.934);
 }

@@ -58,7 +58,7 @@ class FractionBootstrapTest {
 
     /** One feature drawn from the truth on the design's observations. */
     static double[] feature(Design d, SplittableRandom rnd) {
-        FractionBootstrap.Normal z = new FractionBootstrap.Normal(rnd);
+        ReplicateDraws.Normal z = new ReplicateDraws.Normal(rnd);
         int pLevels = 0, bLevels = 0;
         for (var t : d.terms()) {
             if (t.group().equals("patient")) pLevels = t.levels();
@@ -124,6 +124,50 @@ class FractionBootstrapTest {
         assertEquals(FractionBootstrap.seed(42, "g1"), FractionBootstrap.seed(42L, new String("g1".toCharArray())));
     }
 
+    /**
+     * The lean refit of a replicate ({@link BlockFitter#refit}: e = y* − Xβ̂ refitted for θ̂, β̂ and
+     * σ̂², fractions by {@link ReplicateFractions}) gives what the full fit of y* gives
+     * ({@link BlockFitter#fit} from θ̂, {@link VarianceFractions#compute}): the same status and
+     * every fraction within 1e-6 (both stop at a scaled gradient of 1e-7; they differ only in how
+     * y* is shifted before the fit, so in the rounding of the criterion). By REML and ML, on a
+     * design with a Schur objective (scalar terms: β̂, σ̂² read off its factor) and on one without
+     * (a random slope first: the full model's factor).
+     */
+    @Test
+    void leanRefitAgreesWithTheFullFit() {
+        DataTable s = study(30, 4, 7);
+        for (String formula : List.of(FORMULA, "y ~ age + (1 + age | patient) + (1 | batch)")) {
+            Design d = DesignBuilder.build(ModelSpec.parse(formula), s, "y", new double[s.rows()]);
+            for (FitOptions o : List.of(ML, ML.withReml(true))) {
+                BlockFitter fitter = new BlockFitter(d, o);
+                ReplicateFractions lean = new ReplicateFractions(d);
+                int singular = 0;
+                for (int f = 0; f < 4; f++) {
+                    double[] y = feature(d, new SplittableRandom(100 + f));
+                    FitResult fit = fitter.fit("f", y);
+                    double[] xb = ReplicateDraws.fixedPart(d, fit.beta());
+                    double[][] factors = ReplicateDraws.relativeFactors(d, fit.theta());
+                    ReplicateDraws.Normal z = new ReplicateDraws.Normal(new SplittableRandom(f));
+                    for (int r = 0; r < 25; r++) {
+                        double[] e = ReplicateDraws.simulate(d, new double[d.n()], factors, Math.sqrt(fit.sigma2()), z);
+                        double[] ys = e.clone();
+                        for (int i = 0; i < ys.length; i++) ys[i] += xb[i];
+                        FitResult full = fitter.fit("full", ys, fit.theta());
+                        var refit = fitter.refit(e, fit.theta(), fit.beta());
+                        String where = formula + " " + o.criterion() + " feature " + f + " replicate " + r;
+                        assertEquals(full.status(), refit.status(), where);
+                        if (full.status() == org.varpart.lmm.FitStatus.SINGULAR) singular++;
+                        double[] got = new double[lean.size()];
+                        lean.of(refit.theta(), refit.beta(), refit.sigma2(), got);
+                        List<VarianceFractions.Component> want = VarianceFractions.compute(d, full);
+                        for (int j = 0; j < got.length; j++) assertEquals(want.get(j).fraction(), got[j], 1e-6, where + " " + want.get(j).name());
+                    }
+                }
+                System.out.println(formula + " " + o.criterion() + ": 100 replicates agree, " + singular + " singular");
+            }
+        }
+    }
+
     /** Each interval holds the fit's own fraction's neighbourhood and is ordered; R's type-7 quantiles. */
     @Test
     void percentileIntervalsAsR() {
@@ -163,6 +207,34 @@ class FractionBootstrapTest {
     }
 
     /**
+     * The default reading of a fixed term is the percentile interval of the same replicates; the
+     * random components and the residuals keep the logit-basic reflection. 20 replicates
+     * x = (1, …, 20)/100 of an estimate of 0.055, level 0.90.
+     */
+    @Test
+    void fixedTermsReadByPercentile() {
+        double[] x = new double[20];
+        double[][] draws = new double[20][];
+        for (int i = 0; i < 20; i++) x[i] = (i + 1) / 100.0;
+        for (int i = 0; i < 20; i++) draws[i] = new double[] {x[i], x[19 - i], 1 - 2 * x[i]};
+        List<String> names = List.of("patient", "age", "Residuals");
+        double[] est = {0.055, 0.055, 0.6};
+        var iv = new FractionBootstrap.Result(names, est, 20, 20, draws, 0, new boolean[] {false, true, false})
+                .intervals(0.90, FractionBootstrap.Method.LOGIT_BASIC);
+        assertEquals(FractionBootstrap.quantile(x, 0.05), iv.get(1).lower(), 1e-15, "a fixed term: percentile");
+        assertEquals(FractionBootstrap.quantile(x, 0.95), iv.get(1).upper(), 1e-15);
+        assertEquals(FractionBootstrap.reflect(0.055, FractionBootstrap.quantile(x, 0.95)), iv.get(0).lower(), 1e-15, "random: logit basic");
+        assertEquals(FractionBootstrap.reflect(0.055, FractionBootstrap.quantile(x, 0.05)), iv.get(0).upper(), 1e-15);
+        // which components are fixed terms comes from the design: age here, in VarianceFractions' order
+        Design d = design(study(20, 4, 7));
+        BlockFitter fitter = new BlockFitter(d, ML);
+        FitResult fit = fitter.fit("g", feature(d, new SplittableRandom(3)));
+        FractionBootstrap.Result r = FractionBootstrap.run(fitter, fit, 5, 1);
+        assertEquals(List.of("patient", "batch", "age", "Residuals"), r.components());
+        assertArrayEquals(new boolean[] {false, false, true, false}, r.fixedTerms());
+    }
+
+    /**
      * The simulation draws from the estimates: over many replicates of one fit, the mean
      * squared level effect and residual match σ̂²·TTᵀ and σ̂² (checked on the fixed-part-free
      * response y* − Xβ̂ by the moments of a balanced one-way layout).
@@ -174,12 +246,12 @@ class FractionBootstrapTest {
         Design d = DesignBuilder.build(spec, s, "y", new double[s.rows()]);
         double sigma = 0.8, theta = 1.5; // patient variance (σθ)² = 1.44, residual 0.64
         double[] mean = new double[d.n()];
-        double[][] factors = FractionBootstrap.relativeFactors(d, new double[] {theta});
-        FractionBootstrap.Normal normal = new FractionBootstrap.Normal(new SplittableRandom(5));
+        double[][] factors = ReplicateDraws.relativeFactors(d, new double[] {theta});
+        ReplicateDraws.Normal normal = new ReplicateDraws.Normal(new SplittableRandom(5));
         int reps = 4000;
         double within = 0, between = 0;
         for (int r = 0; r < reps; r++) {
-            double[] y = FractionBootstrap.simulate(d, mean, factors, sigma, normal);
+            double[] y = ReplicateDraws.simulate(d, mean, factors, sigma, normal);
             for (int p = 0; p < 40; p++) {
                 double m = 0;
                 for (int j = 0; j < 4; j++) m += y[4 * p + j] / 4;
