@@ -43,7 +43,7 @@ public final class ThetaProbe {
     public boolean evaluate(double[] theta, boolean reml, double[] gradient) {
         if (schur != null) {
             schur.objective(theta, reml);
-            return schur.factored && SchurGradient.of(schur, reml, gradient);
+            return schur.factored && schur.gradient(theta, reml, gradient);
         }
         model.setTheta(theta);
         return model.factorOk() && CriterionGradient.of(model, reml, gradient);
