@@ -175,8 +175,9 @@ final class CountsStage {
         // pass 5: weighted fits (fractions, ML) and dream (REML, tests, residual df)
         Broadcast<VoomTrend> trendB = jsc.broadcast(trend);
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
+        CountsFits.Settings settings = CountsFits.Settings.of(cfg);
         JavaRDD<CountsFits.Weighted> weighted = CountsCommitter.run(first.mapToPair(f -> new Tuple2<>(f.feature(), f)),
-                f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts), target, partitions, name, log);
+                f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts, settings), target, partitions, name, log);
         finish(spark, cfg, name, weighted, partitions, parts);
         first.unpersist();
     }

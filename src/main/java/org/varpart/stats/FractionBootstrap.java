@@ -183,10 +183,21 @@ public final class FractionBootstrap {
 
     /** As {@link #run(BlockFitter, FitResult, int, long)}; refits from θ̂ if {@code fromTheta}, else from every fit's start. */
     public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean fromTheta) {
+        return run(fitter, fit, replicates, seed, fromTheta, r -> VarianceFractions.compute(fitter.design(), r));
+    }
+
+    /**
+     * As {@link #run(BlockFitter, FitResult, int, long, boolean)}, each fit's fractions given by
+     * {@code fractionsOf}: for a weighted model the fitter's design is the one scaled by √w (see
+     * {@code counts.WeightedFit}), whose draws ε* = σ̂z' are residuals of variance σ̂²/wᵢ on the
+     * scale of y, and the fractions are those of the weighted model on the original design.
+     */
+    public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean fromTheta,
+                             java.util.function.Function<FitResult, List<VarianceFractions.Component>> fractionsOf) {
         if (!fit.status().hasEstimates()) throw new IllegalArgumentException("fit has no estimates: " + fit.status());
         if (replicates < 1) throw new IllegalArgumentException("replicates must be at least 1, got " + replicates);
         Design d = fitter.design();
-        List<VarianceFractions.Component> own = VarianceFractions.compute(d, fit);
+        List<VarianceFractions.Component> own = fractionsOf.apply(fit);
         int k = own.size();
         double[] mean = fixedPart(d, fit.beta());
         double[][] factors = relativeFactors(d, fit.theta());
@@ -203,7 +214,7 @@ public final class FractionBootstrap {
                 Arrays.fill(draws[r], Double.NaN);
                 continue;
             }
-            List<VarianceFractions.Component> c = VarianceFractions.compute(d, rf);
+            List<VarianceFractions.Component> c = fractionsOf.apply(rf);
             for (int j = 0; j < k; j++) draws[r][j] = c.get(j).fraction();
             usable++;
         }
