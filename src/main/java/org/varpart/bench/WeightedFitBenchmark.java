@@ -22,7 +22,7 @@ import org.varpart.stats.Satterthwaite;
  *   <li>ML fit: unweighted through the shared-design {@link BlockFitter} against
  *       {@link WeightedFit#fit} (a scaled design per feature);</li>
  *   <li>dream: REML fit and Satterthwaite tests of every coefficient, unweighted against
- *       {@link DreamFit#fit} (which adds the residual df).</li>
+ *       {@link DreamFit#fit} (which adds the residual df), and with the term and component tests.</li>
  * </ul>
  * Times are the thread's CPU time, so that other work on the machine disturbs them less.
  * Usage: {@code WeightedFitBenchmark [patients] [features]}.
@@ -77,14 +77,17 @@ public final class WeightedFitBenchmark {
                 }
             }
             long t4 = cpu();
+            for (int i = 0; i < count; i++) DreamFit.fit(d, y[i], w[i], List.of(), reml, true);
+            long t5 = cpu();
             if (pass == 1) {
                 double f = 1e6 * count;
                 return String.format(Locale.ROOT,
                         "%d samples, %d features, one core%n"
                                 + "  ML fit:     unweighted %.2f ms/feature, weighted %.2f ms/feature (%.1fx)%n"
-                                + "  dream:      unweighted REML + Satterthwaite %.2f ms/feature, weighted + rdf %.2f ms/feature (%.1fx; rdf alone %.2f ms)%n",
+                                + "  dream:      unweighted REML + Satterthwaite %.2f ms/feature, weighted + rdf %.2f ms/feature (%.1fx; rdf alone %.2f ms)%n"
+                                + "  dream with the F tests of the fixed terms and the component tests (tests = true): %.2f ms/feature%n",
                         rd.n(), count, (t1 - t0) / f, (t2 - t1) / f, (double) (t2 - t1) / (t1 - t0),
-                        (t3 - t2) / f, (t4 - t3 - rdfNs) / f, (t4 - t3 - rdfNs) / (t3 - t2), rdfNs / f);
+                        (t3 - t2) / f, (t4 - t3 - rdfNs) / f, (t4 - t3 - rdfNs) / (t3 - t2), rdfNs / f, (t5 - t4) / f);
             }
         }
         throw new IllegalStateException("unreachable");

@@ -94,7 +94,7 @@ public final class CountsPipeline {
             if (!first[i].usable()) continue;
             w[i] = trend.weights(first[i].fitted(), lib);
             ml[i] = WeightedFit.fit(base, y[i], w[i], FitOptions.mlDefaults().withoutConditionalVariances());
-            dream[i] = DreamFit.fit(base, y[i], w[i], o.contrasts(), FitOptions.remlDefaults().withoutConditionalVariances());
+            dream[i] = DreamFit.fit(base, y[i], w[i], o.contrasts(), FitOptions.remlDefaults().withoutConditionalVariances(), true);
             if (dream[i].fit().status().hasEstimates() && SqueezeVar.usable(dream[i].fit().sigma2(), dream[i].residualDf())) {
                 usableS2.add(Math.max(dream[i].fit().sigma2(), 0));
             }

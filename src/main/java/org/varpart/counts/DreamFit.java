@@ -5,6 +5,7 @@ import java.util.List;
 import org.varpart.design.Design;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
+import org.varpart.stats.RandomTermTests;
 import org.varpart.stats.Satterthwaite;
 
 /**
@@ -12,13 +13,28 @@ import org.varpart.stats.Satterthwaite;
  * Satterthwaite t test of every coefficient and of every contrast (lmerTest's {@code contest} on
  * the weighted fit), and the residual degrees of freedom {@link ResidualDf} that the moderation
  * needs. Never throws for a problem of the data: a fit without estimates comes back with no tests.
+ * <p>On request, also the tests a log-scale assay's fit gets: the type III F test of each fixed
+ * term (lmerTest's {@code anova} on the weighted fit) and the likelihood-ratio test of each
+ * random-effects component (lmerTest's {@code ranova}, each reduced model refitted with the same
+ * weights). Both are computed on the scaled model (y, X, Z times √w), whose criterion differs from
+ * the weighted model's by Σ log wᵢ for every model with these weights, so the differences of
+ * criteria, and with them the statistics, are the weighted model's.
  */
 public final class DreamFit {
     /** A test of a coefficient ({@code contrast} false) or of a contrast. */
     public record Test(String name, boolean contrast, double estimate, double stdError, double df, double t, double p) {}
 
-    /** The fit, its tests and its residual df (NaN without estimates). */
-    public record Result(FitResult fit, List<Test> tests, double residualDf) {}
+    /**
+     * The fit, its tests and its residual df (NaN without estimates); the F tests of the fixed
+     * terms and the component tests when asked for (empty otherwise, or without estimates).
+     */
+    public record Result(FitResult fit, List<Test> tests, double residualDf, List<Satterthwaite.FTest> terms,
+                         List<RandomTermTests.Test> components) {
+        /** Without the term and component tests. */
+        public Result(FitResult fit, List<Test> tests, double residualDf) {
+            this(fit, tests, residualDf, List.of(), List.of());
+        }
+    }
 
     private DreamFit() {}
 
@@ -28,6 +44,14 @@ public final class DreamFit {
      * @param w its precision weights (rescaled to mean 1 here)
      */
     public static Result fit(Design d, double[] y, double[] w, List<Contrast> contrasts, FitOptions options) {
+        return fit(d, y, w, contrasts, options, false);
+    }
+
+    /**
+     * As {@link #fit(Design, double[], double[], List, FitOptions)}, with the F tests of the fixed
+     * terms and the likelihood-ratio tests of the components when {@code termTests} is true.
+     */
+    public static Result fit(Design d, double[] y, double[] w, List<Contrast> contrasts, FitOptions options, boolean termTests) {
         double[] wr = WeightedFit.rescale(w);
         if (wr == null) return new Result(WeightedFit.fit(d, y, w, options), List.of(), Double.NaN);
         Design scaled = WeightedFit.scaled(d, y, wr);
@@ -40,7 +64,9 @@ public final class DreamFit {
             tests.add(new Test(t.name(), false, t.estimate(), t.stdError(), t.df(), t.t(), t.p()));
         }
         for (Contrast c : contrasts) tests.add(contrastTest(c, fit, sat));
-        return new Result(fit, tests, ResidualDf.of(scaled, fit.theta()));
+        double rdf = ResidualDf.of(scaled, fit.theta());
+        if (!termTests) return new Result(fit, tests, rdf);
+        return new Result(fit, tests, rdf, sat.termTests(scaled), RandomTermTests.compute(scaled, scaledFit, options));
     }
 
     private static Test contrastTest(Contrast c, FitResult fit, Satterthwaite sat) {

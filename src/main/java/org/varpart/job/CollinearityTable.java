@@ -83,23 +83,27 @@ public final class CollinearityTable {
         return rows;
     }
 
-    /** The pairs of every assay of a plan, as table rows. */
-    static List<Row> rows(Plan plan) {
+    /**
+     * The pairs of every assay of a plan, then of the weighted assays' models ({@code weighted}:
+     * counts assays and log-scale assays with weights, whose samples' design is all the pairs need), as table rows.
+     */
+    static List<Row> rows(Plan plan, List<AssayModel> weighted) {
         List<Row> rows = new ArrayList<>();
         for (AssayModel m : plan.models()) rows.addAll(rows(m.assay(), pairs(plan.spec(), m.samples())));
+        for (AssayModel m : weighted) rows.addAll(rows(m.assay(), pairs(plan.spec(), m.samples())));
         return rows;
     }
 
-    /** Writes the {@code collinearity} table of a plan into {@code dir} as one Parquet file. */
-    static void write(SparkSession spark, Plan plan, Path dir) {
-        spark.createDataFrame(rows(plan), OutputSchemas.COLLINEARITY).coalesce(1).write()
+    /** Writes the {@code collinearity} table of a plan and its weighted assays into {@code dir} as one Parquet file. */
+    static void write(SparkSession spark, Plan plan, List<AssayModel> weighted, Path dir) {
+        spark.createDataFrame(rows(plan, weighted), OutputSchemas.COLLINEARITY).coalesce(1).write()
                 .parquet(new Path(dir, "collinearity").toString());
     }
 
     /** The table as TSV with a header (value to 6 decimals, NA when undefined), for {@code varpart check}. */
-    static String tsv(Plan plan) {
+    static String tsv(Plan plan, List<AssayModel> weighted) {
         StringBuilder sb = new StringBuilder("assay\tvariable1\tvariable2\tvalue\tn_obs\n");
-        for (Row r : rows(plan)) {
+        for (Row r : rows(plan, weighted)) {
             sb.append(r.getString(0)).append('\t').append(r.getString(1)).append('\t').append(r.getString(2)).append('\t')
                     .append(r.isNullAt(3) ? "NA" : String.format(Locale.ROOT, "%.6f", r.getDouble(3))).append('\t').append(r.getInt(4))
                     .append('\n');

@@ -20,6 +20,8 @@ import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
 import org.varpart.lmm.FitStatus;
 import org.varpart.stats.FeatureResult;
+import org.varpart.stats.RandomTermTests;
+import org.varpart.stats.Satterthwaite;
 import org.varpart.stats.VarianceFractions;
 import org.varpart.stats.SqueezeVar;
 import scala.Tuple2;
@@ -44,6 +46,16 @@ final class CountsFits {
 
     /** What the trend needs of a feature: its mean log-CPM, √σ̂ and whether it enters the fit. */
     record Point(String feature, double meanLogCpm, double sqrtSd, boolean use) implements Serializable {}
+
+    /**
+     * What the run asks of every weighted fit beyond the fractions and dream's t tests: the F tests
+     * of the fixed terms and the component tests ({@code tests}), and the fractions' intervals ({@code ci}).
+     */
+    record Settings(boolean termTests, IntervalSettings intervals) implements Serializable {
+        static Settings of(JobConfig cfg) {
+            return new Settings(cfg.tests(), IntervalSettings.of(cfg));
+        }
+    }
 
     /** A test of a coefficient or contrast of dream's fit. */
     record Test(String name, boolean contrast, double estimate, double stdError, double df, double t, double p) implements Serializable {}
@@ -70,14 +82,14 @@ final class CountsFits {
     }
 
     /** The weighted pass of a counts feature: its weights from voom's trend and its fitted values; a failed row when the first pass had no estimates. */
-    static Weighted weightedOne(First f, String assay, Design design, double[] lib, VoomTrend trend, List<Contrast> contrasts) {
+    static Weighted weightedOne(First f, String assay, Design design, double[] lib, VoomTrend trend, List<Contrast> contrasts, Settings settings) {
         if (!f.usable()) {
             Row row = FeatureRows.row(new FeatureResult(assay, f.feature(), design.n(), new FeatureResult.Failed(
                     "voom's first, unweighted fit has no estimates, so the feature has no precision weights")));
             return new Weighted(f.feature(), row, Double.NaN, Double.NaN, new ArrayList<>(), false);
         }
         double[] y = LogCpm.of(f.counts(), lib);
-        return weighted(assay, f.feature(), design, y, trend.weights(f.fitted(), lib), contrasts);
+        return weighted(assay, f.feature(), design, y, trend.weights(f.fitted(), lib), contrasts, settings);
     }
 
     /**
@@ -85,7 +97,8 @@ final class CountsFits {
      * values and weights in the model's sample order; a {@code failed} row when its values cannot
      * be read or miss a sample.
      */
-    static Weighted userWeightedOne(String feature, FeatureRow y, double[] w, String assay, Design design, List<Contrast> contrasts) {
+    static Weighted userWeightedOne(String feature, FeatureRow y, double[] w, String assay, Design design, List<Contrast> contrasts,
+                                    Settings settings) {
         String problem = y.problem();
         if (problem == null) {
             for (double v : y.values()) {
@@ -99,16 +112,25 @@ final class CountsFits {
             Row row = FeatureRows.row(new FeatureResult(assay, feature, design.n(), new FeatureResult.Failed(problem)));
             return new Weighted(feature, row, Double.NaN, Double.NaN, new ArrayList<>(), false);
         }
-        return weighted(assay, feature, design, y.values(), w, contrasts);
+        return weighted(assay, feature, design, y.values(), w, contrasts, settings);
     }
 
-    /** One feature's weighted ML fit (the fractions) and dream's weighted REML fit (tests, residual df). */
-    static Weighted weighted(String assay, String feature, Design design, double[] y, double[] w, List<Contrast> contrasts) {
+    /**
+     * One feature's weighted ML fit (the fractions) and dream's weighted REML fit (tests, residual
+     * df; with the run's tests on, the F tests of the fixed terms and the component tests too;
+     * with {@code ci = true}, the fractions' intervals, {@link CountsIntervals}).
+     */
+    static Weighted weighted(String assay, String feature, Design design, double[] y, double[] w, List<Contrast> contrasts,
+                             Settings settings) {
         int n = design.n();
         FitResult ml = WeightedFit.fit(design, y, w, FitOptions.mlDefaults().withoutConditionalVariances());
-        DreamFit.Result dream = DreamFit.fit(design, y, w, contrasts, FitOptions.remlDefaults().withoutConditionalVariances());
+        DreamFit.Result dream = DreamFit.fit(design, y, w, contrasts, FitOptions.remlDefaults().withoutConditionalVariances(),
+                settings.termTests());
         FeatureResult.Outcome outcome = FeatureResult.outcomeOf(ml, () -> VarianceFractions.compute(design, ml, w),
                 FeatureResult.NotRequested::new);
+        if (settings.intervals().enabled() && outcome instanceof FeatureResult.Fitted fitted) {
+            outcome = fitted.withIntervals(CountsIntervals.of(design, y, w, ml, dream.fit(), settings.intervals(), assay, feature));
+        }
         Row row = FeatureRows.row(new FeatureResult(assay, feature, n, outcome));
         ArrayList<Test> tests = new ArrayList<>();
         List<Row> coefficients = new ArrayList<>();
@@ -118,7 +140,10 @@ final class CountsFits {
                 coefficients.add(RowFactory.create(t.name(), t.estimate(), t.stdError(), number(t.df()), number(t.t()), number(t.p())));
             }
         }
-        if (outcome instanceof FeatureResult.Fitted) row = withFixedEffects(row, coefficients);
+        if (outcome instanceof FeatureResult.Fitted) {
+            row = withFixedEffects(row, coefficients);
+            row = withTests(row, dream);
+        }
         boolean usable = dream.fit().status().hasEstimates() && SqueezeVar.usable(dream.fit().sigma2(), dream.residualDf());
         if (!dream.fit().status().hasEstimates() && outcome instanceof FeatureResult.Fitted) {
             row = withMessage(row, "dream's weighted REML fit has no estimates: " + String.join("; ", dream.fit().messages()));
@@ -139,6 +164,21 @@ final class CountsFits {
     private static Row withFixedEffects(Row r, List<Row> coefficients) {
         Object[] v = values(r);
         v[13] = scala.collection.JavaConverters.asScalaBuffer(coefficients).toList();
+        return RowFactory.create(v);
+    }
+
+    /** The row with dream's F tests of the fixed terms and its component tests (fields 14 and 15). */
+    private static Row withTests(Row r, DreamFit.Result dream) {
+        List<Row> terms = new ArrayList<>(), components = new ArrayList<>();
+        for (Satterthwaite.FTest t : dream.terms()) {
+            terms.add(RowFactory.create(t.term(), t.numDf(), number(t.denDf()), number(t.f()), number(t.p())));
+        }
+        for (RandomTermTests.Test t : dream.components()) {
+            components.add(RowFactory.create(t.component(), number(t.statistic()), t.df(), number(t.pValue())));
+        }
+        Object[] v = values(r);
+        v[14] = scala.collection.JavaConverters.asScalaBuffer(terms).toList();
+        v[15] = scala.collection.JavaConverters.asScalaBuffer(components).toList();
         return RowFactory.create(v);
     }
 

@@ -81,7 +81,17 @@ final class CountsStage {
                     + " variable of the formula; the weighted path needs every sample's covariates (leave those samples out of the sheet).");
         }
         for (Contrast c : contrasts) c.vector(model.complete().xNames());
+        List<org.varpart.stats.Collinearity.Pair> pairs = CollinearityTable.pairs(plan.spec(), model.samples());
+        plan.warnings().addAll(CollinearityTable.warnings(assay.name(), pairs));
+        plan.warnings().addAll(CollinearityTable.rankWarnings(assay.name(), model.complete(), pairs));
         return model;
+    }
+
+    /** The models of the prepared assays, in order. */
+    static List<AssayModel> models(List<Prepared> prepared) {
+        List<AssayModel> out = new ArrayList<>();
+        for (Prepared p : prepared) out.add(p.model());
+        return out;
     }
 
     /** Every value of a text counts file is a count; the first that is not stops the run with its line and column. */
@@ -175,8 +185,9 @@ final class CountsStage {
         // pass 5: weighted fits (fractions, ML) and dream (REML, tests, residual df)
         Broadcast<VoomTrend> trendB = jsc.broadcast(trend);
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
+        CountsFits.Settings settings = CountsFits.Settings.of(cfg);
         JavaRDD<CountsFits.Weighted> weighted = CountsCommitter.run(first.mapToPair(f -> new Tuple2<>(f.feature(), f)),
-                f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts), target, partitions, name, log);
+                f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts, settings), target, partitions, name, log);
         finish(spark, cfg, name, weighted, partitions, parts);
         first.unpersist();
     }

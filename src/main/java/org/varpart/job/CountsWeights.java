@@ -162,9 +162,10 @@ final class CountsWeights {
         Broadcast<Design> design = jsc.broadcast(p.model().complete());
         String name = assay.name();
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
+        CountsFits.Settings settings = CountsFits.Settings.of(cfg);
         JavaRDD<CountsFits.Weighted> out = CountsCommitter.run(joined.mapToPair(t -> new Tuple2<>(t._1(),
                 new Tuple2<>(t._2()._1().get(), t._2()._2().get()))), x -> CountsFits.userWeightedOne(x._1().id(), x._1(), x._2(), name,
-                design.value(), contrasts), target, partitions, name, log);
+                design.value(), contrasts, settings), target, partitions, name, log);
         joined.unpersist();
         return out;
     }

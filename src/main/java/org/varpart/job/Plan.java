@@ -124,10 +124,6 @@ record Plan(JobConfig config, ModelSpec spec, DataTable sheet, List<AssayReader.
         if (!unused.isEmpty()) {
             warnings.add(unused.size() + " sample(s) of the sample sheet " + cfg.samples() + " are in no assay and are not used: " + firstFew(unused));
         }
-        if (IntervalSettings.of(cfg).enabled() && !cfg.counts().isEmpty()) {
-            warnings.add("ci = true: intervals are not computed for counts assays yet (" + String.join(", ", cfg.counts().keySet())
-                    + "); their ci_lower and ci_upper are empty");
-        }
         return new Plan(cfg, spec, sheet, assays, models, notes, warnings);
     }
 

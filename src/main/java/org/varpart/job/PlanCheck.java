@@ -16,9 +16,10 @@ public final class PlanCheck {
     /** Checks the run of {@code cfg} and prints what a run would print before fitting, with the collinearity table. */
     public static void run(SparkSession spark, JobConfig cfg, PrintStream out) {
         Plan plan = Plan.of(spark, cfg);
+        java.util.List<CountsStage.Prepared> weighted = CountsStage.prepare(spark, plan);
         plan.print(out);
         out.println("varpart: collinearity of the formula's variables (canonical correlation, as variancePartition's canCorPairs):");
-        out.print(CollinearityTable.tsv(plan));
+        out.print(CollinearityTable.tsv(plan, CountsStage.models(weighted)));
         out.println("varpart: the plan is fine" + (plan.warnings().isEmpty() ? "" : " (" + plan.warnings().size() + " warning(s) above)")
                 + "; nothing was fitted or written");
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -49,7 +50,13 @@ public final class RunRecord {
 
     /** Writes the record to {@code file}. */
     static void write(FileSystem fs, Path file, Plan plan, Map<String, Long> features, Map<String, Long> counts,
-                               Instant started, double seconds, String sparkVersion, long resumed) throws IOException {
+                      Instant started, double seconds, String sparkVersion, long resumed) throws IOException {
+        write(fs, file, plan, List.of(), features, counts, started, seconds, sparkVersion, resumed);
+    }
+
+    /** Writes the record to {@code file}, with the weighted assays (counts, or log-scale with weights) among the assays. */
+    static void write(FileSystem fs, Path file, Plan plan, List<CountsStage.Prepared> weighted, Map<String, Long> features,
+                      Map<String, Long> counts, Instant started, double seconds, String sparkVersion, long resumed) throws IOException {
         Json j = begin(plan.config().recorded(), started, seconds, sparkVersion);
         j.key("assays").beginArray();
         for (int i = 0; i < plan.assays().size(); i++) {
@@ -58,6 +65,17 @@ public final class RunRecord {
                     .field("samples", plan.models().get(i).columns().length)
                     .field("samples_dropped_for_missing_values", plan.models().get(i).complete().dropped())
                     .field("features", features.getOrDefault(a.name(), 0L)).endObject();
+        }
+        // counts assays and log-scale assays with precision weights, as the others, with their kind (and weights file)
+        for (CountsStage.Prepared p : weighted) {
+            AssayReader.Assay a = p.assay();
+            j.beginObject().field("name", a.name()).field("path", Redaction.text(a.path()))
+                    .field("samples", p.model().columns().length)
+                    .field("samples_dropped_for_missing_values", p.model().complete().dropped())
+                    .field("features", features.getOrDefault(a.name(), 0L))
+                    .field("kind", p.weights() == null ? "counts" : "weighted");
+            if (p.weights() != null) j.field("weights", Redaction.text(p.weights().path()));
+            j.endObject();
         }
         j.endArray();
         j.key("status_counts").beginObject();

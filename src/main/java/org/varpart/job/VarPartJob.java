@@ -86,10 +86,10 @@ public final class VarPartJob {
             Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts, times);
             featuresPerAssay.putAll(countsParts.featureCounts());
             countsParts.release();
-            CollinearityTable.write(spark, plan, work.output());
+            CollinearityTable.write(spark, plan, CountsStage.models(countsAssays), work.output());
             times.lap("tables");
             double seconds = (System.nanoTime() - t0) / 1e9;
-            RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
+            RunRecord.write(work.fs, new Path(work.output(), "run.json"), plan, countsAssays, featuresPerAssay, counts, started, seconds, spark.version(), resumed);
             extra.write(spark, work.output(), log);
             times.lap("report");
             work.publish(out, cfg.overwrite(), hadoop, Plan.inputs(cfg));

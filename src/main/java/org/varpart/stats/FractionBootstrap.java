@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.SplittableRandom;
 import org.varpart.design.Design;
 import org.varpart.lmm.BlockFitter;
@@ -207,10 +208,29 @@ public final class FractionBootstrap {
      * numbers to the optimiser's tolerance, kept to measure what the lean refit saves.
      */
     public static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean lean) {
+        return run(fitter, fit, replicates, seed, lean, null);
+    }
+
+    /**
+     * As {@link #run(BlockFitter, FitResult, int, long)}, each replicate fully refitted from θ̂ and
+     * its fractions given by {@code fractionsOf}: for a weighted model the fitter's design is the
+     * one scaled by √w (see {@code counts.WeightedFit}), whose draws ε* = σ̂z' are residuals of
+     * variance σ̂²/wᵢ on the scale of y, and the fractions are those of the weighted model on the
+     * original design.
+     */
+    public static Result runWeighted(BlockFitter fitter, FitResult fit, int replicates, long seed,
+                                     Function<FitResult, List<VarianceFractions.Component>> fractionsOf) {
+        return run(fitter, fit, replicates, seed, false, fractionsOf);
+    }
+
+    private static Result run(BlockFitter fitter, FitResult fit, int replicates, long seed, boolean lean,
+                              Function<FitResult, List<VarianceFractions.Component>> given) {
+        Function<FitResult, List<VarianceFractions.Component>> fractionsOfFit =
+                given != null ? given : r -> VarianceFractions.compute(fitter.design(), r);
         if (!fit.status().hasEstimates()) throw new IllegalArgumentException("fit has no estimates: " + fit.status());
         if (replicates < 1) throw new IllegalArgumentException("replicates must be at least 1, got " + replicates);
         Design d = fitter.design();
-        List<VarianceFractions.Component> own = VarianceFractions.compute(d, fit);
+        List<VarianceFractions.Component> own = fractionsOfFit.apply(fit);
         int k = own.size();
         ReplicateFractions fractionsOf = new ReplicateFractions(d);
         if (fractionsOf.size() != k) throw new IllegalStateException("components: " + fractionsOf.size() + " != " + k);
@@ -239,7 +259,7 @@ public final class FractionBootstrap {
                     Arrays.fill(draws[r], Double.NaN);
                     continue;
                 }
-                List<VarianceFractions.Component> c = VarianceFractions.compute(d, rf);
+                List<VarianceFractions.Component> c = fractionsOfFit.apply(rf);
                 for (int j = 0; j < k; j++) draws[r][j] = c.get(j).fraction();
             }
             usable++;

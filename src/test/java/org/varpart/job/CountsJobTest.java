@@ -41,7 +41,9 @@ import org.varpart.stats.VarianceFractions;
  * the optimiser's stopping point moves with them. Measured largest differences are printed;
  * allowed: 1e-7 relative for estimates, standard errors, t, df, σ² and the prior, 1e-6 relative
  * for p-values and q-values (a far tail amplifies the t's relative error by about |t|·df/(df+t²)·ln 10 decades),
- * 1e-8 absolute for fractions; filter decisions and statuses must be equal.
+ * 1e-8 absolute for fractions; filter decisions and statuses must be equal. The component tests'
+ * statistic (a difference of two REML criteria near 100) 1e-6 absolute, its p-value 1e-5 relative
+ * where the statistic is above 1e-4 (at 0 the boundary mixture's p-value jumps from 1 to ½).
  */
 class CountsJobTest {
     static final String FORMULA = "~ treatment + age + (1 | patient) + (1 | batch)";
@@ -115,11 +117,14 @@ class CountsJobTest {
         Map<String, Row> fractions = byKey(spark, out, "fractions", "feature", "component");
         Map<String, Row> fixed = byKey(spark, out, "fixed_effects", "feature", "term");
         Map<String, Row> mv = byKey(spark, out, "mean_variance", "feature");
+        Map<String, Row> termTests = byKey(spark, out, "term_tests", "feature", "term");
+        Map<String, Row> componentTests = byKey(spark, out, "component_tests", "feature", "component");
+        Map<String, Row> collinearity = byKey(spark, out, "collinearity", "assay", "variable1", "variable2");
         Row summary = spark.read().parquet(out.resolve("summary").toString()).collectAsList().get(0);
         close(ref.prior().df(), summary.getAs("d0"), 1e-7, "d0");
         close(ref.prior().var(), summary.getAs("s0_squared"), 1e-7, "s0_squared");
         assertEquals(ids.length, fits.size(), "one fits row per feature");
-        int kept = 0, tests = 0;
+        int kept = 0, tests = 0, termRows = 0, componentRows = 0;
         for (CountsPipeline.Feature f : ref.features()) {
             Row fit = fits.get(f.id());
             if (!f.kept()) {
@@ -136,6 +141,27 @@ class CountsJobTest {
                 double got = fractions.get(f.id() + "|" + c.name()).getAs("fraction");
                 WORST.merge("fraction(abs)", Math.abs(got - c.fraction()), Math::max);
                 assertEquals(c.fraction(), got, 1e-8, "fraction " + f.id() + " " + c.name());
+            }
+            // dream's fit's F tests of the fixed terms and its component tests (lmerTest's anova and ranova with the
+            // same weights: DreamTermTestsTest checks them against R)
+            assertEquals(2, f.dream().terms().size(), f.id());
+            for (org.varpart.stats.Satterthwaite.FTest t : f.dream().terms()) {
+                Row r = termTests.get(f.id() + "|" + t.term());
+                assertEquals(t.numDf(), (int) r.getAs("num_df"), t.term());
+                close(t.denDf(), r.getAs("den_df"), 1e-7, "den_df " + f.id() + " " + t.term());
+                close(t.f(), r.getAs("f_value"), 1e-7, "f_value " + f.id() + " " + t.term());
+                close(t.p(), r.getAs("p_value"), 1e-6, "f_p " + f.id() + " " + t.term());
+                termRows++;
+            }
+            assertEquals(2, f.dream().components().size(), f.id());
+            for (org.varpart.stats.RandomTermTests.Test t : f.dream().components()) {
+                Row r = componentTests.get(f.id() + "|" + t.component());
+                assertEquals(t.df(), (int) r.getAs("df"), t.component());
+                double lrt = r.getAs("lrt_statistic");
+                WORST.merge("lrt(abs)", Math.abs(lrt - t.statistic()), Math::max);
+                assertEquals(t.statistic(), lrt, 1e-6, "lrt " + f.id() + " " + t.component());
+                if (t.statistic() > 1e-4) close(t.pValue(), r.getAs("p_value"), 1e-5, "lrt_p " + f.id() + " " + t.component());
+                componentRows++;
             }
             for (CountsPipeline.Moderated m : f.moderated()) {
                 String term = m.test().name();
@@ -156,6 +182,16 @@ class CountsJobTest {
         System.out.println("counts job vs in-memory pipeline, largest relative difference per quantity: " + WORST);
         assertTrue(kept > 20, "features kept: " + kept);
         assertEquals(kept * 5, tests, "four coefficients and one contrast per kept feature");
+        assertEquals(kept * 2, termRows, "treatment and age per kept feature");
+        assertEquals(kept * 2, componentRows, "patient and batch per kept feature");
+        assertEquals(kept * 2, termTests.size(), "term_tests: no rows for the filtered features");
+        assertEquals(kept * 2, componentTests.size(), "component_tests: no rows for the filtered features");
+        // the collinearity table has the counts assay's pairs (its samples' design)
+        assertEquals(6, collinearity.size(), "every pair of treatment, age, patient and batch: " + collinearity.keySet());
+        assertEquals(1.0, collinearity.get("rna|age|patient").<Double>getAs("value"), 1e-10, "age is recorded per patient");
+        String runJson = Files.readString(out.resolve("run.json"));
+        assertTrue(runJson.contains("\"name\": \"rna\"") && runJson.contains("\"kind\": \"counts\"")
+                && runJson.contains("\"features\": " + ids.length), "run.json lists the counts assay: " + runJson);
         reportShowsTheTrendAndAVolcanoPerTest(spark, out, ref, kept);
     }
 

@@ -38,6 +38,11 @@ import org.varpart.InputException;
  * variance bound and varpart reaches it (DreamTest names those features), the moderated t is
  * allowed 1e-5. R's own fits of these data are reproducible to about 4e-7 relative in the
  * estimates: a second run of the script on this machine moved them that much.
+ * <p>term_tests and component_tests against fixtures/weighted_tests.tsv (lmerTest's anova and
+ * ranova on the same weighted fits): F 1e-5 relative, its denominator df 1e-3, its p-value as
+ * above; the likelihood-ratio statistic 2e-6 absolute; its p-value (half of ranova's χ²₁ tail, the
+ * boundary mixture) 1e-4 relative plus 1e-5/statistic, what the statistic's tolerance carries
+ * into it near 0 (only for statistics above 2e-6).
  */
 class CountsWeightsJobTest {
     static final String FORMULA = "~ treatment + age + (1 | patient) + (1 | batch)";
@@ -149,6 +154,32 @@ class CountsWeightsJobTest {
         }
         // a q-value is a p-value of the same term times m/rank (or a larger one's q): it inherits the largest p tolerance of its term
         for (Object[] q : qs) rel(ref.get("mod_q").get((String) q[0]), (Double) q[2], pTol((Double) q[2]) + qTol.get((String) q[1]), "moderated_q " + q[0]);
+        // the F tests of the fixed terms and the component tests, against lmerTest's anova and ranova with the same weights
+        // (make_weighted_tests_fixtures.R; tolerances as DreamTermTestsTest's)
+        Map<String, Map<String, Double>> wt = fixture("weighted_tests.tsv");
+        Map<String, Row> terms = CountsJobTest.byKey(spark, out, "term_tests", "feature", "term");
+        Map<String, Row> comps = CountsJobTest.byKey(spark, out, "component_tests", "feature", "component");
+        assertEquals(wt.get("f").size(), terms.size(), "a term_tests row per feature and fixed term");
+        assertEquals(wt.get("lrt").size(), comps.size(), "a component_tests row per feature and component");
+        for (Map.Entry<String, Double> e : wt.get("f").entrySet()) {
+            Row r = terms.get(e.getKey());
+            assertEquals(wt.get("num_df").get(e.getKey()), (int) r.getAs("num_df"), 0, e.getKey());
+            rel(e.getValue(), r.getAs("f_value"), 1e-5, "f_value " + e.getKey());
+            rel(wt.get("den_df").get(e.getKey()), r.getAs("den_df"), 1e-3, "den_df " + e.getKey());
+            double fp = wt.get("f_p").get(e.getKey());
+            rel(fp, r.getAs("p_value"), pTol(fp), "f_p " + e.getKey());
+        }
+        for (Map.Entry<String, Double> e : wt.get("lrt").entrySet()) {
+            Row r = comps.get(e.getKey());
+            double lrt = r.getAs("lrt_statistic");
+            WORST.merge("lrt(abs)", Math.abs(lrt - e.getValue()), Math::max);
+            if (!(Math.abs(lrt - e.getValue()) <= 2e-6)) FAILURES.add("lrt " + e.getKey() + ": ranova " + e.getValue() + ", varpart " + lrt);
+            // varpart's p is the boundary mixture's: half of ranova's chi-square(1) tail for a positive statistic
+            if (e.getValue() > 2e-6) rel(0.5 * wt.get("ranova_p").get(e.getKey()), r.getAs("p_value"), 1e-4 + 1e-5 / e.getValue(), "lrt_p " + e.getKey());
+        }
+        String runJson = Files.readString(out.resolve("run.json"));
+        assertTrue(runJson.contains("\"kind\": \"weighted\"") && runJson.contains("\"name\": \"lcpm\"")
+                && runJson.contains("weights.tsv"), "run.json lists the weighted assay and its weights file: " + runJson);
         System.out.println("weighted log-scale assay vs lme4/lmerTest, largest relative difference per quantity: " + WORST);
         assertEquals(List.of(), FAILURES, FAILURES.size() + " values out of tolerance");
         assertEquals(5 * ref.get("rdf").size(), tests);

@@ -110,6 +110,13 @@ class ExampleStudyGoldenTest {
             Map.entry("fixed_effects:q_value", 1e-5),         // 1.3e-7 in log10
             Map.entry("fixed_effects:moderated_p", 1e-5),     // 1.3e-7 in log10
             Map.entry("fixed_effects:moderated_q", 1e-5),     // 1.3e-7 in log10
+            Map.entry("term_tests:den_df", 1e-7),             // 6.5e-9
+            Map.entry("term_tests:f_value", 1e-8),            // 1.8e-9
+            Map.entry("term_tests:p_value", 1e-8),            // 1.5e-9 in log10
+            Map.entry("term_tests:q_value", 1e-8),            // 1.4e-9 in log10
+            Map.entry("component_tests:lrt_statistic", 1e-6), // 2.8e-8
+            Map.entry("component_tests:p_value", 1e-10),      // 9.8e-12 in log10
+            Map.entry("component_tests:q_value", 1e-10),      // 9.8e-12 in log10
             Map.entry("summary:mean", 1e-10),                 // 4.0e-12
             Map.entry("summary:median", 1e-12),
             Map.entry("summary:q05", 1e-12),
@@ -117,7 +124,8 @@ class ExampleStudyGoldenTest {
             Map.entry("summary:q75", 1e-12),
             Map.entry("summary:q95", 1e-11),                  // 1.1e-12
             Map.entry("summary:d0", 1e-10),                   // 2.2e-12
-            Map.entry("summary:s0_squared", 1e-11));          // 1.6e-13
+            Map.entry("summary:s0_squared", 1e-11),           // 1.6e-13
+            Map.entry("summary:lambda", 1e-10));              // 3.8e-12 (from the component tests' p-values)
 
     /** Each table and the columns that order its rows. */
     static final Map<String, String[]> TABLES = new LinkedHashMap<>();

@@ -65,14 +65,18 @@ class IntervalsAndCollinearityTest {
 
         List<Row> a = Outputs.sorted(spark, dir.resolve("a"), "fractions"), b = Outputs.sorted(spark, dir.resolve("b"), "fractions");
         assertEquals(a.size(), b.size());
-        int withInterval = 0, logScale = 0;
+        int withInterval = 0, logScale = 0, counts = 0, countsWithInterval = 0;
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i), b.get(i), "fractions row " + i + ", intervals included, with 2 and with 3 partitions");
             Row r = a.get(i);
             int lo = r.fieldIndex("ci_lower"), hi = r.fieldIndex("ci_upper");
             if (r.getString(0).equals("rnaseq")) {
-                // the counts assay: intervals are not computed there yet, and say so (README, run.json)
-                assertTrue(r.isNullAt(lo) && r.isNullAt(hi), "no interval for a counts assay: " + r);
+                // the counts assay: the bootstrap of its weighted fits (CountsIntervals)
+                counts++;
+                if (r.isNullAt(lo)) continue;
+                countsWithInterval++;
+                double l = r.getDouble(lo), u = r.getDouble(hi);
+                assertTrue(0 <= l && l <= u && u <= 1, "interval [" + l + ", " + u + "] of " + r);
                 continue;
             }
             logScale++;
@@ -83,6 +87,7 @@ class IntervalsAndCollinearityTest {
             assertTrue(0 <= l && l <= u && u <= 1, "interval [" + l + ", " + u + "] of " + r);
         }
         assertTrue(withInterval > 0.9 * logScale, withInterval + " of " + logScale + " fractions of the log-scale assays have an interval");
+        assertTrue(counts > 0 && countsWithInterval > 0.9 * counts, countsWithInterval + " of " + counts + " fractions of the counts assay have an interval");
         System.out.printf("example study with ci = true, 20 replicates: %.1f s on local[2] (%d fractions with an interval)%n",
                 secondsA, withInterval);
 
@@ -98,7 +103,11 @@ class IntervalsAndCollinearityTest {
         assertTrue(runJson.contains("assay rna: the model cannot separate lab and batch"), runJson);
         assertTrue(logA.contains("warning: assay rna: the model cannot separate lab and batch"), logA);
         assertTrue(runJson.contains("\"ci_replicates\": \"20\""), "run.json records the interval settings: " + runJson);
-        assertTrue(runJson.contains("intervals are not computed for counts assays yet (rnaseq)"), runJson);
+        assertFalse(runJson.contains("intervals are not computed for counts assays"), runJson);
+        Map<String, Double> rnaseq = collinearity(spark, dir.resolve("a"), "rnaseq");
+        assertEquals(rna.keySet(), rnaseq.keySet(), "the counts assay's pairs, from its samples' design");
+        assertEquals(1.0, rnaseq.get("lab~batch"), 1e-10);
+        assertTrue(runJson.contains("assay rnaseq: the model cannot separate lab and batch"), runJson);
     }
 
     @Test
