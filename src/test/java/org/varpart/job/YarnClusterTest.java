@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -49,7 +50,9 @@ class YarnClusterTest {
         Path study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(10, 4, 3, 2, 40, new String[] {"rna", "protein"}, 0.0, 14), study);
         Path local = dir.resolve("local-out");
-        StudyRuns.outcome(spark, StudyRuns.config(study, local, 4, "rna=rna.tsv.gz", "protein=protein.tsv"));
+        // the local run to compare with, in this JVM while the mini clusters start and run
+        CompletableFuture<VarPartJob.Outcome> localRun = CompletableFuture.supplyAsync(
+                () -> StudyRuns.outcome(spark, StudyRuns.config(study, local, 4, "rna=rna.tsv.gz", "protein=protein.tsv")));
 
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
@@ -147,6 +150,7 @@ class YarnClusterTest {
             assertTrue(clusterLog.contains("shipping the config file " + conf1) && clusterLog.contains("final status: SUCCEEDED"), clusterLog);
             assertTrue(clientLog.contains("varpart: 80 features in"), clientLog);
 
+            assertEquals(80, localRun.get(5, TimeUnit.MINUTES).features(), "the local run");
             for (String mode : List.of("cluster", "client")) {
                 org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(hdfs.getUri() + "/results/" + mode);
                 assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS")), mode + ": _SUCCESS on HDFS");
@@ -160,6 +164,7 @@ class YarnClusterTest {
         } finally {
             if (yarn != null) yarn.stop();
             dfs.shutdown();
+            localRun.handle((o, e) -> o).get(5, TimeUnit.MINUTES); // no job of it left going after a failed check
         }
     }
 
