@@ -172,7 +172,7 @@ class YarnClusterTest {
     record Submission(String name, Process process, Path log) {
         /** Waits for the run; returns its output, after checking it exited 0. */
         String finish() throws Exception {
-            boolean done = process.waitFor(6, TimeUnit.MINUTES);
+            boolean done = process.waitFor(10, TimeUnit.MINUTES); // a guard against a hang: both run at once, on busy machines too
             if (!done) process.destroyForcibly().waitFor();
             String text = Files.readString(log, StandardCharsets.UTF_8);
             assertTrue(done, name + " mode: spark-submit finished in time\n" + text);
