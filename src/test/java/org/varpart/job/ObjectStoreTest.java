@@ -119,7 +119,7 @@ class ObjectStoreTest {
             Path killedLog = dir.resolve("killed.log");
             p = ChildJvm.varpartRun(killedLog, Map.of(), killedArgs.toArray(String[]::new));
             org.apache.hadoop.fs.Path work = WorkDir.of(new org.apache.hadoop.fs.Path(root + "out"));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8); // a guard against a hang, long enough for busy machines
             while (p.isAlive() && System.nanoTime() < deadline && WorkDir.chunks(fs, work).isEmpty()) Thread.sleep(50);
             assertTrue(p.isAlive(), "the run was still going when its first chunk was committed:\n" + Files.readString(killedLog));
             p.destroyForcibly();
