@@ -97,7 +97,7 @@ class IntervalsAndCollinearityTest {
         String runJson = Files.readString(dir.resolve("a").resolve("run.json"));
         assertTrue(runJson.contains("assay rna: the model cannot separate lab and batch"), runJson);
         assertTrue(logA.contains("warning: assay rna: the model cannot separate lab and batch"), logA);
-        assertTrue(runJson.contains("\"ci_replicates\": \"20\""), "run.json records the interval settings: " + runJson);
+        assertTrue(runJson.contains("\"ci_replicates\": \"10\""), "run.json records the interval settings: " + runJson);
         assertTrue(runJson.contains("intervals are not computed for counts assays yet (rnaseq)"), runJson);
     }
 
