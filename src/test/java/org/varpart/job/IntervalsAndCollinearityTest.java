@@ -54,7 +54,7 @@ class IntervalsAndCollinearityTest {
         SparkSession spark = SparkTestSession.get();
         Map<String, String> c = ExampleStudyGoldenTest.exampleConfig(dir.resolve("a"));
         c.put("ci", "true");
-        c.put("ci_replicates", "20");
+        c.put("ci_replicates", "10"); // the fewest allowed: what is shown is that the intervals do not depend on the partitioning
         c.put("partitions", "2");
         long t0 = System.nanoTime();
         String logA = log(spark, c);
@@ -88,7 +88,7 @@ class IntervalsAndCollinearityTest {
         }
         assertTrue(withInterval > 0.9 * logScale, withInterval + " of " + logScale + " fractions of the log-scale assays have an interval");
         assertTrue(counts > 0 && countsWithInterval > 0.9 * counts, countsWithInterval + " of " + counts + " fractions of the counts assay have an interval");
-        System.out.printf("example study with ci = true, 20 replicates: %.1f s on local[2] (%d fractions with an interval)%n",
+        System.out.printf("example study with ci = true, 10 replicates: %.1f s on local[2] (%d fractions with an interval)%n",
                 secondsA, withInterval);
 
         // the collinearity table: batch is nested in lab, age and sex are recorded per patient
@@ -102,7 +102,7 @@ class IntervalsAndCollinearityTest {
         String runJson = Files.readString(dir.resolve("a").resolve("run.json"));
         assertTrue(runJson.contains("assay rna: the model cannot separate lab and batch"), runJson);
         assertTrue(logA.contains("warning: assay rna: the model cannot separate lab and batch"), logA);
-        assertTrue(runJson.contains("\"ci_replicates\": \"20\""), "run.json records the interval settings: " + runJson);
+        assertTrue(runJson.contains("\"ci_replicates\": \"10\""), "run.json records the interval settings: " + runJson);
         assertFalse(runJson.contains("intervals are not computed for counts assays"), runJson);
         Map<String, Double> rnaseq = collinearity(spark, dir.resolve("a"), "rnaseq");
         assertEquals(rna.keySet(), rnaseq.keySet(), "the counts assay's pairs, from its samples' design");

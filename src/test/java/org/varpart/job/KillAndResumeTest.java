@@ -30,6 +30,11 @@ import org.varpart.simulate.StudySimulator;
  */
 class KillAndResumeTest {
     static final String SECRET = "TOPSECRET-kill-4711", ACCESS = "AKIAKILLTEST0000";
+    /**
+     * Features in all (half in each of the two assays): over 16 partitions, enough that the run
+     * has most of its work ahead of it when its first chunk is committed.
+     */
+    static final int FEATURES = 700;
 
     /** With intervals on, so that a resumed run is shown to reproduce them (seeded per feature, not per task). */
     static Map<String, String> config(Path study, Path out) {
@@ -39,10 +44,13 @@ class KillAndResumeTest {
         return c;
     }
 
+    /** The committed chunks in a work directory, as seen while a run may be writing there (then polled). */
     static List<Path> chunks(Path work) throws IOException {
         if (!Files.exists(work)) return List.of();
         try (Stream<Path> s = Files.walk(work)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".bin") && !p.getFileName().toString().startsWith(".")).toList();
+        } catch (java.io.UncheckedIOException e) {
+            return List.of(); // a temporary file renamed away while listing: the callers poll, and look again
         }
     }
 
@@ -51,7 +59,7 @@ class KillAndResumeTest {
         long t0 = System.nanoTime();
         SparkSession spark = SparkTestSession.get();
         Path study = dir.resolve("study");
-        StudySimulator.write(new StudySimulator.Spec(15, 4, 3, 2, 700, new String[] {"rna", "protein"}, 0.02, 21), study);
+        StudySimulator.write(new StudySimulator.Spec(15, 4, 3, 2, FEATURES / 2, new String[] {"rna", "protein"}, 0.02, 21), study);
         Path out = dir.resolve("results").resolve("out");
         Path work = workDir(out);
 
@@ -74,7 +82,7 @@ class KillAndResumeTest {
             assertEquals(List.of(work), s.toList(), "only the hidden work directory");
         }
         long committed = committed(work);
-        assertTrue(committed > 0 && committed < 1400, "killed mid-run: " + committed + " of 1400 features committed");
+        assertTrue(committed > 0 && committed < FEATURES, "killed mid-run: " + committed + " of " + FEATURES + " features committed");
         String killedLog = Files.readString(log);
         try (Stream<Path> s = Files.walk(work)) {
             for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
@@ -110,10 +118,10 @@ class KillAndResumeTest {
         VarPartJob.Outcome o = VarPartJob.run(spark, JobConfig.of(resume, "test"), new PrintStream(resumeLog, true, StandardCharsets.UTF_8));
         double resumeSeconds = (System.nanoTime() - r0) / 1e9;
         assertEquals(committed, o.resumed(), "every committed feature is taken over");
-        assertEquals(1400, o.features());
+        assertEquals(FEATURES, o.features());
         String text = resumeLog.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("resuming: the results of " + committed + " features fitted by the interrupted run are kept"), text);
-        long rest = 1400 - committed;
+        long rest = FEATURES - committed;
         assertTrue(text.contains(rest + "/" + rest + " features fitted"), "only the others are fitted: " + text);
         Outputs.assertSameTables(spark, reference, out);
         assertTrue(spark.read().parquet(reference.resolve("fractions").toString()).filter("ci_lower IS NOT NULL").count() > 0,
@@ -123,10 +131,10 @@ class KillAndResumeTest {
         // a plain rerun of the same command discards the partial results and gives the full result
         String plain = StudyRuns.run(spark, config(study, out2));
         assertTrue(plain.contains("note: discarding the partial results of an earlier run"), plain);
-        assertTrue(plain.contains("1400/1400 features fitted"), plain);
+        assertTrue(plain.contains(FEATURES + "/" + FEATURES + " features fitted"), plain);
         Outputs.assertSameTables(spark, reference, out2);
-        System.out.printf("kill and resume: killed after %.1f s with %d of 1400 features committed; resume took %.1f s; whole test %.1f s%n",
-                killedAt, committed, resumeSeconds, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("kill and resume: killed after %.1f s with %d of %d features committed; resume took %.1f s; whole test %.1f s%n",
+                killedAt, committed, FEATURES, resumeSeconds, (System.nanoTime() - t0) / 1e9);
     }
 
     static Path workDir(Path out) {

@@ -49,6 +49,12 @@ import org.varpart.simulate.StudySimulator;
 class ObjectStoreTest {
     static final String ACCESS = "AKIAVARPARTTEST1", SECRET = "s3-secret-varpart-2222", BUCKET = "study";
     static final int FEATURES = 80;
+    /**
+     * Partitions of each run: every chunk and every part file is several requests to the store
+     * (a write, then a rename, which S3 does as a copy and a delete), so few; enough that the
+     * killed run has most of its partitions ahead of it when its first chunk is committed.
+     */
+    static final int PARTITIONS = 4;
 
     /** Keeps every log event's message and its exception's text, for searching. */
     static final class Captured extends AbstractAppender {
@@ -79,7 +85,7 @@ class ObjectStoreTest {
             Path study = dir.resolve("study");
             StudySimulator.write(new StudySimulator.Spec(12, 4, 3, 2, FEATURES, new String[] {"rna", "protein"}, 0.0, 8), study);
             Path local = dir.resolve("local-out");
-            StudyRuns.outcome(spark, StudyRuns.config(study, local, 8, "rna=rna.tsv.gz", "protein=protein.tsv"));
+            StudyRuns.outcome(spark, StudyRuns.config(study, local, PARTITIONS, "rna=rna.tsv.gz", "protein=protein.tsv"));
 
             Map<String, String> s3a = new LinkedHashMap<>(server.s3aSettings());
             Configuration conf = new Configuration(h);
@@ -99,7 +105,7 @@ class ObjectStoreTest {
                 w.println("assay.protein = " + root + "in/protein.parquet");
                 w.println("formula = " + StudySimulator.FORMULA);
                 w.println("output = " + root + "out");
-                w.println("partitions = 8");
+                w.println("partitions = " + PARTITIONS);
                 w.println("progress_seconds = 0");
                 w.println("spark.hadoop.fs.s3a.secret.key = " + SECRET);
             }
@@ -113,7 +119,7 @@ class ObjectStoreTest {
             Path killedLog = dir.resolve("killed.log");
             p = ChildJvm.varpartRun(killedLog, Map.of(), killedArgs.toArray(String[]::new));
             org.apache.hadoop.fs.Path work = WorkDir.of(new org.apache.hadoop.fs.Path(root + "out"));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8); // a guard against a hang, long enough for busy machines
             while (p.isAlive() && System.nanoTime() < deadline && WorkDir.chunks(fs, work).isEmpty()) Thread.sleep(50);
             assertTrue(p.isAlive(), "the run was still going when its first chunk was committed:\n" + Files.readString(killedLog));
             p.destroyForcibly();

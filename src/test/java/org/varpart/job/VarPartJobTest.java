@@ -47,15 +47,27 @@ class VarPartJobTest extends SimulatedStudyTest {
         return StudyRuns.outcome(spark, c);
     }
 
+    private static final Map<Integer, Path> RUNS = new HashMap<>();
+
+    /**
+     * The output of a run over the class's study with this many partitions, run once and shared by
+     * the tests that read different tables of the same run (each test only reads it).
+     */
+    static synchronized Path runWith(int partitions) {
+        return RUNS.computeIfAbsent(partitions, k -> {
+            Path out = dir.resolve("out-" + k);
+            assertEquals(120, run(config(out, k)).features());
+            return out;
+        });
+    }
+
     static List<Row> sorted(Path out, String table, String... order) {
         return spark.read().parquet(out.resolve(table).toString()).orderBy(order[0], java.util.Arrays.copyOfRange(order, 1, order.length)).collectAsList();
     }
 
     @Test
     void writesEveryTableWithItsDocumentedColumnsAndCommitsLast() throws IOException {
-        Path out = dir.resolve("out-tables");
-        VarPartJob.Outcome o = run(config(out, 3));
-        assertEquals(120, o.features());
+        Path out = runWith(8); // 120 features, checked by runWith
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
         String runJson = Files.readString(out.resolve("run.json"));
         assertTrue(runJson.contains("\"status_counts\""), runJson);
@@ -87,9 +99,7 @@ class VarPartJobTest extends SimulatedStudyTest {
 
     @Test
     void resultsAreIdenticalWithOneAndEightPartitions() {
-        Path one = dir.resolve("out-1"), eight = dir.resolve("out-8");
-        run(config(one, 1));
-        run(config(eight, 8));
+        Path one = runWith(1), eight = runWith(8);
         assertEquals(sorted(one, "fractions", "assay", "feature", "component"), sorted(eight, "fractions", "assay", "feature", "component"));
         assertEquals(sorted(one, "fits", "assay", "feature"), sorted(eight, "fits", "assay", "feature"));
         assertEquals(sorted(one, "fixed_effects", "assay", "feature", "term"), sorted(eight, "fixed_effects", "assay", "feature", "term"));
@@ -98,8 +108,7 @@ class VarPartJobTest extends SimulatedStudyTest {
 
     @Test
     void everyNumberEqualsASingleFitOfTheSameFeature() throws IOException {
-        Path out = dir.resolve("out-single");
-        run(config(out, 4));
+        Path out = runWith(8);
         DataTable sheet = TableReader.read(study.resolve("samples.tsv"));
         List<String> lines = Files.readAllLines(study.resolve("protein.tsv"));
         String[] header = lines.get(0).split("\t");

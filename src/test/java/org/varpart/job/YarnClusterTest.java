@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -33,8 +34,8 @@ import org.varpart.simulate.StudySimulator;
  * {@code submit/spark-submit.sh} and Spark's real {@code SparkSubmit} with {@code --master
  * yarn}: once in {@code --deploy-mode cluster} with the config file on this machine's disk (the
  * script ships it with {@code --files}; the driver runs in the ApplicationMaster's container and
- * reads it there), and once in client mode. Inputs and outputs are on HDFS; both runs' tables
- * equal a {@code local} run's.
+ * reads it there), and once in client mode, both submitted at once. Inputs and outputs are on
+ * HDFS; both runs' tables equal a {@code local} run's.
  */
 class YarnClusterTest {
 
@@ -49,7 +50,9 @@ class YarnClusterTest {
         Path study = dir.resolve("study");
         StudySimulator.write(new StudySimulator.Spec(10, 4, 3, 2, 40, new String[] {"rna", "protein"}, 0.0, 14), study);
         Path local = dir.resolve("local-out");
-        StudyRuns.outcome(spark, StudyRuns.config(study, local, 4, "rna=rna.tsv.gz", "protein=protein.tsv"));
+        // the local run to compare with, in this JVM while the mini clusters start and run
+        CompletableFuture<VarPartJob.Outcome> localRun = CompletableFuture.supplyAsync(
+                () -> StudyRuns.outcome(spark, StudyRuns.config(study, local, 4, "rna=rna.tsv.gz", "protein=protein.tsv")));
 
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
@@ -61,7 +64,10 @@ class YarnClusterTest {
             YarnConfiguration yconf = new YarnConfiguration(dfs.getConfiguration(0));
             yconf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 128);
             yconf.setInt(YarnConfiguration.NM_PMEM_MB, 4096);
-            yconf.setInt(YarnConfiguration.NM_VCORES, 4);
+            // room for both applications at once: two ApplicationMasters and two executors
+            yconf.setInt(YarnConfiguration.NM_VCORES, 8);
+            // containers are handed out on the NodeManager's heartbeats: every 250 ms, not every second
+            yconf.setLong(YarnConfiguration.RM_NM_HEARTBEAT_INTERVAL_MS, 250);
             yconf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
             yconf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
             yconf.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 100f);
@@ -120,20 +126,31 @@ class YarnClusterTest {
                     "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + javaHome, "--conf", "spark.executorEnv.JAVA_HOME=" + javaHome,
                     "--conf", "spark.ui.enabled=false", "--conf", "spark.yarn.submit.waitAppCompletion=true");
 
+            // both applications at once: they are independent (their own outputs, their own YARN
+            // applications and containers, which the NodeManager has room for together), and most of
+            // each one's time is spent waiting for JVMs to start and for YARN's heartbeats
             long c0 = System.nanoTime();
             List<String> cluster = new ArrayList<>(common);
             cluster.addAll(List.of("--deploy-mode", "cluster", "--", conf1.toString()));
-            String clusterLog = submit(dir, sparkHome, confDir, app, "cluster", cluster);
-            double clusterSeconds = (System.nanoTime() - c0) / 1e9;
-            assertTrue(clusterLog.contains("shipping the config file " + conf1) && clusterLog.contains("final status: SUCCEEDED"), clusterLog);
-
-            long k0 = System.nanoTime();
+            Submission clusterRun = start(dir, sparkHome, confDir, app, "cluster", cluster);
             List<String> clientMode = new ArrayList<>(common);
             clientMode.addAll(List.of("--deploy-mode", "client", "--", conf1.toString(), "--output=" + hdfs.getUri() + "/results/client"));
-            String clientLog = submit(dir, sparkHome, confDir, app, "client", clientMode);
-            double clientSeconds = (System.nanoTime() - k0) / 1e9;
+            Submission clientRun = start(dir, sparkHome, confDir, app, "client", clientMode);
+            String clusterLog, clientLog;
+            double clusterSeconds, clientSeconds;
+            try {
+                clusterLog = clusterRun.finish();
+                clusterSeconds = (System.nanoTime() - c0) / 1e9;
+                clientLog = clientRun.finish();
+                clientSeconds = (System.nanoTime() - c0) / 1e9;
+            } finally {
+                clusterRun.process().destroyForcibly();
+                clientRun.process().destroyForcibly();
+            }
+            assertTrue(clusterLog.contains("shipping the config file " + conf1) && clusterLog.contains("final status: SUCCEEDED"), clusterLog);
             assertTrue(clientLog.contains("varpart: 80 features in"), clientLog);
 
+            assertEquals(80, localRun.get(5, TimeUnit.MINUTES).features(), "the local run");
             for (String mode : List.of("cluster", "client")) {
                 org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(hdfs.getUri() + "/results/" + mode);
                 assertTrue(hdfs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS")), mode + ": _SUCCESS on HDFS");
@@ -142,16 +159,30 @@ class YarnClusterTest {
                 Outputs.assertSameTables(spark, local, copy);
                 assertTrue(Files.exists(copy.resolve("run.json")) && Files.exists(copy.resolve("report.html")), mode + ": run.json and the report");
             }
-            System.out.printf("yarn: cluster mode %.1f s, client mode %.1f s; the whole test %.1f s%n", clusterSeconds, clientSeconds,
+            System.out.printf("yarn: both submitted at once; cluster mode done after %.1f s, client mode after %.1f s; the whole test %.1f s%n", clusterSeconds, clientSeconds,
                     (System.nanoTime() - t0) / 1e9);
         } finally {
             if (yarn != null) yarn.stop();
             dfs.shutdown();
+            localRun.handle((o, e) -> o).get(5, TimeUnit.MINUTES); // no job of it left going after a failed check
         }
     }
 
-    /** Runs submit/spark-submit.sh with these arguments; returns its output, after checking it exited 0. */
-    static String submit(Path dir, Path sparkHome, Path confDir, Path app, String name, List<String> args) throws Exception {
+    /** A run of submit/spark-submit.sh that has been started, its output going to {@code log}. */
+    record Submission(String name, Process process, Path log) {
+        /** Waits for the run; returns its output, after checking it exited 0. */
+        String finish() throws Exception {
+            boolean done = process.waitFor(10, TimeUnit.MINUTES); // a guard against a hang: both run at once, on busy machines too
+            if (!done) process.destroyForcibly().waitFor();
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(done, name + " mode: spark-submit finished in time\n" + text);
+            assertEquals(0, process.exitValue(), name + " mode:\n" + text);
+            return text;
+        }
+    }
+
+    /** Starts submit/spark-submit.sh with these arguments. */
+    static Submission start(Path dir, Path sparkHome, Path confDir, Path app, String name, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", "submit/spark-submit.sh"));
         cmd.addAll(args);
         Path log = dir.resolve("submit-" + name + ".log");
@@ -161,13 +192,7 @@ class YarnClusterTest {
         pb.environment().put("YARN_CONF_DIR", confDir.toString());
         pb.environment().put("VARPART_JAR", app.toString());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        boolean done = p.waitFor(4, TimeUnit.MINUTES);
-        if (!done) p.destroyForcibly().waitFor();
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(done, name + " mode: spark-submit finished in time\n" + text);
-        assertEquals(0, p.exitValue(), name + " mode:\n" + text);
-        return text;
+        return new Submission(name, pb.start(), log);
     }
 
     /** Waits until the ResourceManager has bound its ports and has its NodeManager; puts its addresses in {@code client}. */
