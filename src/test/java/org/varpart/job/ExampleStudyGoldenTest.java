@@ -90,7 +90,11 @@ class ExampleStudyGoldenTest {
      * converge on the exact gradient as the unweighted ones do: estimates and t agree to 1.9e-10
      * relative, Satterthwaite's df to 5.0e-8 (one central difference of step 3e-5·θ; 6.5e-9 with the
      * two extrapolated differences before; they differed by 1.8e-4 and 3.2e-3 when the fits
-     * stopped at lme4's tolerance); the optimiser's evaluations can differ by a few (not compared). Fractions
+     * stopped at lme4's tolerance); the optimiser's evaluations can differ by a few (not compared).
+     * One feature is the exception that sets the df tolerances: rnaseq_00068's weighted REML fit sits
+     * on an optimum so flat that the two BLAS end at θ whose criteria agree to rounding while its df
+     * differ by 2.8e-6 relative (p-values by 6.5e-5 in log10); every other feature's df agree to
+     * 5.0e-8, and its estimate, standard error and t agree to 1e-8 as every feature's do. Fractions
      * are compared as absolute differences (a component near 0 differs relatively by up to 1),
      * p- and q-values as differences of log10, the rest relative. Each tolerance is ten times the largest difference measured on this
      * study, rounded up to a power of ten; the pure-Java BLAS keeps 1e-12 for every number.
@@ -102,14 +106,14 @@ class ExampleStudyGoldenTest {
             Map.entry("fractions:fraction", 1e-8),            // 1.2e-10 absolute
             Map.entry("fixed_effects:estimate", 1e-8),        // 1.9e-10
             Map.entry("fixed_effects:std_error", 1e-8),       // 7.3e-10
-            Map.entry("fixed_effects:df", 1e-7),              // 5.0e-8 (6.5e-9 with the extrapolated derivatives)
+            Map.entry("fixed_effects:df", 3e-5),              // 2.8e-6 (rnaseq_00068; 5.0e-8 for the rest)
             Map.entry("fixed_effects:t_value", 1e-8),         // 9.1e-10
             Map.entry("fixed_effects:moderated_t", 1e-8),     // 9.0e-10
-            Map.entry("fixed_effects:moderated_df", 1e-7),    // 4.3e-8 (5.5e-9 with the extrapolated derivatives)
-            Map.entry("fixed_effects:p_value", 1e-5),         // 1.3e-7 in log10
-            Map.entry("fixed_effects:q_value", 1e-5),         // 1.3e-7 in log10
-            Map.entry("fixed_effects:moderated_p", 1e-5),     // 1.3e-7 in log10
-            Map.entry("fixed_effects:moderated_q", 1e-5),     // 1.3e-7 in log10
+            Map.entry("fixed_effects:moderated_df", 3e-5),    // 2.7e-6 (rnaseq_00068; 4.3e-8 for the rest)
+            Map.entry("fixed_effects:p_value", 1e-3),         // 6.5e-5 in log10 (rnaseq_00068; 1.3e-7 for the rest)
+            Map.entry("fixed_effects:q_value", 1e-3),         // 6.5e-5 in log10 (rnaseq_00068; 1.3e-7 for the rest)
+            Map.entry("fixed_effects:moderated_p", 1e-3),     // 6.4e-5 in log10 (rnaseq_00068; 1.3e-7 for the rest)
+            Map.entry("fixed_effects:moderated_q", 1e-3),     // 6.4e-5 in log10 (rnaseq_00068; 1.3e-7 for the rest)
             Map.entry("term_tests:den_df", 1e-7),             // 6.5e-9
             Map.entry("term_tests:f_value", 1e-8),            // 1.8e-9
             Map.entry("term_tests:p_value", 1e-8),            // 1.5e-9 in log10
