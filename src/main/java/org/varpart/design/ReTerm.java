@@ -35,6 +35,19 @@ public final class ReTerm implements java.io.Serializable {
         return group;
     }
 
+    /**
+     * The index of the term of {@code from} that this one keeps some columns of (the same grouping
+     * factor and levels, a subset of its columns: a reduced model's term), or -1 if none.
+     */
+    public int sourceIn(java.util.List<ReTerm> from) {
+        for (int i = 0; i < from.size(); i++) {
+            ReTerm f = from.get(i);
+            if (f.group().equals(group()) && f.levels() == levels()
+                    && java.util.Arrays.asList(f.columnNames()).containsAll(java.util.Arrays.asList(columnNames()))) return i;
+        }
+        return -1;
+    }
+
     public String[] columnNames() {
         return columnNames.clone();
     }

@@ -1,7 +1,5 @@
 package org.varpart.job;
 
-import java.util.Locale;
-import org.apache.commons.math3.exception.util.ExceptionContextProvider;
 import org.varpart.counts.WeightedFit;
 import org.varpart.design.Design;
 import org.varpart.lmm.BlockFitter;
@@ -38,16 +36,7 @@ final class CountsIntervals {
         Design scaled = WeightedFit.scaled(design, y, wr);
         boolean fromReml = s.method() == FractionBootstrap.Method.LOGIT_BASIC && reml.status().hasEstimates();
         FitOptions options = (fromReml ? FitOptions.remlDefaults() : FitOptions.mlDefaults()).withoutConditionalVariances();
-        FractionBootstrap.Result b;
-        try {
-            b = FractionBootstrap.runWeighted(new BlockFitter(scaled, options), fromReml ? reml : ml, s.replicates(), s.featureSeed(assay, feature),
-                    r -> VarianceFractions.compute(design, r, wr));
-        } catch (RuntimeException e) {
-            if (!(e instanceof ExceptionContextProvider)) throw e;
-            return new FeatureResult.Intervals(null, "intervals not computed: numerical failure: " + e.getMessage());
-        }
-        String note = b.usable() < b.replicates()
-                ? String.format(Locale.ROOT, "bootstrap: %d of %d refits failed", b.replicates() - b.usable(), b.replicates()) : "";
-        return new FeatureResult.Intervals(b.intervals(s.level(), s.method()), note);
+        return FeatureIntervals.of(s, () -> FractionBootstrap.runWeighted(new BlockFitter(scaled, options), fromReml ? reml : ml,
+                s.replicates(), s.featureSeed(assay, feature), r -> VarianceFractions.compute(design, r, wr)));
     }
 }

@@ -31,11 +31,18 @@ final class FeatureIntervals {
      * note and left out of the intervals.
      */
     static FeatureResult.Intervals of(BlockFitter fitter, FitResult fit, double[] y, IntervalSettings s, String assay, String feature) {
-        FractionBootstrap.Result b;
-        try {
+        return of(s, () -> {
             BlockFitter reml = fitter.options().reml() ? fitter : REML.computeIfAbsent(fitter,
                     f -> new BlockFitter(f.design(), f.options().withReml(true)));
-            b = FractionBootstrap.run(s.method(), fitter, reml, fit, y, s.replicates(), s.featureSeed(assay, feature));
+            return FractionBootstrap.run(s.method(), fitter, reml, fit, y, s.replicates(), s.featureSeed(assay, feature));
+        });
+    }
+
+    /** The intervals of a bootstrap that {@code run} performs, or why they are missing. */
+    static FeatureResult.Intervals of(IntervalSettings s, java.util.function.Supplier<FractionBootstrap.Result> run) {
+        FractionBootstrap.Result b;
+        try {
+            b = run.get();
         } catch (RuntimeException e) {
             if (!(e instanceof ExceptionContextProvider)) throw e;
             return new FeatureResult.Intervals(null, "intervals not computed: numerical failure: " + e.getMessage());

@@ -62,12 +62,7 @@ public record ResponseStatistics(double[] y, double[][] zty, double[] xty, doubl
         double[][] out = new double[to.size()][];
         for (int j = 0; j < to.size(); j++) {
             ReTerm t = to.get(j);
-            int src = -1;
-            for (int i = 0; i < from.size() && src < 0; i++) {
-                ReTerm f = from.get(i);
-                if (f.group().equals(t.group()) && f.levels() == t.levels()
-                        && java.util.Arrays.asList(f.columnNames()).containsAll(java.util.Arrays.asList(t.columnNames()))) src = i;
-            }
+            int src = t.sourceIn(from);
             if (src < 0) throw new IllegalArgumentException("no term on " + t.group() + " to restrict");
             ReTerm f = from.get(src);
             int cf = f.columns(), ct = t.columns();

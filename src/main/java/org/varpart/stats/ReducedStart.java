@@ -32,12 +32,7 @@ final class ReducedStart {
         this.columns = new int[to.size()][];
         for (int j = 0; j < to.size(); j++) {
             ReTerm t = to.get(j);
-            int src = -1;
-            for (int i = 0; i < from.size() && src < 0; i++) {
-                ReTerm f = from.get(i);
-                if (f.group().equals(t.group()) && f.levels() == t.levels()
-                        && Arrays.asList(f.columnNames()).containsAll(Arrays.asList(t.columnNames()))) src = i;
-            }
+            int src = t.sourceIn(from);
             if (src < 0) throw new IllegalArgumentException("no term on " + t.group() + " in the full model");
             source[j] = src;
             List<String> names = Arrays.asList(from.get(src).columnNames());
