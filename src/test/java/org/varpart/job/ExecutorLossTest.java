@@ -99,9 +99,13 @@ class ExecutorLossTest {
         return KillAndResumeTest.chunks(work).stream().map(p -> p.getFileName().toString().substring(0, 12)).distinct().count();
     }
 
-    /** The executor JVMs the workers of the driver's local cluster have started. */
+    /**
+     * The executor JVMs the workers of the driver's local cluster have started: java processes only,
+     * not the launcher script that still carries the executor's class name until it execs java.
+     */
     static List<ProcessHandle> executors(Process driver) {
-        return driver.descendants().filter(h -> h.info().commandLine().map(l -> l.contains("CoarseGrainedExecutorBackend")).orElse(false)
+        return driver.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .filter(h -> h.info().commandLine().map(l -> l.contains("CoarseGrainedExecutorBackend")).orElse(false)
                 || h.info().arguments().map(a -> List.of(a).contains("org.apache.spark.executor.CoarseGrainedExecutorBackend")).orElse(false))
                 .toList();
     }
