@@ -52,6 +52,31 @@ class ClusterRunTest {
         }
     }
 
+    /** What one {@code Main.run} printed and logged, and its exit code. */
+    record Outcome(int code, String stdout, String stderr, String log) {}
+
+    /**
+     * Runs {@code Main.run(args)} with every log event captured; varpart's own messages at INFO
+     * whatever the session's level (Spark's {@code setLogLevel} sets the root's).
+     */
+    static Outcome runCaptured(String... args) {
+        Captured log = new Captured();
+        log.start();
+        Logger root = (Logger) LogManager.getRootLogger();
+        root.addAppender(log);
+        org.apache.logging.log4j.Level level = LogManager.getLogger("org.varpart").getLevel();
+        Configurator.setLevel("org.varpart", org.apache.logging.log4j.Level.INFO);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            root.removeAppender(log);
+            Configurator.setLevel("org.varpart", level);
+        }
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), log.text());
+    }
+
     @Test
     void aConfigFileAtAUriInASessionThatExists(@TempDir Path dir) throws IOException {
         SparkSession spark = SparkTestSession.get(); // the session exists before the run
@@ -70,26 +95,12 @@ class ClusterRunTest {
                 "spark.hadoop.fs.s3a.secret.key = file-secret-1111",
                 "spark.sql.shuffle.partitions = 3",
                 ""));
-        Captured log = new Captured();
-        log.start();
-        Logger root = (Logger) LogManager.getRootLogger();
-        root.addAppender(log);
-        // varpart's own messages at INFO whatever the session's level (Spark's setLogLevel sets the root's)
-        org.apache.logging.log4j.Level level = LogManager.getLogger("org.varpart").getLevel();
-        Configurator.setLevel("org.varpart", org.apache.logging.log4j.Level.INFO);
-        ByteArrayOutputStream out1 = new ByteArrayOutputStream(), err1 = new ByteArrayOutputStream();
-        int code;
-        try {
-            code = Main.run(new String[] {"run", bucket + dir.resolve("run.conf"),
+        Outcome o = runCaptured("run", bucket + dir.resolve("run.conf"),
                 "--spark.hadoop.fs.bucket.impl=" + IMPL, "--spark.hadoop.fs.bucket.impl.disable.cache=true",
                 "--spark.hadoop.fs.s3a.access.key=AKIACLI2222", "--spark.executor.memory=3g",
-                "--spark.hadoop.fs.s3a.session.token", "cli-token-3333"},
-                    new PrintStream(out1, true, StandardCharsets.UTF_8), new PrintStream(err1, true, StandardCharsets.UTF_8));
-        } finally {
-            root.removeAppender(log);
-            Configurator.setLevel("org.varpart", level);
-        }
-        String stdout = out1.toString(StandardCharsets.UTF_8), stderr = err1.toString(StandardCharsets.UTF_8);
+                "--spark.hadoop.fs.s3a.session.token", "cli-token-3333");
+        int code = o.code();
+        String stdout = o.stdout(), stderr = o.stderr();
         assertEquals(0, code, stdout + stderr);
         assertTrue(Files.exists(out.resolve("_SUCCESS")), "the output went through the bucket:// URI");
         assertTrue(Files.exists(out.resolve("fractions")));
@@ -98,8 +109,8 @@ class ClusterRunTest {
         assertEquals("file-secret-1111", spark.sparkContext().hadoopConfiguration().get("fs.s3a.secret.key"));
         assertEquals("3", spark.conf().get("spark.sql.shuffle.partitions"));
         // a key that cannot change a running application is named in a warning
-        assertTrue(log.text().contains("WARN") && log.text().contains("spark.executor.memory"), log.text());
-        List<String> places = new ArrayList<>(List.of(stdout, stderr, log.text()));
+        assertTrue(o.log().contains("WARN") && o.log().contains("spark.executor.memory"), o.log());
+        List<String> places = new ArrayList<>(List.of(stdout, stderr, o.log()));
         try (Stream<Path> s = Files.walk(out)) {
             for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) places.add(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
         }
@@ -117,31 +128,19 @@ class ClusterRunTest {
         SparkTestSession.get(); // an existing session: gwas uses it and leaves it running
         Path cohort = dir.resolve("cohort");
         org.varpart.gwas.GwasSimulator.write(new org.varpart.gwas.GwasSimulator.Spec(120, 400, 2, 2, 0.05, 3), cohort);
-        Captured log = new Captured();
-        log.start();
-        Logger root = (Logger) LogManager.getRootLogger();
-        root.addAppender(log);
-        org.apache.logging.log4j.Level level = LogManager.getLogger("org.varpart").getLevel();
-        Configurator.setLevel("org.varpart", org.apache.logging.log4j.Level.INFO);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code;
-        try {
-            code = Main.run(new String[] {"gwas", "--genotypes=" + cohort.resolve("cohort"), "--samples=" + cohort.resolve("samples.tsv"),
-                "--phenotypes=trait", "--formula=~ age + sex", "--output=" + dir.resolve("out")},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        } finally {
-            root.removeAppender(log);
-            Configurator.setLevel("org.varpart", level);
-        }
-        String stdout = out.toString(StandardCharsets.UTF_8);
+        Outcome o = runCaptured("gwas", "--genotypes=" + cohort.resolve("cohort"), "--samples=" + cohort.resolve("samples.tsv"),
+                "--phenotypes=trait", "--formula=~ age + sex", "--output=" + dir.resolve("out"));
+        int code = o.code();
+        String err = o.stderr();
+        String stdout = o.stdout();
         assertEquals(0, code, stdout + err);
         assertTrue(SparkTestSession.get().sparkContext().isStopped() == false, "the existing session is left running");
         // stdout: the result lines only; the progress (the GRM, each phenotype's fit) went to the log at INFO
         for (String line : stdout.strip().split("\n")) {
             assertTrue(line.matches("varpart: (\\d+ SNPs x \\d+ samples in .*|lambda_GC .*|results in .*)"), "a result line: " + line);
         }
-        assertTrue(log.text().contains("INFO org.varpart.gwas.GwasJob varpart: GRM of 120 samples"), log.text());
-        assertTrue(log.text().contains("INFO org.varpart.gwas.GwasJob varpart: phenotype trait: n = 120"), log.text());
+        assertTrue(o.log().contains("INFO org.varpart.gwas.GwasJob varpart: GRM of 120 samples"), o.log());
+        assertTrue(o.log().contains("INFO org.varpart.gwas.GwasJob varpart: phenotype trait: n = 120"), o.log());
     }
 
     @Test
@@ -157,23 +156,12 @@ class ClusterRunTest {
     void aFailingRunNamesNoCredential(@TempDir Path dir) throws IOException {
         SparkTestSession.get();
         Files.writeString(dir.resolve("run.conf"), "spark.hadoop.fs.s3a.secret.key = file-secret-8888\nformula = ~ (1 | g)\noutput = " + dir.resolve("out") + "\n");
-        Captured log = new Captured();
-        log.start();
-        Logger root = (Logger) LogManager.getRootLogger();
-        root.addAppender(log);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code;
-        try {
-            code = Main.run(new String[] {"run", dir.resolve("run.conf").toString(), "--samples=s3a://AKIAURI4444:uri-secret-5555@bucket/samples.tsv",
-                "--assay.rna=gs://bucket/rna.tsv", "--spark.hadoop.fs.s3a.access.key=AKIACLI6666", "--spark.hadoop.fs.s3a.session.token", "cli-token-7777"},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        } finally {
-            root.removeAppender(log);
-        }
-        assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
+        Outcome o = runCaptured("run", dir.resolve("run.conf").toString(), "--samples=s3a://AKIAURI4444:uri-secret-5555@bucket/samples.tsv",
+                "--assay.rna=gs://bucket/rna.tsv", "--spark.hadoop.fs.s3a.access.key=AKIACLI6666", "--spark.hadoop.fs.s3a.session.token", "cli-token-7777");
+        assertEquals(2, o.code(), o.stderr());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
-        String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8) + log.text();
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("s3a://***@bucket") || err.toString(StandardCharsets.UTF_8).contains("s3a"), all);
+        String all = o.stdout() + o.stderr() + o.log();
+        assertTrue(o.stderr().contains("s3a://***@bucket") || o.stderr().contains("s3a"), all);
         for (String secret : List.of("file-secret-8888", "AKIAURI4444", "uri-secret-5555", "AKIACLI6666", "cli-token-7777")) {
             assertFalse(all.contains(secret), "a credential was printed: " + secret + "\n" + all);
         }
