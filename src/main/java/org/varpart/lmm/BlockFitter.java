@@ -106,16 +106,9 @@ public final class BlockFitter {
         lastShifted = shifted;
         model.setResponse(shifted);
         boolean reml = options.reml();
-        ToDoubleFunction<double[]> objective;
-        ThetaOptimizer.Gradient gradient;
-        if (schur != null) {
-            schur.setResponse(shifted);
-            objective = th -> schur.objective(th, reml);
-            gradient = (th, out) -> schur.gradient(th, reml, out);
-        } else {
-            objective = th -> model.objective(th, reml);
-            gradient = (th, out) -> CriterionGradient.at(model, th, reml, out);
-        }
+        if (schur != null) schur.setResponse(shifted);
+        ToDoubleFunction<double[]> objective = Refit.objective(model, schur, reml);
+        ThetaOptimizer.Gradient gradient = Refit.gradient(model, schur, reml);
         try {
             double[] from = theta == null ? start.start(shifted, shift.projects()) : theta;
             double[] lower = model.lowerBounds();

@@ -86,17 +86,10 @@ public final class Refit {
     private static ThetaOptimizer.Result optimum(BlockFitter fitter, SchurObjective schur, ResponseStatistics stats, double[] start) {
         LmmModel model = fitter.model();
         boolean reml = fitter.options().reml();
-        ToDoubleFunction<double[]> objective;
-        ThetaOptimizer.Gradient gradient;
-        if (schur != null) {
-            schur.setResponse(stats);
-            objective = th -> schur.objective(th, reml);
-            gradient = (th, out) -> schur.gradient(th, reml, out);
-        } else {
-            model.setResponse(stats);
-            objective = th -> model.objective(th, reml);
-            gradient = (th, out) -> CriterionGradient.at(model, th, reml, out);
-        }
+        if (schur != null) schur.setResponse(stats);
+        else model.setResponse(stats);
+        ToDoubleFunction<double[]> objective = objective(model, schur, reml);
+        ThetaOptimizer.Gradient gradient = gradient(model, schur, reml);
         double[] lower = model.lowerBounds();
         double[] from = start.clone();
         for (int i = 0; i < from.length; i++) from[i] = Math.max(from[i], lower[i]);
@@ -106,6 +99,20 @@ public final class Refit {
             if (!(ex instanceof ExceptionContextProvider)) throw ex;
             return null;
         }
+    }
+
+    /**
+     * The criterion of a fitter's design at θ, through the Schur complement where there is one:
+     * one function for the fit, the refits and the tests' reduced models, so that the optimiser's
+     * calls of it see one kind of function wherever it runs.
+     */
+    static ToDoubleFunction<double[]> objective(LmmModel model, SchurObjective schur, boolean reml) {
+        return schur != null ? th -> schur.objective(th, reml) : th -> model.objective(th, reml);
+    }
+
+    /** The gradient of {@link #objective}'s criterion. */
+    static ThetaOptimizer.Gradient gradient(LmmModel model, SchurObjective schur, boolean reml) {
+        return schur != null ? (th, out) -> schur.gradient(th, reml, out) : (th, out) -> CriterionGradient.at(model, th, reml, out);
     }
 
     private static Estimates failed() {
