@@ -19,8 +19,9 @@ public record ResponseStatistics(double[] y, double[][] zty, double[] xty, doubl
 
     /**
      * The statistics of y on design d: O(n(Σcⱼ + p)). Every sum runs over the observations in
-     * order; X's columns are summed four at a time with yᵀy, which keeps each sum's order, so its value, and lets the processor run them side by
-     * side rather than one dependent addition after another.
+     * order. X's columns are summed four at a time with yᵀy: each sum keeps its order, so its
+     * value, and the processor runs the four side by side rather than one dependent addition
+     * after another.
      */
     public static ResponseStatistics of(Design d, double[] y) {
         int n = d.n(), p = d.p();
