@@ -23,6 +23,8 @@ public final class BlockFitter {
     private final SchurObjective schur;
     private final MomentStart start;
     private final ResponseShift shift;
+    /** The last response {@link #fitFrom} shifted and its shifted statistics, for {@link #shifted}. */
+    private ResponseStatistics lastResponse, lastShifted;
 
     /** @param design the shared design; its own response is only a default */
     public BlockFitter(Design design, FitOptions options) {
@@ -100,18 +102,13 @@ public final class BlockFitter {
         // the fit sees y − Xb₀ (same criterion, far less rounding in r²); b₀ is added back at the end
         double[] b0 = shift.coefficients(response);
         ResponseStatistics shifted = shift.shifted(response, b0);
+        lastResponse = response;
+        lastShifted = shifted;
         model.setResponse(shifted);
         boolean reml = options.reml();
-        ToDoubleFunction<double[]> objective;
-        ThetaOptimizer.Gradient gradient;
-        if (schur != null) {
-            schur.setResponse(shifted);
-            objective = th -> schur.objective(th, reml);
-            gradient = (th, out) -> schur.gradient(th, reml, out);
-        } else {
-            objective = th -> model.objective(th, reml);
-            gradient = (th, out) -> CriterionGradient.at(model, th, reml, out);
-        }
+        if (schur != null) schur.setResponse(shifted);
+        ToDoubleFunction<double[]> objective = Refit.objective(model, schur, reml);
+        ThetaOptimizer.Gradient gradient = Refit.gradient(model, schur, reml);
         try {
             double[] from = theta == null ? start.start(shifted, shift.projects()) : theta;
             double[] lower = model.lowerBounds();
@@ -136,6 +133,32 @@ public final class BlockFitter {
             throw new IllegalArgumentException("the replicate, start or β₀ is not of this design");
         }
         return Refit.of(this, schur, e, theta, beta0);
+    }
+
+    /**
+     * The statistics of y − Xb₀ that {@link #fit} optimises on, b₀ the least-squares
+     * coefficients ({@link ResponseShift}); those of the last fitted response are kept, not summed
+     * again. A design with fewer random-effects terms but the same X has the same b₀, so
+     * {@link ResponseStatistics#restrict} of these are its own shifted statistics, bit for bit.
+     */
+    public ResponseStatistics shifted(ResponseStatistics response) {
+        if (designProblem != null) throw new IllegalStateException("the design cannot be fitted: " + designProblem.message());
+        if (response == lastResponse) return lastShifted;
+        return shift.shifted(response, shift.coefficients(response));
+    }
+
+    /**
+     * The minimum of the criterion alone, from {@code theta}, for statistics already shifted as
+     * {@link #shifted} shifts them: the value {@link #fit} reports as its objective for the same
+     * response and start, without the estimates, conditional modes and fitted values a full
+     * result builds ({@link Refit#minimum}). NaN where the design or the optimiser fails.
+     */
+    public double minimum(ResponseStatistics shifted, double[] theta) {
+        if (designProblem != null) return Double.NaN;
+        if (theta.length != model.lowerBounds().length || shifted.zty().length != design.terms().size()) {
+            throw new IllegalArgumentException("the start or the statistics are not of this design");
+        }
+        return Refit.minimum(this, schur, shifted, theta);
     }
 
     /**

@@ -128,6 +128,10 @@ public final class MixedModel {
             ReTerm term = d.terms().get(t);
             int c = term.columns();
             double[] bt = b[t];
+            if (c == 1) { // the same sums, without the loop over columns
+                for (int i = 0; i < n; i++) fitted[i] += term.z(i, 0) * bt[term.code(i)];
+                continue;
+            }
             for (int i = 0; i < n; i++) {
                 int base = term.code(i) * c;
                 double f = fitted[i];

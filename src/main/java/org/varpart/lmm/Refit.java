@@ -17,6 +17,8 @@ import org.apache.commons.math3.exception.util.ExceptionContextProvider;
  * Cholesky factor at θ̂: the factor of the Schur complement is the trailing block of the full
  * model's factor, so its X block is R_Xᵀ and its last row holds R_X β̂ and √r²
  * (docs/model.md#schur-complement-of-the-first-term); the full model is never factorised.
+ * {@link #minimum} is leaner still, the criterion's minimum alone, for the reduced models of the
+ * likelihood-ratio tests.
  */
 public final class Refit {
 
@@ -41,30 +43,10 @@ public final class Refit {
         LmmModel model = fitter.model();
         if (model == null) return failed();
         boolean reml = fitter.options().reml();
-        ResponseStatistics stats = ResponseStatistics.of(fitter.design(), e);
-        ToDoubleFunction<double[]> objective;
-        ThetaOptimizer.Gradient gradient;
-        if (schur != null) {
-            schur.setResponse(stats);
-            objective = th -> schur.objective(th, reml);
-            gradient = (th, out) -> schur.gradient(th, reml, out);
-        } else {
-            model.setResponse(stats);
-            objective = th -> model.objective(th, reml);
-            gradient = (th, out) -> CriterionGradient.at(model, th, reml, out);
-        }
-        double[] lower = model.lowerBounds();
-        double[] from = start.clone();
-        for (int i = 0; i < from.length; i++) from[i] = Math.max(from[i], lower[i]);
-        ThetaOptimizer.Result opt;
-        try {
-            opt = ThetaOptimizer.minimize(objective, gradient, from, lower, model.scalarThetas(), fitter.options());
-        } catch (RuntimeException ex) {
-            if (!(ex instanceof ExceptionContextProvider)) throw ex;
-            return failed();
-        }
-        if (!Double.isFinite(opt.value())) return failed();
+        ThetaOptimizer.Result opt = optimum(fitter, schur, ResponseStatistics.of(fitter.design(), e), start);
+        if (opt == null || !Double.isFinite(opt.value())) return failed();
         double[] x = opt.x();
+        double[] lower = model.lowerBounds();
         boolean singular = false;
         for (int i = 0; i < lower.length; i++) if (lower[i] == 0 && x[i] < FitOptions.SINGULAR_TOLERANCE) singular = true;
         boolean converged = !opt.hitLimit() && opt.convergenceWarning() == null;
@@ -87,6 +69,50 @@ public final class Refit {
         }
         for (int j = 0; j < p; j++) beta[j] += beta0[j];
         return new Estimates(status, x.clone(), beta, r2 / (reml ? n - p : n), opt.evaluations());
+    }
+
+    /**
+     * The minimum of the criterion from {@code start} for a response given by its statistics
+     * (already shifted by its least-squares fit, as {@link BlockFitter#fit} shifts it): the same
+     * optimiser on the same function as the fit, so the same value, and nothing else
+     * (docs/model.md#likelihood-ratio-tests-of-components). NaN where the optimiser fails.
+     */
+    static double minimum(BlockFitter fitter, SchurObjective schur, ResponseStatistics stats, double[] start) {
+        ThetaOptimizer.Result opt = optimum(fitter, schur, stats, start);
+        return opt == null ? Double.NaN : opt.value();
+    }
+
+    /** The optimiser's result on the fitter's criterion for these statistics; null where it fails numerically. */
+    private static ThetaOptimizer.Result optimum(BlockFitter fitter, SchurObjective schur, ResponseStatistics stats, double[] start) {
+        LmmModel model = fitter.model();
+        boolean reml = fitter.options().reml();
+        if (schur != null) schur.setResponse(stats);
+        else model.setResponse(stats);
+        ToDoubleFunction<double[]> objective = objective(model, schur, reml);
+        ThetaOptimizer.Gradient gradient = gradient(model, schur, reml);
+        double[] lower = model.lowerBounds();
+        double[] from = start.clone();
+        for (int i = 0; i < from.length; i++) from[i] = Math.max(from[i], lower[i]);
+        try {
+            return ThetaOptimizer.minimize(objective, gradient, from, lower, model.scalarThetas(), fitter.options());
+        } catch (RuntimeException ex) {
+            if (!(ex instanceof ExceptionContextProvider)) throw ex;
+            return null;
+        }
+    }
+
+    /**
+     * The criterion of a fitter's design at θ, through the Schur complement where there is one:
+     * one function for the fit, the refits and the tests' reduced models, so that the optimiser's
+     * calls of it see one kind of function wherever it runs.
+     */
+    static ToDoubleFunction<double[]> objective(LmmModel model, SchurObjective schur, boolean reml) {
+        return schur != null ? th -> schur.objective(th, reml) : th -> model.objective(th, reml);
+    }
+
+    /** The gradient of {@link #objective}'s criterion. */
+    static ThetaOptimizer.Gradient gradient(LmmModel model, SchurObjective schur, boolean reml) {
+        return schur != null ? (th, out) -> schur.gradient(th, reml, out) : (th, out) -> CriterionGradient.at(model, th, reml, out);
     }
 
     private static Estimates failed() {

@@ -17,7 +17,12 @@ import org.varpart.design.ReTerm;
  */
 public record ResponseStatistics(double[] y, double[][] zty, double[] xty, double yty) {
 
-    /** The statistics of y on design d: O(n(Σcⱼ + p)). */
+    /**
+     * The statistics of y on design d: O(n(Σcⱼ + p)). Every sum runs over the observations in
+     * order. X's columns are summed four at a time with yᵀy: each sum keeps its order, so its
+     * value, and the processor runs the four side by side rather than one dependent addition
+     * after another.
+     */
     public static ResponseStatistics of(Design d, double[] y) {
         int n = d.n(), p = d.p();
         if (y.length != n) throw new IllegalArgumentException("response has " + y.length + " values, the design " + n);
@@ -41,14 +46,27 @@ public record ResponseStatistics(double[] y, double[][] zty, double[] xty, doubl
             }
         }
         double[] x = d.x();
-        for (int s = 0; s < p; s++) {
-            double acc = 0;
-            int col = s * n;
-            for (int obs = 0; obs < n; obs++) acc += y[obs] * x[col + obs];
-            xty[s] = acc;
-        }
         double yty = 0;
-        for (int obs = 0; obs < n; obs++) yty += y[obs] * y[obs];
+        for (int s = 0; s < p || s == 0; s += 4) {
+            // up to four columns of X (and yᵀy with the first group) in one pass
+            int cols = Math.max(0, Math.min(4, p - s));
+            int c0 = s * n, c1 = (s + 1) * n, c2 = (s + 2) * n, c3 = (s + 3) * n;
+            double a0 = 0, a1 = 0, a2 = 0, a3 = 0, q = yty;
+            boolean first = s == 0;
+            for (int obs = 0; obs < n; obs++) {
+                double yv = y[obs];
+                if (first) q += yv * yv;
+                if (cols > 0) a0 += yv * x[c0 + obs];
+                if (cols > 1) a1 += yv * x[c1 + obs];
+                if (cols > 2) a2 += yv * x[c2 + obs];
+                if (cols > 3) a3 += yv * x[c3 + obs];
+            }
+            yty = q;
+            if (cols > 0) xty[s] = a0;
+            if (cols > 1) xty[s + 1] = a1;
+            if (cols > 2) xty[s + 2] = a2;
+            if (cols > 3) xty[s + 3] = a3;
+        }
         return new ResponseStatistics(y, zty, xty, yty);
     }
 

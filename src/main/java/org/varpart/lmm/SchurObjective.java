@@ -176,18 +176,26 @@ final class SchurObjective {
         ay[mx] = r.yty();
         System.arraycopy(r.zty()[0], 0, u0, 0, q0);
         for (double[] row : groupMy) Arrays.fill(row, 0);
-        for (int l = 0; l < q0; l++) {
-            double ul = u0[l];
+        int l = 0;
+        while (l < q0) {
+            int gi = levelGroup[l];
+            double[] row = groupMy[gi];
+            // four levels of one count group at a time: each entry still adds them in order of
+            // level (Java adds left to right), so its value is the same, loaded and stored once
+            if (l + 3 < q0 && gi == levelGroup[l + 1] && gi == levelGroup[l + 2] && gi == levelGroup[l + 3]
+                    && u0[l] != 0 && u0[l + 1] != 0 && u0[l + 2] != 0 && u0[l + 3] != 0) {
+                double u1 = u0[l], u2 = u0[l + 1], u3 = u0[l + 2], u4 = u0[l + 3];
+                int b1 = l * mx, b2 = b1 + mx, b3 = b2 + mx, b4 = b3 + mx;
+                for (int col = 0; col < mx; col++) row[col] = row[col] + u1 * a[b1 + col] + u2 * a[b2 + col] + u3 * a[b3 + col] + u4 * a[b4 + col];
+                row[mx] = row[mx] + u1 * u1 + u2 * u2 + u3 * u3 + u4 * u4;
+                l += 4;
+                continue;
+            }
+            double ul = u0[l++];
             if (ul == 0) continue;
-            double[] row = groupMy[levelGroup[l]];
-            int base = l * mx;
-            for (int col = 0; col < mx; col++) row[col] += ul * a[base + col];
+            for (int col = 0, base = (l - 1) * mx; col < mx; col++) row[col] += ul * a[base + col];
             row[mx] += ul * ul;
         }
-    }
-
-    int nTheta() {
-        return nTheta;
     }
 
     /** Whether {@link #gradient} is available: every term after the first is scalar. */

@@ -42,6 +42,14 @@ final class ThetaOptimizer {
      */
     static final double ANALYTIC_GRADIENT_TOLERANCE = 1e-7;
 
+    /**
+     * Where a θ that ended near its bound of zero is tried again (a search is started there only
+     * if the criterion is lower there). 10⁻³ finds a small variance that is not zero: the
+     * criterion is even in a scalar term's θ, so θ = 0 is a stationary point that a search
+     * reaching it does not leave, even where the criterion is lower a few thousandths away.
+     */
+    static final double[] LOOK_AGAIN = {1e-3, 0.3, 1.0};
+
     private ThetaOptimizer() {}
 
     /**
@@ -199,12 +207,12 @@ final class ThetaOptimizer {
         double[] x = start.clone();
         double fx = qn.minimize(x, gtol);
         // With vector terms, or crossed and nested terms, there can be more than one basin:
-        // from each variance that ended near zero, look once more at a moderate value.
+        // from each variance that ended near zero, look once more at a small and at moderate values.
         for (int round = 0; round < 3 && !qn.exhausted(); round++) {
             boolean improved = false;
             for (int i = 0; i < n && !improved; i++) {
                 if (lower[i] != 0 || x[i] > 1e-2) continue;
-                for (double v : new double[] {0.3, 1.0}) {
+                for (double v : LOOK_AGAIN) {
                     double[] y = x.clone();
                     y[i] = v;
                     if (f.apply(y) >= fx) continue;

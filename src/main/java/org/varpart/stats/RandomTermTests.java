@@ -32,7 +32,9 @@ import org.varpart.lmm.ResponseStatistics;
  * <p>The reduced models depend on the design only: an instance builds them once (their
  * structure and cross-products), and {@link #compute} refits them for each response, from the
  * response's statistics on the full design and started at the full fit's θ̂ with the removed
- * parameters taken out ({@link ReducedStart}).
+ * parameters taken out ({@link ReducedStart}). A reduced refit computes its criterion's minimum
+ * alone ({@link BlockFitter#minimum}), on the full fit's shifted statistics restricted to its
+ * terms: the same number a full fit of the reduced model reports as its objective.
  */
 public final class RandomTermTests {
     /**
@@ -46,6 +48,7 @@ public final class RandomTermTests {
                            FixedOnly fixedOnly, ReducedStart start) {}
 
     private final List<ReTerm> terms;
+    private final BlockFitter fullFitter;
     private final boolean reml;
     private final List<Reduced> reduced = new ArrayList<>();
 
@@ -54,6 +57,7 @@ public final class RandomTermTests {
         Design d = full.design();
         FitOptions options = full.options();
         this.terms = d.terms();
+        this.fullFitter = full;
         this.reml = options.reml();
         FitOptions reducedOptions = options.withoutConditionalVariances();
         for (int t = 0; t < terms.size(); t++) {
@@ -96,10 +100,12 @@ public final class RandomTermTests {
     /** The tests of a fit of {@code response} on this design: each reduced model refitted to it. */
     public List<Test> compute(FitResult full, ResponseStatistics response) {
         List<Test> out = new ArrayList<>(reduced.size());
+        // the statistics of y − Xb₀ the full fit optimised on; restricted, those of each reduced model
+        ResponseStatistics shifted = reduced.stream().anyMatch(r -> r.fitter() != null) ? fullFitter.shifted(response) : null;
         for (Reduced r : reduced) {
             double objective = r.fixedOnly() != null
                     ? r.fixedOnly().objective(response, reml)
-                    : r.fitter().fit(r.name(), response.restrict(terms, r.terms()), r.start().from(full.theta())).objective();
+                    : r.fitter().minimum(shifted.restrict(terms, r.terms()), r.start().from(full.theta()));
             double lrt = objective - full.objective();
             if (lrt <= 1e-11 * Math.abs(full.objective())) lrt = 0; // rounding, not evidence: 0 on every machine
             out.add(new Test(r.name(), r.component(), lrt, r.removed(), boundaryPValue(lrt, r.removed())));

@@ -54,22 +54,35 @@ public final class VarianceFractions {
         }
         int n = d.n();
         List<String> terms = d.fixedTerms();
-        double[][] parts = new double[terms.size()][n];
+        double[][] parts = new double[terms.size()][];
+        for (int t = 0; t < terms.size(); t++) if (!terms.get(t).equals("(Intercept)")) parts[t] = new double[n];
         double[] total = new double[n];
         for (int j = 0; j < d.p(); j++) {
-            int t = d.assign(j);
+            double[] part = parts[d.assign(j)];
+            if (part == null) continue; // the intercept's part is never read
             double b = r.beta()[j];
-            for (int i = 0; i < n; i++) parts[t][i] += d.x(i, j) * b;
+            for (int i = 0; i < n; i++) part[i] += d.x(i, j) * b;
         }
         double sumV = 0;
         double[] v = new double[terms.size()];
         for (int t = 0; t < terms.size(); t++) {
-            if (terms.get(t).equals("(Intercept)")) continue;
-            v[t] = variance(parts[t], w);
-            sumV += v[t];
+            if (parts[t] == null) continue;
             for (int i = 0; i < n; i++) total[i] += parts[t][i];
         }
-        double vf = variance(total, w);
+        double vf;
+        if (w == null) {
+            // every variance at once: the same sums in the same order, side by side
+            List<double[]> all = new ArrayList<>();
+            for (double[] part : parts) if (part != null) all.add(part);
+            all.add(total);
+            double[] var = populationVariances(all.toArray(new double[0][]));
+            for (int t = 0, a = 0; t < terms.size(); t++) if (parts[t] != null) v[t] = var[a++];
+            vf = var[var.length - 1];
+        } else {
+            for (int t = 0; t < terms.size(); t++) if (parts[t] != null) v[t] = variance(parts[t], w);
+            vf = variance(total, w);
+        }
+        for (int t = 0; t < terms.size(); t++) if (parts[t] != null) sumV += v[t];
         for (int t = 0; t < terms.size(); t++) {
             if (terms.get(t).equals("(Intercept)")) continue;
             names.add(terms.get(t));
@@ -96,6 +109,41 @@ public final class VarianceFractions {
         double s = 0;
         for (int i = 0; i < x.length; i++) s += w[i] * (x[i] - m) * (x[i] - m);
         return s / sw;
+    }
+
+    /**
+     * {@link #populationVariance} of each array (all of one length), four at a time: each sum runs
+     * over the observations in order, so each value is the same, but the sums of four arrays
+     * advance side by side instead of one dependent addition after another.
+     */
+    static double[] populationVariances(double[][] xs) {
+        double[] out = new double[xs.length];
+        for (int a = 0; a < xs.length; a += 4) {
+            int k = Math.min(4, xs.length - a);
+            double[] x0 = xs[a], x1 = k > 1 ? xs[a + 1] : x0, x2 = k > 2 ? xs[a + 2] : x0, x3 = k > 3 ? xs[a + 3] : x0;
+            int n = x0.length;
+            double m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+            for (int i = 0; i < n; i++) {
+                m0 += x0[i];
+                m1 += x1[i];
+                m2 += x2[i];
+                m3 += x3[i];
+            }
+            m0 /= n;
+            m1 /= n;
+            m2 /= n;
+            m3 /= n;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int i = 0; i < n; i++) {
+                s0 += (x0[i] - m0) * (x0[i] - m0);
+                s1 += (x1[i] - m1) * (x1[i] - m1);
+                s2 += (x2[i] - m2) * (x2[i] - m2);
+                s3 += (x3[i] - m3) * (x3[i] - m3);
+            }
+            double[] s = {s0 / n, s1 / n, s2 / n, s3 / n};
+            System.arraycopy(s, 0, out, a, k);
+        }
+        return out;
     }
 
     /** Σ(x − x̄)²/n. */
