@@ -3,6 +3,7 @@ package org.varpart.job;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,7 +32,6 @@ final class CountsTables {
             .add("p_value", "double").add("moderated_t", "double").add("moderated_df", "double").add("moderated_p", "double");
     static final StructType FIT_EXTRA = new StructType().add("assay", "string").add("feature", "string")
             .add("residual_df", "double").add("s2_post", "double");
-    static final StructType SUMMARY_EXTRA = new StructType().add("assay", "string").add("d0", "double").add("s0_squared", "double");
     static final StructType MEAN_VARIANCE = new StructType().add("assay", "string").add("feature", "string")
             .add("sx", "double").add("sqrt_sd", "double");
 
@@ -74,10 +74,22 @@ final class CountsTables {
         }
 
         /** The per-feature rows of the other assays with those of the counts assays. */
-        Dataset<Row> withFeatures(Dataset<Row> all) {
-            SparkSession s = all.sparkSession();
-            Dataset<Row> out = all.union(s.createDataFrame(lowCounts, OutputSchemas.FEATURE));
-            for (Dataset<Row> f : features) out = out.union(f);
+        JavaRDD<Row> withFeatures(JavaRDD<Row> all) {
+            JavaRDD<Row> out = all;
+            if (!lowCounts.isEmpty()) out = out.union(JavaSparkContext.fromSparkContext(all.context()).parallelize(lowCounts, 1));
+            for (Dataset<Row> f : features) out = out.union(f.javaRDD());
+            return out;
+        }
+
+        /** Whether no counts assay added anything (their columns are then null in every row). */
+        boolean isEmpty() {
+            return lowCounts.isEmpty() && meanVariance.isEmpty() && summary.isEmpty() && features.isEmpty() && moderated.isEmpty() && fits.isEmpty();
+        }
+
+        /** Each counts assay's prior: assay → {d0, s0²} (null where limma had none). */
+        java.util.Map<String, Double[]> priors() {
+            java.util.Map<String, Double[]> out = new java.util.HashMap<>();
+            for (Row r : summary) out.put(r.getString(0), new Double[] {(Double) r.get(1), (Double) r.get(2)});
             return out;
         }
 
@@ -99,10 +111,6 @@ final class CountsTables {
                     .select("assay", "feature", "term", "kind", "estimate", "std_error", "df", "t_value", "p_value"), "term")
                     .join(mq.filter(functions.col("kind").equalTo("contrast")).drop("kind"), seq("assay", "feature", "term"), "left");
             return coefficients.select(FIXED_EFFECTS).union(contrasts.select(FIXED_EFFECTS));
-        }
-
-        Dataset<Row> summary(Dataset<Row> summaryTable) {
-            return summaryTable.join(summaryTable.sparkSession().createDataFrame(summary, SUMMARY_EXTRA), seq("assay"), "left");
         }
 
         Dataset<Row> meanVariance(SparkSession s) {

@@ -2,14 +2,14 @@ package org.varpart.report;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * The report's data from the collinearity table and the fractions' intervals: the pairs of
@@ -20,35 +20,37 @@ import org.apache.spark.sql.functions;
 final class ReportExtras {
     private ReportExtras() {}
 
-    /** The assay's rows of the {@code collinearity} table, in the table's (formula) order. */
-    static List<CollinearityHeatMap.Cell> collinearity(SparkSession spark, Path dir, String assay) {
+    /** Per assay, its rows of the {@code collinearity} table, in the table's (formula) order; empty without the table. */
+    static Map<String, List<CollinearityHeatMap.Cell>> collinearity(SparkSession spark, Path dir) {
         Path table = new Path(dir, "collinearity");
         try {
-            if (!table.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(table)) return List.of();
+            if (!table.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(table)) return Map.of();
         } catch (IOException e) {
-            return List.of();
+            return Map.of();
         }
-        List<CollinearityHeatMap.Cell> cells = new ArrayList<>();
-        for (Row r : spark.read().parquet(table.toString()).filter(functions.col("assay").equalTo(assay)).collectAsList()) {
-            cells.add(new CollinearityHeatMap.Cell(r.getAs("variable1"), r.getAs("variable2"), r.getAs("value")));
+        Map<String, List<CollinearityHeatMap.Cell>> cells = new HashMap<>();
+        for (Row r : spark.read().parquet(table.toString()).collectAsList()) {
+            cells.computeIfAbsent(r.getAs("assay"), k -> new ArrayList<>())
+                    .add(new CollinearityHeatMap.Cell(r.getAs("variable1"), r.getAs("variable2"), r.getAs("value")));
         }
         return cells;
     }
 
-    /** The fractions and intervals of the assay's top features, in the bars' order; empty without intervals. */
-    static List<IntervalChart.Row> intervals(Dataset<Row> usable, String assay, List<ReportData.FeatureBar> bars) {
-        if (bars.isEmpty() || !List.of(usable.columns()).contains("ci_lower")) return List.of();
+    /**
+     * The fractions and intervals of the assay's top features, in the bars' order, from the
+     * assay's rows (assay, feature, component, fraction, ci_lower, ci_upper) of those features;
+     * empty without intervals.
+     */
+    static List<IntervalChart.Row> intervals(List<Row> rows, List<ReportData.FeatureBar> bars) {
+        if (bars.isEmpty() || rows.stream().allMatch(r -> r.isNullAt(4))) return List.of();
         Set<String> features = new LinkedHashSet<>();
         bars.forEach(b -> features.add(b.feature()));
-        List<Row> rows = usable.filter(functions.col("assay").equalTo(assay).and(functions.col("feature").isin(features.toArray())))
-                .select("feature", "component", "fraction", "ci_lower", "ci_upper").collectAsList();
-        if (rows.stream().allMatch(r -> r.isNullAt(3))) return List.of();
         List<IntervalChart.Row> out = new ArrayList<>();
         for (String f : features) {
             for (Row r : rows) {
-                if (r.getString(0).equals(f)) {
-                    out.add(new IntervalChart.Row(f, r.getString(1), r.getDouble(2), r.isNullAt(3) ? null : r.getDouble(3),
-                            r.isNullAt(4) ? null : r.getDouble(4)));
+                if (r.getString(1).equals(f)) {
+                    out.add(new IntervalChart.Row(f, r.getString(2), r.getDouble(3), r.isNullAt(4) ? null : r.getDouble(4),
+                            r.isNullAt(5) ? null : r.getDouble(5)));
                 }
             }
         }

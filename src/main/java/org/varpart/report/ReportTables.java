@@ -16,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
@@ -62,40 +61,42 @@ public final class ReportTables {
     private static List<ReportData.Assay> read(SparkSession spark, Path dir, List<String> assayOrder, Dataset<Row> fits,
                                                Dataset<Row> usable, double span, double fdr) {
         Map<String, Map<String, Row>> summary = byAssay(spark.read().parquet(new Path(dir, "summary").toString()).collectAsList(), 1);
-        Map<String, Map<String, Row>> spread = byAssay(usable.groupBy("assay", "component").agg(
-                functions.stddev_samp("fraction").as("sd"), functions.min("fraction").as("min"), functions.max("fraction").as("max"))
-                .collectAsList(), 1);
-        Map<String, long[]> bins = new HashMap<>();
-        UDF1<Double, Integer> densityBin = f -> FractionDensity.bin(f, Charts.DENSITY_BINS);
-        for (Row r : usable.groupBy(col("assay"), col("component"), functions.udf(densityBin, DataTypes.IntegerType).apply(col("fraction")).as("bin"))
-                .count().collectAsList()) {
-            bins.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[Charts.DENSITY_BINS])[r.getInt(2)] = r.getLong(3);
+        Map<String, ReportScans.Spread> spread = ReportScans.fractions(usable.select("assay", "feature", "component", "fraction").javaRDD());
+        boolean weightedColumn = List.of(fits.columns()).contains("residual_df");
+        ReportScans.Fits fitScan = ReportScans.fits((weightedColumn ? fits.select("assay", "feature", "status", "message", "residual_df")
+                : fits.select("assay", "feature", "status", "message")).javaRDD(), EXAMPLES_PER_STATUS);
+        Map<String, List<ReportData.StatusRow>> statuses = statuses(fitScan);
+        Set<String> countsAssays = new java.util.HashSet<>(fitScan.weighted);
+        if (exists(spark, new Path(dir, "mean_variance"))) {
+            countsAssays.addAll(ReportScans.distinct(spark.read().parquet(new Path(dir, "mean_variance").toString()).select("assay").javaRDD()));
         }
-
-        Map<String, List<ReportData.StatusRow>> statuses = statuses(fits);
         Set<String> assays = new LinkedHashSet<>(assayOrder);
         statuses.keySet().stream().sorted().forEach(assays::add);
-        Map<String, List<ReportData.FeatureBar>> top = topFeatures(usable);
+        boolean intervals = List.of(usable.columns()).contains("ci_lower");
+        Map<String, List<Row>> chosenRows = chosenRows(usable, spread, intervals);
+        Map<String, List<ReportData.FeatureBar>> top = topFeatures(spread, chosenRows);
         Map<String, List<Row>> tests = testBins(spark, dir);
+        Map<String, List<CollinearityHeatMap.Cell>> collinearity = ReportExtras.collinearity(spark, dir);
 
         List<ReportData.Assay> out = new ArrayList<>();
         for (String a : assays) {
             List<ReportData.Component> comps = new ArrayList<>();
             for (Row s : summary.getOrDefault(a, Map.of()).values()) {
                 String c = s.getAs("component");
-                Row sp = spread.getOrDefault(a, Map.of()).get(c);
+                ReportScans.Spread sp = spread.get(a + ReportScans.SEP + c);
                 comps.add(new ReportData.Component(c, s.<Long>getAs("n_features"), d(s, "mean"), d(s, "median"), d(s, "q05"),
-                        d(s, "q25"), d(s, "q75"), d(s, "q95"), sp == null || sp.isNullAt(2) ? 0 : sp.getDouble(2),
-                        sp == null ? d(s, "q05") : sp.getDouble(3), sp == null ? d(s, "q95") : sp.getDouble(4),
-                        bins.getOrDefault(a + "\u0000" + c, new long[Charts.DENSITY_BINS]), s.getAs("n_significant"), s.getAs("lambda")));
+                        d(s, "q25"), d(s, "q75"), d(s, "q95"), sp == null ? 0 : sp.sd(), sp == null ? d(s, "q05") : sp.min,
+                        sp == null ? d(s, "q95") : sp.max, sp == null ? new long[Charts.DENSITY_BINS] : sp.bins,
+                        s.getAs("n_significant"), s.getAs("lambda")));
             }
             comps.sort(PLOT_ORDER);
             List<String> order = comps.stream().map(ReportData.Component::name).toList();
             List<ReportData.FeatureBar> bars = new ArrayList<>(top.getOrDefault(a, List.of()));
             bars.sort(Comparator.comparingInt(b -> order.indexOf(b.chosenFor())));
             out.add(new ReportData.Assay(a, comps, bars, testSeries(tests.getOrDefault(a, List.of()), summary.getOrDefault(a, Map.of()), order),
-                    statuses.getOrDefault(a, List.of()), ReportExtras.collinearity(spark, dir, a), ReportExtras.intervals(usable, a, bars),
-                    CountsPlots.read(spark, dir, a, span, fdr)));
+                    statuses.getOrDefault(a, List.of()), collinearity.getOrDefault(a, List.of()),
+                    intervals ? ReportExtras.intervals(chosenRows.getOrDefault(a, List.of()), bars) : List.of(),
+                    countsAssays.contains(a) ? CountsPlots.read(spark, dir, a, span, fdr) : null));
         }
         return out;
     }
@@ -119,54 +120,57 @@ public final class ReportTables {
         return m;
     }
 
-    /** Counts per status, with the first few features of each status but ok (by feature ID) as examples. */
-    private static Map<String, List<ReportData.StatusRow>> statuses(Dataset<Row> fits) {
-        Map<String, List<ReportData.Example>> examples = new HashMap<>();
-        for (Row r : fits.filter(col("status").notEqual("ok"))
-                .withColumn("rank", functions.row_number().over(Window.partitionBy("assay", "status").orderBy("feature")))
-                .filter(col("rank").leq(EXAMPLES_PER_STATUS)).select("assay", "status", "feature", "message").collectAsList()) {
-            examples.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new ArrayList<>())
-                    .add(new ReportData.Example(r.getString(2), r.isNullAt(3) ? "" : r.getString(3)));
-        }
-        examples.values().forEach(l -> l.sort(Comparator.comparing(ReportData.Example::feature)));
+    /** Counts per status, with the first few features of each status but ok (by feature ID) as examples, by status. */
+    private static Map<String, List<ReportData.StatusRow>> statuses(ReportScans.Fits fits) {
         Map<String, List<ReportData.StatusRow>> out = new HashMap<>();
-        for (Row r : fits.groupBy("assay", "status").count().collectAsList()) {
-            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new ReportData.StatusRow(r.getString(1), r.getLong(2),
-                    examples.getOrDefault(r.getString(0) + "\u0000" + r.getString(1), List.of())));
+        new java.util.TreeMap<>(fits.statuses).forEach((key, s) -> {
+            String[] k = ReportScans.split(key);
+            List<ReportData.Example> examples = new ArrayList<>();
+            for (ReportScans.Ranked r : s.examples) examples.add(new ReportData.Example(r.feature(), r.message()));
+            out.computeIfAbsent(k[0], x -> new ArrayList<>()).add(new ReportData.StatusRow(k[1], s.count, examples));
+        });
+        return out;
+    }
+
+    /**
+     * Per assay, every usable fraction (assay, feature, component, fraction[, ci_lower, ci_upper])
+     * of the features chosen for the percent bars, in the table's order.
+     */
+    private static Map<String, List<Row>> chosenRows(Dataset<Row> usable, Map<String, ReportScans.Spread> spread, boolean intervals) {
+        java.util.HashSet<String> chosen = new java.util.HashSet<>();
+        spread.forEach((key, s) -> {
+            for (ReportScans.Ranked r : s.top) chosen.add(ReportScans.split(key)[0] + ReportScans.SEP + r.feature());
+        });
+        Map<String, List<Row>> out = new HashMap<>();
+        if (chosen.isEmpty()) return out;
+        Dataset<Row> cols = intervals ? usable.select("assay", "feature", "component", "fraction", "ci_lower", "ci_upper")
+                : usable.select("assay", "feature", "component", "fraction");
+        for (Row r : cols.javaRDD().filter(r -> chosen.contains(r.getString(0) + ReportScans.SEP + r.getString(1))).collect()) {
+            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
         }
         return out;
     }
 
-    /** Per assay, the {@link #TOP_PER_COMPONENT} features with the largest fraction of each component but the residuals. */
-    private static Map<String, List<ReportData.FeatureBar>> topFeatures(Dataset<Row> usable) {
-        Dataset<Row> chosen = usable.filter(col("component").notEqual(ReportData.RESIDUALS))
-                .withColumn("rank", functions.row_number().over(Window.partitionBy("assay", "component")
-                        .orderBy(col("fraction").desc(), col("feature"))))
-                .filter(col("rank").leq(TOP_PER_COMPONENT))
-                .select(col("assay"), col("feature"), col("component").as("chosen_for"), col("rank"));
-        List<Row> rows = usable.join(functions.broadcast(chosen), scala.collection.JavaConverters
-                .asScalaBuffer(List.of("assay", "feature")).toSeq())
-                .select("assay", "chosen_for", "rank", "feature", "component", "fraction").collectAsList();
-        Map<String, Map<String, Map<String, Double>>> bars = new LinkedHashMap<>();
-        Map<String, Integer> rank = new HashMap<>();
-        for (Row r : rows) {
-            String key = r.getString(1) + "\u0000" + r.getString(3);
-            bars.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new LinkedHashMap<>())
-                    .put(r.getString(4), r.getDouble(5));
-            rank.put(r.getString(0) + "\u0000" + key, r.getInt(2));
-        }
+    /** Per assay, the {@link #TOP_PER_COMPONENT} features with the largest fraction of each component but the residuals, with all their fractions. */
+    private static Map<String, List<ReportData.FeatureBar>> topFeatures(Map<String, ReportScans.Spread> spread, Map<String, List<Row>> rows) {
         Map<String, List<ReportData.FeatureBar>> out = new HashMap<>();
-        bars.forEach((assay, m) -> {
-            List<ReportData.FeatureBar> list = new ArrayList<>();
-            m.forEach((key, fr) -> {
-                String[] parts = key.split("\u0000", 2);
-                list.add(new ReportData.FeatureBar(parts[0], parts[1], fr));
-            });
-            list.sort(Comparator.comparing(ReportData.FeatureBar::chosenFor)
-                    .thenComparingInt(b -> rank.get(assay + "\u0000" + b.chosenFor() + "\u0000" + b.feature())));
-            out.put(assay, list);
+        new java.util.TreeMap<>(spread).forEach((key, s) -> {
+            String[] k = ReportScans.split(key);
+            for (ReportScans.Ranked r : s.top) {
+                Map<String, Double> fractions = new LinkedHashMap<>();
+                for (Row f : rows.getOrDefault(k[0], List.of())) if (f.getString(1).equals(r.feature())) fractions.put(f.getString(2), f.getDouble(3));
+                out.computeIfAbsent(k[0], x -> new ArrayList<>()).add(new ReportData.FeatureBar(k[1], r.feature(), fractions));
+            }
         });
         return out;
+    }
+
+    private static boolean exists(SparkSession spark, Path p) {
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Counts of −log₁₀ p per bin of {@link QqPoints}, per assay and test: rows (name, random, bin, count). */

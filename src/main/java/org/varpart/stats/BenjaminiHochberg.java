@@ -28,4 +28,20 @@ public final class BenjaminiHochberg {
         }
         return q;
     }
+
+    /**
+     * The q-values of p-values already in ascending order, none missing: q₍ᵢ₎ = min(1, min over
+     * j ≥ i of m·p₍ⱼ₎/j), in the same arithmetic as {@link #qValues}. Tied p-values get the same
+     * q-value, so a p-value's q-value can be looked up at any of its places.
+     */
+    public static double[] ofSorted(double[] sorted) {
+        int m = sorted.length;
+        double[] q = new double[m];
+        double running = Double.POSITIVE_INFINITY;
+        for (int r = m; r >= 1; r--) {
+            running = Math.min(running, sorted[r - 1] * m / r);
+            q[r - 1] = Math.min(1.0, running);
+        }
+        return q;
+    }
 }
