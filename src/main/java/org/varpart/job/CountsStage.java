@@ -124,13 +124,13 @@ final class CountsStage {
      * directory's attempt ({@link CountsCommitter}); the rows of every table it adds to.
      */
     static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions, WorkDir work,
-                                  Broadcast<HadoopConf> conf, PrintStream log) {
+                                  Broadcast<HadoopConf> conf, PrintStream log, StageTimes times) {
         CountsTables.Parts parts = new CountsTables.Parts();
         for (int i = 0; i < assays.size(); i++) {
             Prepared p = assays.get(i);
             CountsCommitter.Target target = new CountsCommitter.Target(work.run.toString(), work.root.toString(), conf, i, cfg.chunkFeatures());
             if (p.weights() == null) {
-                runOne(spark, cfg, p, partitions, parts, target, log);
+                runOne(spark, cfg, p, partitions, parts, target, log, times);
             } else {
                 finish(spark, cfg, p.assay().name(), CountsWeights.fit(spark, cfg, p, partitions, target, log), partitions, parts);
             }
@@ -139,7 +139,7 @@ final class CountsStage {
     }
 
     private static void runOne(SparkSession spark, JobConfig cfg, Prepared p, int partitions, CountsTables.Parts parts,
-                               CountsCommitter.Target target, PrintStream log) {
+                               CountsCommitter.Target target, PrintStream log, StageTimes times) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String name = p.assay().name(), path = p.assay().path();
         List<String> sampleIds = p.assay().samples();
@@ -171,10 +171,12 @@ final class CountsStage {
         JavaPairRDD<String, double[]> kept = marked.filter(t -> t._2()._2()).mapValues(Tuple2::_1).persist(StorageLevel.MEMORY_AND_DISK_SER());
         parts.lowCounts(name, n, marked.filter(t -> !t._2()._2()).keys().collect());
         all.unpersist();
+        times.lap("counts: checks, totals, filter");
         // pass 2: TMM over the kept features
         double[] keptTotals = columnTotals(kept, n);
         double[] factors = p.tmm() ? CountsTmm.factors(kept, keptTotals, n) : ones(n);
         double[] lib = LogCpm.effective(keptTotals, factors);
+        times.lap("counts: TMM");
         // pass 3: the first, unweighted ML fits; pass 4: the trend on the driver
         Broadcast<Design> design = jsc.broadcast(base);
         Broadcast<double[]> libB = jsc.broadcast(lib);
@@ -193,12 +195,14 @@ final class CountsStage {
         }
         VoomTrend trend = VoomTrend.fit(sx, sy, use, CountsConfig.span(cfg));
         parts.meanVariance(name, points, sx, sy);
+        times.lap("counts: first pass, trend");
         // pass 5: weighted fits (fractions, ML) and dream (REML, tests, residual df)
         Broadcast<VoomTrend> trendB = jsc.broadcast(trend);
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
         CountsFits.Settings settings = CountsFits.Settings.of(cfg);
         JavaRDD<CountsFits.Weighted> weighted = CountsCommitter.run(first.mapToPair(f -> new Tuple2<>(f.feature(), f)),
                 f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts, settings), target, partitions, name, log);
+        times.lap("counts: weighted fits");
         finish(spark, cfg, name, weighted, partitions, parts);
         first.unpersist();
     }
