@@ -66,7 +66,8 @@ public final class DreamFit {
     /**
      * The weighted ML fit ({@link WeightedFit#fit} with {@code ml}) and dream's fit
      * ({@link #fit(Design, double[], double[], List, FitOptions, boolean)} with {@code reml}) of one
-     * feature, the same numbers as the two calls, with the work that does not depend on the
+     * feature, the numbers of the two calls (up to the last bits: the shared model is left in
+     * another state between fits), with the work that does not depend on the
      * criterion done once: one scaled design, one set of its cross-products and Schur sums, shared
      * by both fitters, by the Satterthwaite derivatives and by the component tests' full model.
      */
