@@ -32,14 +32,16 @@ import org.varpart.simulate.StudySimulator;
  * for it.
  *
  * <p>Printed: each run's job time (Spark's start-up excluded) and the process CPU time it took;
- * the counts/log-scale wall ratio; varpart's cost per feature per core (job wall × 2 cores /
+ * the counts/log-scale wall and CPU ratios; each run's driver steps ({@code StageTimes}: for the
+ * counts run, the checks and filter, TMM, the first pass and trend, the weighted fits, then the
+ * prior, the tables); varpart's cost per feature per core (job wall × 2 cores /
  * features, which charges idle cores too) and the R pipeline's CPU per feature, and their ratio.
  */
 public final class CountsBenchmark {
     private CountsBenchmark() {}
 
     /** What one timed job took. */
-    record Timing(double seconds, double cpuSeconds, long features, Map<String, Long> statuses) {}
+    record Timing(double seconds, double cpuSeconds, long features, Map<String, Long> statuses, Map<String, long[]> steps) {}
 
     public static void run(int features, int rFeatures, PrintStream out) throws Exception {
         Path dir = Files.createTempDirectory("varpart-counts-bench");
@@ -64,7 +66,10 @@ public final class CountsBenchmark {
                     StudySimulator.FORMULA);
             out.printf(Locale.ROOT, "  log-scale assay: job %.1f s, CPU %.1f s; statuses %s%n", log.seconds(), log.cpuSeconds(), log.statuses());
             out.printf(Locale.ROOT, "  counts assay:    job %.1f s, CPU %.1f s; statuses %s%n", cnt.seconds(), cnt.cpuSeconds(), cnt.statuses());
-            out.printf(Locale.ROOT, "  counts / log-scale wall: %.2fx (target <= 3x)%n", cnt.seconds() / log.seconds());
+            out.printf(Locale.ROOT, "  counts / log-scale wall: %.2fx (target <= 3x), CPU: %.2fx%n", cnt.seconds() / log.seconds(),
+                    cnt.cpuSeconds() / log.cpuSeconds());
+            out.println("  log-scale steps (wall s / process CPU s): " + steps(log));
+            out.println("  counts steps (wall s / process CPU s):    " + steps(cnt));
             double perCoreMs = 1000 * cnt.seconds() * 2 / features, cpuMs = 1000 * cnt.cpuSeconds() / features;
             out.printf(Locale.ROOT, "  varpart counts path per feature: %.2f ms per core (wall x 2 / features), %.2f ms CPU%n", perCoreMs, cpuMs);
             Map<String, Double> r = rFeatures > 0 ? rPipeline(dir, counts, rFeatures, out) : null;
@@ -90,7 +95,17 @@ public final class CountsBenchmark {
         c.put("progress_seconds", "0");
         double cpu0 = processCpu();
         VarPartJob.Outcome o = VarPartJob.run(spark, JobConfig.of(c, "bench"), log);
-        return new Timing(o.seconds(), processCpu() - cpu0, o.features(), o.statusCounts());
+        return new Timing(o.seconds(), processCpu() - cpu0, o.features(), o.statusCounts(), o.times().driverSteps());
+    }
+
+    /** A run's driver steps as "name wall/CPU" in seconds. */
+    private static String steps(Timing t) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, long[]> e : t.steps().entrySet()) {
+            if (b.length() > 0) b.append("; ");
+            b.append(String.format(Locale.ROOT, "%s %.1f/%.1f", e.getKey(), e.getValue()[0] / 1e9, e.getValue()[1] / 1e9));
+        }
+        return b.toString();
     }
 
     private static double processCpu() {

@@ -93,8 +93,10 @@ public final class CountsPipeline {
         for (int i = 0; i < g; i++) {
             if (!first[i].usable()) continue;
             w[i] = trend.weights(first[i].fitted(), lib);
-            ml[i] = WeightedFit.fit(base, y[i], w[i], FitOptions.mlDefaults().withoutConditionalVariances());
-            dream[i] = DreamFit.fit(base, y[i], w[i], o.contrasts(), FitOptions.remlDefaults().withoutConditionalVariances(), true);
+            DreamFit.Both both = DreamFit.fitBoth(base, y[i], w[i], o.contrasts(), FitOptions.mlDefaults().withoutConditionalVariances(),
+                    FitOptions.remlDefaults().withoutConditionalVariances(), true);
+            ml[i] = both.ml();
+            dream[i] = both.dream();
             if (dream[i].fit().status().hasEstimates() && SqueezeVar.usable(dream[i].fit().sigma2(), dream[i].residualDf())) {
                 usableS2.add(Math.max(dream[i].fit().sigma2(), 0));
             }

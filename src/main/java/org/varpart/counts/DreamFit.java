@@ -3,8 +3,10 @@ package org.varpart.counts;
 import java.util.ArrayList;
 import java.util.List;
 import org.varpart.design.Design;
+import org.varpart.lmm.BlockFitter;
 import org.varpart.lmm.FitOptions;
 import org.varpart.lmm.FitResult;
+import org.varpart.lmm.ResponseStatistics;
 import org.varpart.stats.RandomTermTests;
 import org.varpart.stats.Satterthwaite;
 
@@ -55,10 +57,38 @@ public final class DreamFit {
         double[] wr = WeightedFit.rescale(w);
         if (wr == null) return new Result(WeightedFit.fit(d, y, w, options), List.of(), Double.NaN);
         Design scaled = WeightedFit.scaled(d, y, wr);
-        FitResult scaledFit = org.varpart.lmm.MixedModel.fit(scaled, options);
+        return onScaled(scaled, new BlockFitter(scaled, options), y, wr, contrasts, termTests);
+    }
+
+    /** A feature's two weighted fits: the ML fit (the fractions) and dream's REML fit with its tests. */
+    public record Both(FitResult ml, Result dream) {}
+
+    /**
+     * The weighted ML fit ({@link WeightedFit#fit} with {@code ml}) and dream's fit
+     * ({@link #fit(Design, double[], double[], List, FitOptions, boolean)} with {@code reml}) of one
+     * feature, the numbers of the two calls (up to the last bits: the shared model is left in
+     * another state between fits), with the work that does not depend on the
+     * criterion done once: one scaled design, one set of its cross-products and Schur sums, shared
+     * by both fitters, by the Satterthwaite derivatives and by the component tests' full model.
+     */
+    public static Both fitBoth(Design d, double[] y, double[] w, List<Contrast> contrasts, FitOptions ml, FitOptions reml,
+                               boolean termTests) {
+        double[] wr = WeightedFit.rescale(w);
+        if (wr == null) return new Both(WeightedFit.fit(d, y, w, ml), fit(d, y, w, contrasts, reml, termTests));
+        Design scaled = WeightedFit.scaled(d, y, wr);
+        BlockFitter mlFitter = new BlockFitter(scaled, ml);
+        FitResult mlFit = WeightedFit.onOriginalScale(mlFitter.fit(scaled.response(), scaled.y()), y, wr);
+        return new Both(mlFit, onScaled(scaled, mlFitter.withOptions(reml), y, wr, contrasts, termTests));
+    }
+
+    /** Dream's fit and tests on the scaled design, fitted by {@code fitter} (of that design). */
+    private static Result onScaled(Design scaled, BlockFitter fitter, double[] y, double[] wr, List<Contrast> contrasts,
+                                   boolean termTests) {
+        FitResult scaledFit = fitter.fit(scaled.response(), scaled.y());
         FitResult fit = WeightedFit.onOriginalScale(scaledFit, y, wr);
         if (!fit.status().hasEstimates()) return new Result(fit, List.of(), Double.NaN);
-        Satterthwaite sat = new Satterthwaite(scaled, scaledFit, options.reml());
+        boolean reml = fitter.options().reml();
+        Satterthwaite sat = new Satterthwaite(fitter.probe(), scaledFit, scaled.y(), reml);
         List<Test> tests = new ArrayList<>();
         for (Satterthwaite.TTest t : sat.coefficientTests(fit.fixedNames())) {
             tests.add(new Test(t.name(), false, t.estimate(), t.stdError(), t.df(), t.t(), t.p()));
@@ -66,7 +96,8 @@ public final class DreamFit {
         for (Contrast c : contrasts) tests.add(contrastTest(c, fit, sat));
         double rdf = ResidualDf.of(scaled, fit.theta());
         if (!termTests) return new Result(fit, tests, rdf);
-        return new Result(fit, tests, rdf, sat.termTests(scaled), RandomTermTests.compute(scaled, scaledFit, options));
+        List<RandomTermTests.Test> components = new RandomTermTests(fitter).compute(scaledFit, ResponseStatistics.of(scaled, scaled.y()));
+        return new Result(fit, tests, rdf, sat.termTests(scaled), components);
     }
 
     private static Test contrastTest(Contrast c, FitResult fit, Satterthwaite sat) {

@@ -11,7 +11,6 @@ import org.varpart.counts.DreamFit;
 import org.varpart.counts.LogCpm;
 import org.varpart.counts.VoomFirstPass;
 import org.varpart.counts.VoomTrend;
-import org.varpart.counts.WeightedFit;
 import org.varpart.design.Design;
 import org.varpart.io.FeatureRow;
 import org.varpart.io.FeatureRows;
@@ -123,9 +122,10 @@ final class CountsFits {
     static Weighted weighted(String assay, String feature, Design design, double[] y, double[] w, List<Contrast> contrasts,
                              Settings settings) {
         int n = design.n();
-        FitResult ml = WeightedFit.fit(design, y, w, FitOptions.mlDefaults().withoutConditionalVariances());
-        DreamFit.Result dream = DreamFit.fit(design, y, w, contrasts, FitOptions.remlDefaults().withoutConditionalVariances(),
-                settings.termTests());
+        DreamFit.Both both = DreamFit.fitBoth(design, y, w, contrasts, FitOptions.mlDefaults().withoutConditionalVariances(),
+                FitOptions.remlDefaults().withoutConditionalVariances(), settings.termTests());
+        FitResult ml = both.ml();
+        DreamFit.Result dream = both.dream();
         FeatureResult.Outcome outcome = FeatureResult.outcomeOf(ml, () -> VarianceFractions.compute(design, ml, w),
                 FeatureResult.NotRequested::new);
         if (settings.intervals().enabled() && outcome instanceof FeatureResult.Fitted fitted) {

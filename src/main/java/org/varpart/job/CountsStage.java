@@ -18,7 +18,6 @@ import org.varpart.counts.Contrast;
 import org.varpart.counts.CountChecks;
 import org.varpart.counts.FilterByExpr;
 import org.varpart.counts.LogCpm;
-import org.varpart.counts.Tmm;
 import org.varpart.counts.VoomTrend;
 import org.varpart.design.Design;
 import org.varpart.io.AssayReader;
@@ -97,6 +96,7 @@ final class CountsStage {
     /** Every value of a text counts file is a count; the first that is not stops the run with its line and column. */
     static void checkText(Configuration hadoop, String path, char delim) {
         TextCells.walk(hadoop, path, "counts assay", delim, (no, feature, fields, headerFields) -> { }, (no, column, sample, feature, s) -> {
+            if (plainDigits(s)) return; // a count as count files write them: no parse needed to know it is one
             double v;
             try {
                 v = s.isEmpty() || s.equals("NA") ? Double.NaN : Double.parseDouble(s);
@@ -108,18 +108,29 @@ final class CountsStage {
         });
     }
 
+    /** Whether the text is 1 to 15 ASCII digits: a whole number at least 0 that a double holds exactly, so a count. */
+    static boolean plainDigits(String s) {
+        int len = s.length();
+        if (len == 0 || len > 15) return false;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
     /**
      * Runs every prepared counts assay, committing the weighted fits chunk by chunk to the work
      * directory's attempt ({@link CountsCommitter}); the rows of every table it adds to.
      */
     static CountsTables.Parts run(SparkSession spark, JobConfig cfg, List<Prepared> assays, int partitions, WorkDir work,
-                                  Broadcast<HadoopConf> conf, PrintStream log) {
+                                  Broadcast<HadoopConf> conf, PrintStream log, StageTimes times) {
         CountsTables.Parts parts = new CountsTables.Parts();
         for (int i = 0; i < assays.size(); i++) {
             Prepared p = assays.get(i);
             CountsCommitter.Target target = new CountsCommitter.Target(work.run.toString(), work.root.toString(), conf, i, cfg.chunkFeatures());
             if (p.weights() == null) {
-                runOne(spark, cfg, p, partitions, parts, target, log);
+                runOne(spark, cfg, p, partitions, parts, target, log, times);
             } else {
                 finish(spark, cfg, p.assay().name(), CountsWeights.fit(spark, cfg, p, partitions, target, log), partitions, parts);
             }
@@ -128,7 +139,7 @@ final class CountsStage {
     }
 
     private static void runOne(SparkSession spark, JobConfig cfg, Prepared p, int partitions, CountsTables.Parts parts,
-                               CountsCommitter.Target target, PrintStream log) {
+                               CountsCommitter.Target target, PrintStream log, StageTimes times) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String name = p.assay().name(), path = p.assay().path();
         List<String> sampleIds = p.assay().samples();
@@ -160,10 +171,12 @@ final class CountsStage {
         JavaPairRDD<String, double[]> kept = marked.filter(t -> t._2()._2()).mapValues(Tuple2::_1).persist(StorageLevel.MEMORY_AND_DISK_SER());
         parts.lowCounts(name, n, marked.filter(t -> !t._2()._2()).keys().collect());
         all.unpersist();
+        times.lap("counts: checks, totals, filter");
         // pass 2: TMM over the kept features
         double[] keptTotals = columnTotals(kept, n);
-        double[] factors = p.tmm() ? tmm(kept, keptTotals, n) : ones(n);
+        double[] factors = p.tmm() ? CountsTmm.factors(kept, keptTotals, n) : ones(n);
         double[] lib = LogCpm.effective(keptTotals, factors);
+        times.lap("counts: TMM");
         // pass 3: the first, unweighted ML fits; pass 4: the trend on the driver
         Broadcast<Design> design = jsc.broadcast(base);
         Broadcast<double[]> libB = jsc.broadcast(lib);
@@ -182,12 +195,14 @@ final class CountsStage {
         }
         VoomTrend trend = VoomTrend.fit(sx, sy, use, CountsConfig.span(cfg));
         parts.meanVariance(name, points, sx, sy);
+        times.lap("counts: first pass, trend");
         // pass 5: weighted fits (fractions, ML) and dream (REML, tests, residual df)
         Broadcast<VoomTrend> trendB = jsc.broadcast(trend);
         List<Contrast> contrasts = CountsConfig.contrasts(cfg);
         CountsFits.Settings settings = CountsFits.Settings.of(cfg);
         JavaRDD<CountsFits.Weighted> weighted = CountsCommitter.run(first.mapToPair(f -> new Tuple2<>(f.feature(), f)),
                 f -> CountsFits.weightedOne(f, name, design.value(), libB.value(), trendB.value(), contrasts, settings), target, partitions, name, log);
+        times.lap("counts: weighted fits");
         finish(spark, cfg, name, weighted, partitions, parts);
         first.unpersist();
     }
@@ -237,46 +252,6 @@ final class CountsStage {
     }
 
     /**
-     * TMM with one task per sample: the kept features that are not zero everywhere, indexed, are
-     * turned into sample columns; each column gives its upper-quartile factor and Σ√count, the
-     * driver picks the reference, whose column is broadcast, and each sample's factor is computed
-     * against it, then normalised on the driver.
-     */
-    private static double[] tmm(JavaPairRDD<String, double[]> kept, double[] libSize, int n) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(kept.context());
-        JavaPairRDD<String, double[]> nonZero = kept.filter(t -> Arrays.stream(t._2()).anyMatch(v -> v > 0)).sortByKey();
-        long m = nonZero.count();
-        if (m == 0 || n == 1) return ones(n);
-        JavaPairRDD<Integer, double[]> columns = nonZero.values().zipWithIndex().flatMapToPair(t -> {
-            List<Tuple2<Integer, double[]>> o = new ArrayList<>(n);
-            for (int j = 0; j < n; j++) o.add(new Tuple2<>(j, new double[] {t._2(), t._1()[j]}));
-            return o.iterator();
-        }).groupByKey().mapValues(cells -> {
-            double[] col = new double[(int) m];
-            for (double[] c : cells) col[(int) c[0]] = c[1];
-            return col;
-        }).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        double[] f75 = new double[n], sqrtSums = new double[n];
-        for (Tuple2<Integer, double[]> s : columns.mapValues(col -> {
-            double r = 0;
-            for (double v : col) r += Math.sqrt(v);
-            return new double[] {r};
-        }).collect()) sqrtSums[s._1()] = s._2()[0];
-        for (Tuple2<Integer, Double> s : columns.mapToPair(t -> new Tuple2<>(t._1(), Tmm.upperQuartileFactor(t._2(), libSize[t._1()]))).collect()) {
-            f75[s._1()] = s._2();
-        }
-        int ref = Tmm.chooseReference(f75, sqrtSums);
-        Broadcast<double[]> refCol = jsc.broadcast(columns.lookup(ref).get(0));
-        double[] f = new double[n];
-        for (Tuple2<Integer, Double> s : columns.mapToPair(t -> new Tuple2<>(t._1(),
-                Tmm.factor(t._2(), refCol.value(), libSize[t._1()], libSize[ref]))).collect()) {
-            f[s._1()] = s._2();
-        }
-        columns.unpersist();
-        return Tmm.normalise(f);
-    }
-
-    /**
      * Each sample's total over the features: one sum per partition, in the partition's order, and
      * the partitions' sums added in partition order on the driver, so that the library sizes (and
      * every weight) have the same bits on every attempt with the same partitions.
@@ -298,7 +273,7 @@ final class CountsStage {
         return acc;
     }
 
-    private static double[] ones(int n) {
+    static double[] ones(int n) {
         double[] o = new double[n];
         Arrays.fill(o, 1.0);
         return o;

@@ -81,7 +81,7 @@ public final class VarPartJob {
         try {
             Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
             Map<String, Long> featuresPerAssay = fitAndCommit(spark, plan, work, conf, log, times);
-            CountsTables.Parts countsParts = CountsStage.run(spark, cfg, countsAssays, partitions(spark, cfg), work, conf, log);
+            CountsTables.Parts countsParts = CountsStage.run(spark, cfg, countsAssays, partitions(spark, cfg), work, conf, log, times);
             times.lap("counts assays");
             Map<String, Long> counts = OutputTables.write(spark, work, conf, featuresPerAssay, cfg.fdr(), countsParts, times);
             featuresPerAssay.putAll(countsParts.featureCounts());

@@ -39,6 +39,36 @@ public final class BlockFitter {
         this.shift = designProblem == null ? new ResponseShift(design, model.xtx()) : null;
     }
 
+    private BlockFitter(BlockFitter other, FitOptions options) {
+        this.design = other.design;
+        this.options = options;
+        this.designProblem = other.designProblem;
+        this.model = other.model;
+        this.schur = other.schur;
+        this.start = other.start;
+        this.shift = other.shift;
+    }
+
+    /**
+     * A fitter of the same design with other options (ML against REML), sharing this one's
+     * structure, cross-products and model: nothing of the design is recomputed, so a design fitted
+     * once by each criterion (a weighted feature's two fits) pays for its set-up once. The two
+     * share state: use them one after the other, on one thread.
+     */
+    public BlockFitter withOptions(FitOptions other) {
+        return new BlockFitter(this, other);
+    }
+
+    /**
+     * A {@link ThetaProbe} of this fitter's design on its own model and Schur complement (left
+     * at whatever response they were last given), for the Satterthwaite derivatives of a fit it
+     * made without building the design's structure again. Shares state with the fitter.
+     */
+    public ThetaProbe probe() {
+        if (designProblem != null) throw new IllegalStateException("the design cannot be fitted: " + designProblem.message());
+        return new ThetaProbe(model, schur);
+    }
+
     /**
      * Fits one response (values for the design's observations, in order). Never throws for bad
      * data: problems come back as a status with a message.

@@ -26,6 +26,12 @@ public final class ThetaProbe {
         this.schur = so != null && so.hasGradient() ? so : null;
     }
 
+    /** A probe on a model and its Schur complement already built (null where the blocked Cholesky is used). */
+    ThetaProbe(LmmModel model, SchurObjective schur) {
+        this.model = model;
+        this.schur = schur;
+    }
+
     public LmmModel model() {
         return model;
     }
