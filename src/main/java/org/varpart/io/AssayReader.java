@@ -131,6 +131,11 @@ public final class AssayReader {
 
     /** As {@link #openText(Configuration, String, String)}, naming columns by {@code delim} (0: not known). */
     public static BufferedReader openText(Configuration conf, String path, String what, char delim) {
+        return new BufferedReader(new InputStreamReader(openBytes(conf, path, what, delim), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** As {@link #openText(Configuration, String, String, char)}, as the checked UTF-8 bytes themselves. */
+    static InputStream openBytes(Configuration conf, String path, String what, char delim) {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(conf);
@@ -140,7 +145,7 @@ public final class AssayReader {
             try {
                 CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
                 InputStream in = codec == null ? TextInput.refuseBinary(path, raw) : codec.createInputStream(raw);
-                return new BufferedReader(new InputStreamReader(TextInput.utf8(path, in, delim), StandardCharsets.UTF_8), 1 << 16);
+                return TextInput.utf8(path, in, delim);
             } catch (IOException | RuntimeException e) {
                 raw.close();
                 throw e;
