@@ -76,24 +76,6 @@ public final class AssayReader {
         }
     }
 
-    /** Lines of delimited text, checked on the driver before any Spark job. */
-    record TextLines(char delim, int width, String source) implements Parser {
-        @Override
-        public FeatureRow parse(Object record) {
-            return DelimitedMatrix.parseLine((String) record, delim, width, source);
-        }
-
-        @Override
-        public String id(Object record) {
-            return DelimitedMatrix.id((String) record, delim);
-        }
-
-        @Override
-        public boolean stableOrder() {
-            return true;
-        }
-    }
-
     /** Records that are features already (Parquet). */
     public record Parsed() implements Parser {
         @Override
@@ -169,9 +151,7 @@ public final class AssayReader {
         final String head = checked.header();
         // at least four splits per core where the file can be split (not when compressed)
         int splits = Math.max(2, 4 * spark.sparkContext().defaultParallelism());
-        JavaRDD<Object> lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path, splits)
-                .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
-                .map(line -> (Object) line);
+        JavaRDD<Object> lines = TextLines.read(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()), path, splits, head);
         return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features(),
                 checked.digest(), checked.observed());
     }

@@ -140,7 +140,7 @@ public final class DelimitedMatrix {
     }
 
     /** 10⁰ … 10²²: the powers of ten that a double holds exactly. */
-    private static final double[] EXACT_TENS = new double[23];
+    static final double[] EXACT_TENS = new double[23];
 
     static {
         EXACT_TENS[0] = 1;
