@@ -76,24 +76,6 @@ public final class AssayReader {
         }
     }
 
-    /** Lines of delimited text, checked on the driver before any Spark job. */
-    record TextLines(char delim, int width, String source) implements Parser {
-        @Override
-        public FeatureRow parse(Object record) {
-            return DelimitedMatrix.parseLine((String) record, delim, width, source);
-        }
-
-        @Override
-        public String id(Object record) {
-            return DelimitedMatrix.id((String) record, delim);
-        }
-
-        @Override
-        public boolean stableOrder() {
-            return true;
-        }
-    }
-
     /** Records that are features already (Parquet). */
     public record Parsed() implements Parser {
         @Override
@@ -131,6 +113,11 @@ public final class AssayReader {
 
     /** As {@link #openText(Configuration, String, String)}, naming columns by {@code delim} (0: not known). */
     public static BufferedReader openText(Configuration conf, String path, String what, char delim) {
+        return new BufferedReader(new InputStreamReader(openBytes(conf, path, what, delim), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** As {@link #openText(Configuration, String, String, char)}, as the checked UTF-8 bytes themselves. */
+    static InputStream openBytes(Configuration conf, String path, String what, char delim) {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(conf);
@@ -140,7 +127,7 @@ public final class AssayReader {
             try {
                 CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
                 InputStream in = codec == null ? TextInput.refuseBinary(path, raw) : codec.createInputStream(raw);
-                return new BufferedReader(new InputStreamReader(TextInput.utf8(path, in, delim), StandardCharsets.UTF_8), 1 << 16);
+                return TextInput.utf8(path, in, delim);
             } catch (IOException | RuntimeException e) {
                 raw.close();
                 throw e;
@@ -164,9 +151,7 @@ public final class AssayReader {
         final String head = checked.header();
         // at least four splits per core where the file can be split (not when compressed)
         int splits = Math.max(2, 4 * spark.sparkContext().defaultParallelism());
-        JavaRDD<Object> lines = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path, splits)
-                .filter(line -> !line.isBlank() && !line.equals(head) && !line.equals("\uFEFF" + head))
-                .map(line -> (Object) line);
+        JavaRDD<Object> lines = TextLines.read(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()), path, splits, head);
         return new Assay(name, path, checked.samples(), lines, new TextLines(delim, checked.samples().size() + 1, path), checked.features(),
                 checked.digest(), checked.observed());
     }

@@ -1,12 +1,7 @@
 package org.varpart.io;
 
-import java.io.EOFException;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.varpart.InputException;
 import org.varpart.design.DataTable;
@@ -41,92 +36,26 @@ public final class DelimitedMatrix {
     record Problem(int column, String value, int fields) {}
 
     /**
-     * Reads the whole file once, with the memory of one line: every line must have the header's
+     * Reads the whole file once, with the memory of one line ({@link MatrixCheck}): every line must have the header's
      * number of fields, every cell must be a number or a missing-value token, every feature ID
      * must be present and unique, and a compressed file must be whole. The first problem stops the
      * run with a message naming the file, line, column and value.
      */
     public static Checked check(Configuration conf, String path, char delim) {
-        LineReader lines = new LineReader(path, AssayReader.openText(conf, path, "assay file", delim));
-        try (lines) {
-            String header = lines.next();
-            long digest = header == null ? 0 : header.hashCode();
-            if (header == null) throw new InputException(path + " is empty; it needs a header line of sample IDs and one line per feature.");
-            checkNoCarriageReturn(path, 1, header, delim);
-            if (header.startsWith("\uFEFF")) header = header.substring(1);
-            if (header.isBlank()) {
-                throw new InputException(path + " line 1 is blank; the first line must be the header: the feature-ID column's name, then one sample ID per column.");
-            }
-            String[] cells = split(header, delim);
-            if (cells.length < 2) {
-                throw new InputException(path + " line 1: the header has " + cells.length + " field(s); it needs the feature-ID column and one column per sample"
-                        + (delim == '\t' && header.contains(",") ? " (is it comma-separated? set format.<assay> = csv)" : "") + ".");
-            }
-            List<String> samples = new ArrayList<>(Arrays.asList(cells).subList(1, cells.length));
-            AssayReader.checkSamples(path, samples, true);
-            int width = cells.length;
-            double[] scratch = new double[width - 1];
-            Map<String, Long> firstLine = new HashMap<>();
-            long[] observed = new long[width];
-            long features = 0;
-            String line;
-            while ((line = lines.next()) != null) {
-                digest = digest * 1_000_003L + line.hashCode();
-                checkNoCarriageReturn(path, lines.number(), line, delim);
-                if (line.isBlank()) continue;
-                long no = lines.number();
-                if (line.strip().equals(header.strip())) {
-                    throw new InputException(path + " line " + no + ": the header line appears again; were two files joined together? Keep only the first header.");
-                }
-                String id = id(line, delim);
-                if (id.isEmpty()) throw new InputException(path + " line " + no + ", column 1: the feature ID is empty; every line starts with its feature's ID.");
-                Problem p = values(line, delim, width, scratch);
-                if (p != null && p.fields() == width + 1 && features == 0) {
-                    throw new InputException(path + " line " + no + ": the line has " + p.fields() + " fields but the header (line 1) has " + width
-                            + ": the header has no name for the feature-ID column, as R's write.table writes it. Add a name (e.g. feature) at"
-                            + " the start of the header, or write the file with write.table(..., col.names = NA).");
-                }
-                if (p != null && p.fields() != 0 && line.indexOf('"', idEnd(line, delim)) >= 0) {
-                    throw new InputException(path + " line " + no + ", " + describe(p, width, samples) + " The line has a quoted value:"
-                            + " only the feature ID may be quoted with the delimiter inside; values are plain numbers.");
-                }
-                if (p != null) throw new InputException(path + " line " + no + ", " + describe(p, width, samples));
-                Long first = firstLine.putIfAbsent(id, no);
-                if (first != null) {
-                    throw new InputException(path + " line " + no + ", column 1: the feature ID '" + shorten(id) + "' appears twice (first on line "
-                            + first + "); feature IDs must be unique within an assay.");
-                }
-                features++;
-                int present = 0;
-                for (double v : scratch) if (!Double.isNaN(v)) present++;
-                observed[present]++;
-            }
-            if (features == 0) throw new InputException(path + " has a header but no data lines; an assay needs at least one feature.");
-            return new Checked(samples, header, features, lines.number() + " lines, text digest " + Long.toHexString(digest), observed);
-        } catch (EOFException e) {
-            throw new InputException(path + ": the compressed file ends unexpectedly" + where(lines)
-                    + "; it is truncated or damaged. Copy or compress it again.", e);
-        } catch (IOException e) {
-            throw new InputException("Cannot read " + path + ": " + e.getMessage() + where(lines)
-                    + "; is the file damaged, or not what its name says (a .gz that is not gzip)?", e);
-        }
+        return MatrixCheck.check(conf, path, delim);
     }
 
     /**
      * A '\r' inside a line (not before its '\n') would end the line for Spark's reader, which
      * takes '\r' alone as a line break too: refused here, where the line and column can be named.
      */
-    private static void checkNoCarriageReturn(String path, long no, String line, char delim) {
+    static void checkNoCarriageReturn(String path, long no, String line, char delim) {
         int cr = line.indexOf('\r');
         if (cr < 0) return;
         int column = 1;
         for (int i = 0; i < cr; i++) if (line.charAt(i) == delim) column++;
         throw new InputException(path + " line " + no + ", column " + column + ": a carriage return (\\r) inside the line; lines must end"
                 + " with \\n or \\r\\n only (was the file edited on an old Mac, or does a cell hold a line break?).");
-    }
-
-    private static String where(LineReader lines) {
-        return lines.number() == 0 ? " (before its first line)" : " (after line " + lines.number() + ")";
     }
 
     /** The feature ID of a data line: its first field (quoted, it may hold the delimiter, and "" stands for a quote). */
@@ -211,7 +140,7 @@ public final class DelimitedMatrix {
     }
 
     /** 10⁰ … 10²²: the powers of ten that a double holds exactly. */
-    private static final double[] EXACT_TENS = new double[23];
+    static final double[] EXACT_TENS = new double[23];
 
     static {
         EXACT_TENS[0] = 1;
@@ -256,7 +185,7 @@ public final class DelimitedMatrix {
     }
 
     /** "column C (sample S): what is wrong"; {@code samples} may be null. */
-    private static String describe(Problem p, int width, List<String> samples) {
+    static String describe(Problem p, int width, List<String> samples) {
         int c = p.column();
         String where = c + (samples != null && c >= 2 && c - 2 < samples.size() ? " (sample " + shorten(samples.get(c - 2)) + ")" : "");
         if (p.fields() == 0) {

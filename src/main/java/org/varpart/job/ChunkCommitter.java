@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
 import org.varpart.io.AssayReader;
 import org.varpart.io.FeatureRows;
 import org.varpart.io.HadoopConf;
@@ -26,7 +27,7 @@ import scala.Tuple2;
  * or are the splits of a text file in the file's order, and are cut into chunks in that order.
  * A retried task (an executor lost, a task killed)
  * therefore cuts the same chunks, skips those an earlier attempt committed, and can never commit
- * a feature twice. A task holds one chunk of records at a time.
+ * a feature twice. A task holds one record and the result rows of one chunk at a time.
  */
 final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String, Object>>, Iterator<Long>> {
     private static final long serialVersionUID = 1L;
@@ -77,67 +78,85 @@ final class ChunkCommitter implements Function2<Integer, Iterator<Tuple2<String,
 
     /**
      * Commits the partition's features, which arrive in a fixed order; returns the number fitted by
-     * this call (those found committed are not counted).
+     * this call (those found committed are not counted). Each record is parsed and fitted as it
+     * arrives and only its result row is kept until its chunk is written, so that a record's text
+     * and values die young; a chunk committed before is passed over record by record.
      */
     @Override
     public Iterator<Long> call(Integer partition, Iterator<Tuple2<String, Object>> records) throws IOException {
         Path base = new Path(dir);
         FileSystem fs = base.getFileSystem(conf.value().get());
+        AssayModel m = model.value();
         FeatureFitter.Patterns fitters = null;
         long fitted = 0;
-        List<Tuple2<String, Object>> part = new ArrayList<>(chunk);
+        List<String> ids = new ArrayList<>(chunk);
+        List<Row> rows = new ArrayList<>(chunk);
         String previous = null;
         for (int c = 0; records.hasNext(); c++) {
-            part.clear();
-            while (part.size() < chunk && records.hasNext()) {
+            ids.clear();
+            rows.clear();
+            Path target = new Path(base, name(assay, partition, c));
+            boolean committed = fs.exists(target);
+            if (!committed && fitters == null) fitters = new FeatureFitter.Patterns(m);
+            long[] cpu = times == null || committed ? null : new long[StageTimes.TASK_PARTS.length];
+            while (ids.size() < chunk && records.hasNext()) {
                 Tuple2<String, Object> r = records.next();
                 if (sorted && previous != null && previous.compareTo(r._1()) >= 0) {
                     throw new IllegalStateException("features must arrive sorted by ID: '" + r._1() + "' after '" + previous + "'");
                 }
                 previous = r._1();
-                part.add(r);
+                ids.add(r._1());
+                if (!committed) rows.add(result(m, fitters, r._2(), cpu));
             }
-            Path target = new Path(base, name(assay, partition, c));
-            if (!fs.exists(target)) {
-                if (fitters == null) fitters = new FeatureFitter.Patterns(model.value());
-                commit(fs, target, fitters, part);
-                fitted += part.size();
+            if (!committed) {
+                long w0 = cpu == null ? 0 : StageTimes.threadCpu();
+                commit(fs, target, m, ids, rows);
+                fitted += ids.size();
+                if (cpu != null) {
+                    cpu[3] += StageTimes.threadCpu() - w0;
+                    for (int i = 0; i < cpu.length; i++) times.addTask(i, cpu[i]);
+                }
             }
-            if (done != null) done.add(part.size());
+            if (done != null) done.add(ids.size());
         }
         return List.of(fitted).iterator();
+    }
+
+    /**
+     * One record's result row; with {@code cpu}, adds the thread's CPU time of parsing to
+     * {@code cpu[0]}, of fitting and testing to {@code cpu[1]} and {@code cpu[2]}, and of the rest
+     * (the feature's set-up and its row) to {@code cpu[3]}.
+     */
+    private Row result(AssayModel m, FeatureFitter.Patterns fitters, Object record, long[] cpu) {
+        long p0 = cpu == null ? 0 : StageTimes.threadCpu();
+        org.varpart.io.FeatureRow f = parser.parse(record);
+        long p1 = cpu == null ? 0 : StageTimes.threadCpu();
+        long inFit = cpu == null ? 0 : cpu[1] + cpu[2];
+        Row row = FeatureRows.row(FeatureFitter.fit(m, fitters, f, cpu));
+        if (cpu != null) {
+            cpu[0] += p1 - p0;
+            cpu[3] += StageTimes.threadCpu() - p1 - (cpu[1] + cpu[2] - inFit);
+        }
+        return row;
     }
 
     static String name(int assay, int partition, int chunk) {
         return String.format(java.util.Locale.ROOT, "a%03d-p%06d-c%05d.bin", assay, partition, chunk);
     }
 
-    private void commit(FileSystem fs, Path target, FeatureFitter.Patterns fitters, List<Tuple2<String, Object>> part) throws IOException {
-        AssayModel m = model.value();
+    /** Writes a chunk's rows to a hidden temporary file and renames it into place. */
+    private static void commit(FileSystem fs, Path target, AssayModel m, List<String> ids, List<Row> rows) throws IOException {
         TaskContext task = TaskContext.get();
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + (task == null ? 0 : task.taskAttemptId()) + ".tmp");
-        List<String> ids = new ArrayList<>(part.size());
-        for (Tuple2<String, Object> r : part) ids.add(r._1());
-        long start = times == null ? 0 : StageTimes.threadCpu();
-        long[] cpu = times == null ? null : new long[StageTimes.TASK_PARTS.length];
         try (FSDataOutputStream out = fs.create(tmp, true)) {
             ResultFile.Writer w = new ResultFile.Writer(out, m.assay(), ids);
-            for (Tuple2<String, Object> r : part) {
-                long p0 = cpu == null ? 0 : StageTimes.threadCpu();
-                org.varpart.io.FeatureRow f = parser.parse(r._2());
-                if (cpu != null) cpu[0] += StageTimes.threadCpu() - p0;
-                w.write(FeatureRows.row(FeatureFitter.fit(m, fitters, f, cpu)));
-            }
+            for (Row r : rows) w.write(r);
             w.finish();
         }
         if (!fs.rename(tmp, target)) {
             boolean committed = fs.exists(target); // another attempt of this task got there first, with the same results
             fs.delete(tmp, false);
             if (!committed) throw new IOException("could not rename " + tmp + " to " + target);
-        }
-        if (times != null) {
-            cpu[3] = StageTimes.threadCpu() - start - cpu[0] - cpu[1] - cpu[2];
-            for (int i = 0; i < cpu.length; i++) times.addTask(i, cpu[i]);
         }
     }
 }
