@@ -153,35 +153,14 @@ public final class DelimitedMatrix {
      * of them after the point; NaN for any other text, which the general path then reads. Such a
      * value is m / 10^k with m and 10^k both exact doubles, so the one rounding of the division
      * gives the correctly rounded value, bit for bit what {@link Double#parseDouble} returns
-     * (Clinger's fast path), without making a string of the cell.
+     * (Clinger's fast path). One reading of the digits serves text and bytes: this reads the
+     * cell's bytes with {@link TextLines#plainDecimal}.
      */
     static double plainDecimal(String line, int from, int end) {
-        int i = from;
-        if (i >= end) return Double.NaN;
-        boolean negative = false;
-        char c = line.charAt(i);
-        if (c == '-' || c == '+') {
-            negative = c == '-';
-            i++;
-        }
-        long m = 0;
-        int digits = 0, fraction = -1;
-        for (; i < end; i++) {
-            c = line.charAt(i);
-            if (c >= '0' && c <= '9') {
-                if (m >= (1L << 53) / 10) return Double.NaN;
-                m = m * 10 + (c - '0');
-                digits++;
-                if (fraction >= 0) fraction++;
-            } else if (c == '.' && fraction < 0) {
-                fraction = 0;
-            } else {
-                return Double.NaN;
-            }
-        }
-        if (digits == 0 || fraction > 22) return Double.NaN;
-        double v = fraction <= 0 ? m : m / EXACT_TENS[fraction];
-        return negative ? -v : v;
+        if (from >= end) return Double.NaN;
+        // a character outside Latin-1 becomes '?', which is not a plain decimal: NaN, as it should
+        byte[] cell = line.substring(from, end).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return TextLines.plainDecimal(cell, 0, cell.length);
     }
 
     /** "column C (sample S): what is wrong"; {@code samples} may be null. */

@@ -96,7 +96,10 @@ record TextLines(char delim, int width, String source) implements AssayReader.Pa
                 || n == 3 && b[from] == 'N' && b[from + 1] == 'a' && b[from + 2] == 'N';
     }
 
-    /** {@link DelimitedMatrix#plainDecimal} on ASCII bytes: the same digits give the same double, NaN for any other text. */
+    /**
+     * The value of a cell of ASCII bytes written as a plain decimal ({@code [+-]digits[.digits]},
+     * nothing else), as {@link DelimitedMatrix#plainDecimal} defines it; NaN for any other text.
+     */
     static double plainDecimal(byte[] b, int from, int end) {
         int i = from;
         if (i >= end) return Double.NaN;
