@@ -120,4 +120,16 @@ final class ByteLines implements Closeable {
     public void close() throws IOException {
         in.close();
     }
+
+    /** Whether an ASCII byte is one that {@link String#strip} and {@link String#isBlank} treat as white space. */
+    static boolean whitespace(byte x) {
+        return x == ' ' || x >= 9 && x <= 13 || x >= 28 && x <= 31;
+    }
+
+    /** Whether the cell {@code b[from .. end)} is a missing value: empty, {@code NA} or {@code NaN}. */
+    static boolean missingToken(byte[] b, int from, int end) {
+        int n = end - from;
+        return n == 0 || n == 2 && b[from] == 'N' && b[from + 1] == 'A'
+                || n == 3 && b[from] == 'N' && b[from + 1] == 'a' && b[from + 2] == 'N';
+    }
 }

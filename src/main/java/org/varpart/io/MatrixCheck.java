@@ -130,8 +130,9 @@ final class MatrixCheck {
             if (q == e || b[q] == delim) {
                 if (digits > 0) present++;
                 else if (q != c) return 0; // a sign or a point alone
-            } else if (digits == 0 && q == c && isMissingToken(b, c, e)) {
-                q = c + (b[c + 1] == 'A' ? 2 : 3);
+            } else if (digits == 0 && q == c) { // NA or NaN, else the general path
+                while (q < e && b[q] != delim) q++;
+                if (!ByteLines.missingToken(b, c, q)) return 0;
             } else {
                 return 0;
             }
@@ -140,26 +141,13 @@ final class MatrixCheck {
         }
         if (fields != width) return 0;
         int ls = s, le = e;
-        while (le > ls && whitespace(b[le - 1])) le--;
+        while (le > ls && ByteLines.whitespace(b[le - 1])) le--;
         if (le - ls == headerStripped.length && Arrays.equals(b, ls, le, headerStripped, 0, headerStripped.length)) return 0;
         String id = new String(b, s, d - s, StandardCharsets.ISO_8859_1);
         if (firstLine.putIfAbsent(id, no) != null) return 0; // the general path names both lines
         features++;
         observed[present]++;
         return 1;
-    }
-
-    /** Whether the cell at {@code c} is exactly {@code NA} or {@code NaN}, ended by the delimiter or the line's end. */
-    private boolean isMissingToken(byte[] b, int c, int e) {
-        if (c + 1 >= e || b[c] != 'N' || b[c + 1] != 'A' && b[c + 1] != 'a') return false;
-        int end = b[c + 1] == 'A' ? c + 2 : c + 3;
-        if (b[c + 1] == 'a' && (c + 2 >= e || b[c + 2] != 'N')) return false;
-        return end == e || end < e && b[end] == delim;
-    }
-
-    /** What {@link String#strip} takes off an ASCII line. */
-    private static boolean whitespace(byte x) {
-        return x == ' ' || x >= 9 && x <= 13 || x >= 28 && x <= 31;
     }
 
     /** The text path for one data line: accepts it, counting its feature, or stops the run naming its first problem. */

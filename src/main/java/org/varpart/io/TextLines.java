@@ -36,7 +36,7 @@ record TextLines(char delim, int width, String source) implements AssayReader.Pa
     static boolean blank(byte[] b) {
         for (byte x : b) {
             if (x < 0) return new String(b, StandardCharsets.UTF_8).isBlank();
-            if (!(x == ' ' || x >= 9 && x <= 13 || x >= 28 && x <= 31)) return false;
+            if (!ByteLines.whitespace(x)) return false;
         }
         return true;
     }
@@ -53,7 +53,7 @@ record TextLines(char delim, int width, String source) implements AssayReader.Pa
             int end = from;
             while (end < b.length && b[end] != delim) end++;
             double x = plainDecimal(b, from, end);
-            if (Double.isNaN(x) && !missing(b, from, end)) {
+            if (Double.isNaN(x) && !ByteLines.missingToken(b, from, end)) {
                 return DelimitedMatrix.parseLine(new String(b, StandardCharsets.UTF_8), delim, width, source);
             }
             v[j] = x;
@@ -87,13 +87,6 @@ record TextLines(char delim, int width, String source) implements AssayReader.Pa
         }
         if (d == 0 || d == b.length || b[0] <= ' ' || b[d - 1] <= ' ') return -1;
         return d;
-    }
-
-    /** An empty cell, {@code NA} or {@code NaN}. */
-    private static boolean missing(byte[] b, int from, int end) {
-        int n = end - from;
-        return n == 0 || n == 2 && b[from] == 'N' && b[from + 1] == 'A'
-                || n == 3 && b[from] == 'N' && b[from + 1] == 'a' && b[from + 2] == 'N';
     }
 
     /**

@@ -17,15 +17,12 @@ public final class BenjaminiHochberg {
     public static double[] qValues(double[] p) {
         int[] order = IntStream.range(0, p.length).filter(i -> !Double.isNaN(p[i])).boxed()
                 .sorted(Comparator.comparingDouble(i -> p[i])).mapToInt(Integer::intValue).toArray();
-        int m = order.length;
+        double[] sorted = new double[order.length];
+        for (int r = 0; r < order.length; r++) sorted[r] = p[order[r]];
+        double[] bySorted = ofSorted(sorted);
         double[] q = new double[p.length];
         Arrays.fill(q, Double.NaN);
-        double running = Double.POSITIVE_INFINITY;
-        for (int r = m; r >= 1; r--) {
-            int i = order[r - 1];
-            running = Math.min(running, p[i] * m / r);
-            q[i] = Math.min(1.0, running);
-        }
+        for (int r = 0; r < order.length; r++) q[order[r]] = bySorted[r];
         return q;
     }
 
